@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// The few forge cheatcodes the gridshare tests use (a minimal stand-in for forge-std's Vm: the npm
+/// forge-std package is a stale third-party copy).
+interface Vm {
+    function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function warp(uint256 newTimestamp) external;
+    function chainId(uint256 newChainId) external;
+    function addr(uint256 privateKey) external returns (address);
+    function sign(uint256 privateKey, bytes32 digest) external returns (uint8 v, bytes32 r, bytes32 s);
+    function assume(bool condition) external;
+}
+
+/// Minimal test base: the cheatcode handle and assertions that revert with a readable reason.
+abstract contract GridshareTest {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    function assertTrue(bool condition, string memory what) internal pure {
+        if (!condition) revert(string.concat("expected true: ", what));
+    }
+
+    function assertEq(bytes32 actual, bytes32 expected, string memory what) internal pure {
+        if (actual != expected) {
+            revert(string.concat(what, ": got ", _hex(actual), ", expected ", _hex(expected)));
+        }
+    }
+
+    function assertEq(address actual, address expected, string memory what) internal pure {
+        if (actual != expected) {
+            revert(
+                string.concat(
+                    what, ": got ", _hex(bytes32(uint256(uint160(actual)))), ", expected ",
+                    _hex(bytes32(uint256(uint160(expected))))
+                )
+            );
+        }
+    }
+
+    function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
+        if (actual != expected) revert(string.concat(what, ": got ", _hex(bytes32(actual)), ", expected ", _hex(bytes32(expected))));
+    }
+
+    function _hex(bytes32 value) private pure returns (string memory) {
+        bytes memory digits = "0123456789abcdef";
+        bytes memory out = new bytes(66);
+        out[0] = "0";
+        out[1] = "x";
+        for (uint256 i = 0; i < 32; ++i) {
+            out[2 + 2 * i] = digits[uint8(value[i]) >> 4];
+            out[3 + 2 * i] = digits[uint8(value[i]) & 0x0f];
+        }
+        return string(out);
+    }
+}
