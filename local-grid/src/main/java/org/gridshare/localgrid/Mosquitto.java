@@ -1,0 +1,145 @@
+package org.gridshare.localgrid;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Eclipse Mosquitto (the Debian package {@code mosquitto}) as a guarded child process with a generated
+ * configuration: one listener on 127.0.0.1, anonymous clients allowed, no persistence.
+ */
+public final class Mosquitto {
+  static final String NAME = "mosquitto";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+  private static final int BIND_ATTEMPTS = 3;
+
+  private Mosquitto() {}
+
+  /** True when a {@code mosquitto} executable is on the PATH or at /usr/sbin/mosquitto. */
+  public static boolean available() {
+    return executable().isPresent();
+  }
+
+  /** Starts mosquitto with its config and log under {@code workDir}; returns once it accepts connections. */
+  public static MqttBroker start(Path workDir) throws IOException {
+    Path bin =
+        executable()
+            .orElseThrow(
+                () ->
+                    new PartStartException(
+                        NAME,
+                        "no mosquitto executable on the PATH or at /usr/sbin/mosquitto"
+                            + " (Debian/Ubuntu: apt-get install mosquitto)",
+                        List.of()));
+    Files.createDirectories(workDir);
+    PartStartException last = null;
+    for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+      int port = FreePorts.pick();
+      try {
+        return startOn(bin, workDir, port);
+      } catch (PartStartException e) {
+        last = e; // typically "Address already in use" after a bind race: try another port
+      }
+    }
+    throw last;
+  }
+
+  private static MqttBroker startOn(Path bin, Path workDir, int port) throws IOException {
+    Path conf = workDir.resolve("mosquitto-" + port + ".conf");
+    Files.writeString(
+        conf,
+        """
+        listener %d 127.0.0.1
+        allow_anonymous true
+        persistence false
+        log_dest stderr
+        log_type error
+        log_type warning
+        log_type notice
+        """
+            .formatted(port));
+    GuardedProcess process =
+        GuardedProcess.start(
+            NAME,
+            List.of(bin.toString(), "-c", conf.toString()),
+            workDir,
+            workDir.resolve("mosquitto-" + port + ".log"));
+    boolean up =
+        Deadline.await(START_TIMEOUT, () -> !process.isAlive() || FreePorts.accepts(port));
+    if (!up || !process.isAlive()) {
+      List<String> output = process.lastLines();
+      process.close();
+      throw new PartStartException(
+          NAME,
+          up
+              ? "it exited before accepting connections on 127.0.0.1:" + port
+              : "no connection accepted on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds() + " s",
+          output);
+    }
+    return new Running(process, port);
+  }
+
+  static Optional<Path> executable() {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(java.io.File.pathSeparator)) {
+        if (!dir.isEmpty()) {
+          Path candidate = Path.of(dir, "mosquitto");
+          if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+            return Optional.of(candidate);
+          }
+        }
+      }
+    }
+    Path sbin = Path.of("/usr/sbin/mosquitto");
+    return Files.isExecutable(sbin) ? Optional.of(sbin) : Optional.empty();
+  }
+
+  private static final class Running implements MqttBroker {
+    private final GuardedProcess process;
+    private final int port;
+    private final Thread hook;
+    private boolean closed;
+
+    Running(GuardedProcess process, int port) {
+      this.process = process;
+      this.port = port;
+      this.hook = ShutdownHooks.register(NAME, this::close);
+    }
+
+    @Override
+    public String serverUri() {
+      return "tcp://127.0.0.1:" + port;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    /** Pid of the mosquitto process itself. */
+    long pid() {
+      return process.childPid();
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ShutdownHooks.unregister(hook);
+      process.close();
+      Deadline.await(STOP_TIMEOUT, () -> FreePorts.bindable(port));
+    }
+
+    @Override
+    public String toString() {
+      return NAME + " " + serverUri();
+    }
+  }
+}
