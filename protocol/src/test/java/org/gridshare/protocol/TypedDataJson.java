@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class TypedDataJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** 2^53 - 1: larger chain ids are written as decimal strings so JavaScript reads them exactly. */
+    static final long MAX_SAFE_JS_INTEGER = (1L << 53) - 1;
 
     private TypedDataJson() {}
 
@@ -26,7 +28,11 @@ public final class TypedDataJson {
         ObjectNode d = root.putObject("domain");
         d.put("name", "gridshare");
         d.put("version", "1");
-        d.put("chainId", domain.chainId());
+        if (domain.chainId() <= MAX_SAFE_JS_INTEGER) {
+            d.put("chainId", domain.chainId());
+        } else {
+            d.put("chainId", Long.toString(domain.chainId()));
+        }
         d.put("verifyingContract", domain.verifyingContract().toChecksumHex());
         root.put("primaryType", message.primaryType());
         ObjectNode m = root.putObject("message");
