@@ -91,10 +91,11 @@ public final class KeyFiles {
     }
 
     private static Secp256k1Signer load(Path file) throws IOException {
-        Set<PosixFilePermission> perms = requirePosix(file, file);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new KeyFileFormatException(file, "not a regular file");
+            // a symbolic link could point anywhere, including at a file others can read
+            throw new KeyFileFormatException(file, "not a regular file (symbolic links are refused)");
         }
+        Set<PosixFilePermission> perms = requirePosix(file, file);
         Set<PosixFilePermission> open = EnumSet.copyOf(perms);
         open.retainAll(GROUP_OR_OTHERS);
         if (!open.isEmpty()) {

@@ -102,4 +102,12 @@ class KeyFilesTest {
         Files.writeString(file, "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\r\n");
         assertEquals("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", KeyFiles.loadOrCreate(file).address().toHex());
     }
+
+    @Test
+    void refuses_a_symbolic_link_to_a_key() throws Exception {
+        Path real = dir.resolve("real.key");
+        KeyFiles.loadOrCreate(real);
+        Path link = Files.createSymbolicLink(dir.resolve("link.key"), real);
+        assertThrows(KeyFileFormatException.class, () -> KeyFiles.loadOrCreate(link));
+    }
 }
