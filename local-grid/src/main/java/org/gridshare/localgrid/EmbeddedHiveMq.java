@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * it does not reconfigure the application's logback.
  */
 public final class EmbeddedHiveMq {
-  static final String NAME = "hivemq-ce-embedded";
+  public static final String NAME = "hivemq-ce-embedded";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final int BIND_ATTEMPTS = 3;
@@ -131,7 +131,7 @@ public final class EmbeddedHiveMq {
       closed = true;
       ShutdownHooks.unregister(hook);
       stopQuietly(hivemq);
-      Deadline.await(STOP_TIMEOUT, () -> FreePorts.bindable(port));
+      FreePorts.awaitReleased(NAME, STOP_TIMEOUT, port);
     }
 
     @Override

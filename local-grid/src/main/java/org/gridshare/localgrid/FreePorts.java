@@ -6,10 +6,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Loopback port helpers. A port picked here can be taken by someone else before we bind it: callers retry. */
 final class FreePorts {
   static final String LOOPBACK = "127.0.0.1";
+  private static final Logger LOG = LoggerFactory.getLogger(FreePorts.class);
 
   private FreePorts() {}
 
@@ -43,5 +48,15 @@ final class FreePorts {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** Waits until all ports can be bound again; says so in the log when one is still held at the deadline. */
+  static boolean awaitReleased(String part, Duration timeout, int... ports) {
+    boolean free = Deadline.await(timeout, () -> Arrays.stream(ports).allMatch(FreePorts::bindable));
+    if (!free) {
+      LOG.warn("{} stopped but 127.0.0.1 port(s) {} still not free after {} s",
+          part, Arrays.toString(ports), timeout.toSeconds());
+    }
+    return free;
   }
 }

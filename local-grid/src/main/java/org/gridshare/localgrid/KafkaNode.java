@@ -225,8 +225,7 @@ public final class KafkaNode implements AutoCloseable {
     closed = true;
     ShutdownHooks.unregister(hook);
     stop(server, admin);
-    Deadline.await(Duration.ofSeconds(15),
-        () -> FreePorts.bindable(brokerPort) && FreePorts.bindable(controllerPort));
+    FreePorts.awaitReleased(NAME, Duration.ofSeconds(15), brokerPort, controllerPort);
   }
 
   private static void stop(KafkaRaftServer server, Admin admin) {

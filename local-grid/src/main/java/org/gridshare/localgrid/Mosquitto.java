@@ -12,7 +12,7 @@ import java.util.Optional;
  * configuration: one listener on 127.0.0.1, anonymous clients allowed, no persistence.
  */
 public final class Mosquitto {
-  static final String NAME = "mosquitto";
+  public static final String NAME = "mosquitto";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final int BIND_ATTEMPTS = 3;
@@ -134,7 +134,7 @@ public final class Mosquitto {
       closed = true;
       ShutdownHooks.unregister(hook);
       process.close();
-      Deadline.await(STOP_TIMEOUT, () -> FreePorts.bindable(port));
+      FreePorts.awaitReleased(NAME, STOP_TIMEOUT, port);
     }
 
     @Override

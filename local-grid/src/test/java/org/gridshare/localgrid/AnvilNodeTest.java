@@ -50,8 +50,9 @@ class AnvilNodeTest {
   }
 
   @Test
-  void rpc_url_is_a_loopback_http_address() {
+  void rpc_url_is_a_loopback_http_address_and_only_loopback_listens() throws Exception {
     assertTrue(anvil.rpcUrl().matches("http://127\\.0\\.0\\.1:\\d+"), anvil.rpcUrl());
+    Loopback.assertNotReachableFromOtherAddresses(URI.create(anvil.rpcUrl()).getPort());
   }
 
   @Test

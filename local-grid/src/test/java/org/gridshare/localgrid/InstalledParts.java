@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import org.junit.jupiter.api.Assumptions;
 
 /** What tests do when a part that is installed separately (apt) is missing. */
-final class InstalledParts {
+public final class InstalledParts {
   private InstalledParts() {}
 
   /** Fails under CI (which installs mosquitto), otherwise skips the test saying why. */
-  static void requireMosquitto() {
+  public static void requireMosquitto() {
     if (Mosquitto.available()) {
       return;
     }

@@ -45,8 +45,10 @@ class KafkaNodeTest {
   }
 
   @Test
-  void bootstrap_servers_is_a_loopback_address() {
+  void bootstrap_servers_is_a_loopback_address_and_only_loopback_listens() throws Exception {
     assertTrue(kafka.bootstrapServers().matches("127\\.0\\.0\\.1:\\d+"), kafka.bootstrapServers());
+    Loopback.assertNotReachableFromOtherAddresses(
+        Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length())));
   }
 
   @Test

@@ -69,6 +69,7 @@ class MqttBrokerTest {
     assertEquals("tcp", uri.getScheme());
     assertEquals("127.0.0.1", uri.getHost());
     assertTrue(FreePorts.accepts(uri.getPort()), "nothing accepts on " + uri);
+    Loopback.assertNotReachableFromOtherAddresses(uri.getPort());
   }
 
   @ParameterizedTest
