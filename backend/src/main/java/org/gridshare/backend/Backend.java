@@ -1,0 +1,173 @@
+package org.gridshare.backend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.gridshare.backend.ingest.MqttKafkaBridge;
+import org.gridshare.backend.registry.MeterDirectory;
+import org.gridshare.backend.registry.RegistryMeterDirectory;
+import org.gridshare.backend.verify.ReadingVerifier;
+import org.gridshare.backend.verify.VerificationTopology;
+import org.gridshare.protocol.wire.JsonWire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend in one process: the MQTT → Kafka bridge and the Streams application that verifies
+ * readings against the on-chain registry and sums energy per meter per interval.
+ *
+ * <pre>{@code
+ * Backend.createTopics(kafka.bootstrapServers());
+ * try (Backend backend = Backend.start(config)) { ... }
+ * }</pre>
+ */
+public final class Backend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaStreams streams;
+    private final MqttKafkaBridge bridge;
+    private final MeterDirectory directory;
+
+    private Backend(KafkaStreams streams, MqttKafkaBridge bridge, MeterDirectory directory) {
+        this.streams = streams;
+        this.bridge = bridge;
+        this.directory = directory;
+    }
+
+    /** Creates every backend topic ({@link Topics#all()}) on {@code bootstrap}; existing ones are kept. */
+    public static void createTopics(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Map.Entry<String, Integer> t : Topics.all().entrySet()) {
+                topics.add(new NewTopic(t.getKey(), java.util.Optional.of(t.getValue()), java.util.Optional.empty()));
+            }
+            admin.createTopics(topics).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + " on " + bootstrap, e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted creating topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("timed out creating topic " + name + " on " + bootstrap, e);
+                }
+            });
+        }
+    }
+
+    /**
+     * Starts the backend against the MeterRegistry at {@code config.registryAddress()} and returns when
+     * the Streams application is RUNNING and the bridge is subscribed.
+     */
+    public static Backend start(BackendConfig config) {
+        MeterDirectory directory = RegistryMeterDirectory.connect(config.ethRpcUrl(), config.registryAddress(),
+                config.registryMaxAge(), config.clock());
+        try {
+            return start(config, directory);
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    /** Starts the backend with a given meter directory (closed by {@link #close()}). */
+    public static Backend start(BackendConfig config, MeterDirectory directory) {
+        ReadingVerifier verifier = new ReadingVerifier(config.readingDomain(), directory, config.clock());
+        KafkaStreams streams = new KafkaStreams(
+                VerificationTopology.build(verifier, config.interval(), config.grace(), config.clock()),
+                streamsProps(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        MqttKafkaBridge bridge = null;
+        try {
+            awaitRunning(streams);
+            bridge = MqttKafkaBridge.start(config.mqttServerUri(), config.applicationId() + "-bridge",
+                    config.kafkaBootstrap(), config.clock(), () -> JsonWire.MAX_PAYLOAD_BYTES, "readings");
+            return new Backend(streams, bridge, directory);
+        } catch (RuntimeException e) {
+            streams.close(Duration.ofSeconds(10));
+            throw e;
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
+                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("Kafka Streams is " + streams.state() + " after " + START_TIMEOUT);
+            }
+            try {
+                Thread.sleep(20); // polling a condition with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for Kafka Streams", e);
+            }
+        }
+    }
+
+    private static Properties streamsProps(BackendConfig c) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** The bridge, for its counters. */
+    public MqttKafkaBridge bridge() {
+        return bridge;
+    }
+
+    /** The Streams application's state. */
+    public KafkaStreams.State streamsState() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        try {
+            bridge.close();
+        } finally {
+            try {
+                streams.close(Duration.ofSeconds(15));
+            } finally {
+                directory.close();
+            }
+        }
+    }
+}

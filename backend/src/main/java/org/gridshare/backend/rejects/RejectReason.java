@@ -1,0 +1,86 @@
+package org.gridshare.backend.rejects;
+
+import java.util.Locale;
+
+/**
+ * Why a message was not accepted. The numeric code is stable and machine-readable (it is written to
+ * {@code gridshare.rejected.v1} next to the name); never renumber, only add.
+ */
+public enum RejectReason {
+    /** The payload is not JSON, or not a JSON object. */
+    MALFORMED_JSON(1),
+    /** A required field is absent. */
+    MISSING_FIELD(2),
+    /** A field has the wrong type or form (e.g. an address that is not 20 hex bytes). */
+    BAD_FIELD(3),
+    /** A number carried a fraction or exponent where an exact integer is required. */
+    FLOAT_NOT_ALLOWED(4),
+    /** An integer does not fit its EIP-712 type (uint64, int64, uint32). */
+    OUT_OF_RANGE(5),
+    /** The payload is larger than the wire limit; only its first bytes are kept. */
+    OVERSIZED(6),
+    /** A field the format does not know. */
+    UNKNOWN_FIELD(7),
+    /** The MQTT topic does not have the form gridshare/v1/{zone}/{meter}/{kind}. */
+    BAD_TOPIC(8),
+    /**
+     * The signature is malformed, does not recover, or recovers another key than the reading's
+     * {@code meter} (forged, or a field changed after signing).
+     */
+    BAD_SIGNATURE(10),
+    /** A validly signed reading was published on the topic of another meter than its signer. */
+    SIGNER_MISMATCH(11),
+    /** The meter is not in the on-chain MeterRegistry. */
+    UNREGISTERED_METER(20),
+    /** The meter was revoked on-chain. */
+    REVOKED_METER(21),
+    /** The meter is registered to a different zone than the topic names. */
+    ZONE_MISMATCH(22),
+    /** The chain could not be asked about an unknown meter; the reading is kept here for replay. */
+    REGISTRY_UNAVAILABLE(23),
+    /** The same reading (same seq, same digest) as the last accepted one: dropped, counted. */
+    DUPLICATE(30),
+    /** A seq at or below the last accepted one that is not the same reading. */
+    REPLAYED_SEQ(31),
+    /** A seq beyond last+1: the agent's outbox re-sends from its last acknowledged seq. */
+    SEQ_GAP(32),
+    /** {@code prev} is not the digest of the last accepted reading of this meter. */
+    BROKEN_CHAIN(33),
+    /** A cumulative import or export register is below the last accepted reading's (meter reset?). */
+    REGISTER_DECREASED(34),
+    /** A fault of the backend itself while handling this record; the record is kept for replay. */
+    INTERNAL_ERROR(99);
+
+    private final int code;
+
+    RejectReason(int code) {
+        this.code = code;
+    }
+
+    /** The stable numeric code. */
+    public int code() {
+        return code;
+    }
+
+    /** The reason with this name (any case), or {@code fallback} when there is none. */
+    public static RejectReason fromName(String name, RejectReason fallback) {
+        if (name == null) {
+            return fallback;
+        }
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    /** The reason with this numeric code. */
+    public static RejectReason fromCode(int code) {
+        for (RejectReason r : values()) {
+            if (r.code == code) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("no reject reason with code " + code);
+    }
+}

@@ -1,0 +1,154 @@
+package org.gridshare.backend.verify;
+
+import java.time.Clock;
+import java.util.Objects;
+import org.gridshare.backend.ingest.MqttTopic;
+import org.gridshare.backend.registry.MeterDirectory;
+import org.gridshare.backend.registry.MeterStanding;
+import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Eip712;
+import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.protocol.InvalidSignatureException;
+import org.gridshare.protocol.MeterReading;
+import org.gridshare.protocol.SignatureVerifier;
+import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.protocol.wire.WireFormatException;
+
+/**
+ * The checks every reading passes, in order: decode, recover the signer, signer = meter field = topic
+ * meter, meter registered and active in the topic's zone, seq and prev chain against the meter's last
+ * accepted reading. Pure apart from the directory and the clock: the Streams processor owns the state.
+ *
+ * <p>Sequence rules: same seq and digest as the last accepted = {@code DUPLICATE}; any other seq at or
+ * below it = {@code REPLAYED_SEQ}; beyond last+1 = {@code SEQ_GAP} (not accepted, state unchanged: the
+ * agent's outbox re-sends from its last acknowledged seq, so the missing readings arrive and the
+ * later ones follow again). The first reading the backend sees of a meter is accepted with any
+ * {@code prev} and any seq: the backend may start after the meter did, and the registry, not the
+ * chain, vouches for the key.
+ */
+public final class ReadingVerifier {
+    private final Eip712Domain domain;
+    private final MeterDirectory directory;
+    private final Clock clock;
+
+    public ReadingVerifier(Eip712Domain domain, MeterDirectory directory, Clock clock) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Verifies {@code in} against the meter's state ({@code null} when no reading was accepted yet). */
+    public Verdict verify(IncomingReading in, ChainState state) {
+        String where = where(in);
+        MqttTopic topic = in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+        if (topic == null) {
+            return reject(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
+        }
+        Signed<MeterReading> signed;
+        try {
+            signed = JsonWire.decodeReading(in.payload());
+        } catch (WireFormatException e) {
+            RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
+                    ? RejectReason.BAD_SIGNATURE
+                    : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
+            return reject(in, reason, e.getMessage() + " " + where, null);
+        } catch (RuntimeException e) {
+            return reject(in, RejectReason.BAD_FIELD, e.getMessage() + " " + where, null);
+        }
+        MeterReading r = signed.message();
+        Long seq = r.seq();
+        Bytes32 digest = Eip712.digest(domain, r);
+        Address signer;
+        try {
+            signer = SignatureVerifier.recover(digest, signed.signature());
+        } catch (InvalidSignatureException e) {
+            return reject(in, RejectReason.BAD_SIGNATURE, e.getMessage() + " " + where, seq);
+        }
+        if (!signer.equals(r.meter())) {
+            // Forged or tampered: the signature is not the named meter's over these fields.
+            return reject(in, RejectReason.BAD_SIGNATURE, "signature recovers " + signer.toHex()
+                    + ", not the reading's meter " + r.meter().toHex() + " " + where, seq);
+        }
+        if (!r.meter().toHex().equals(topic.device())) {
+            return reject(in, RejectReason.SIGNER_MISMATCH, "signer " + signer.toHex()
+                    + " published on the topic of meter " + topic.device() + " " + where, seq);
+        }
+        MeterStanding standing = directory.standing(r.meter());
+        switch (standing.state()) {
+            case UNREGISTERED -> {
+                return reject(in, RejectReason.UNREGISTERED_METER, "meter " + r.meter().toHex()
+                        + " is not in the MeterRegistry " + where, seq);
+            }
+            case REVOKED -> {
+                return reject(in, RejectReason.REVOKED_METER, "meter " + r.meter().toHex()
+                        + " was revoked " + where, seq);
+            }
+            case UNAVAILABLE -> {
+                return reject(in, RejectReason.REGISTRY_UNAVAILABLE, "registry unreachable for unknown meter "
+                        + r.meter().toHex() + " " + where, seq);
+            }
+            case ACTIVE -> {
+                Bytes32 zone = directory.zoneId(topic.zone());
+                if (!zone.equals(standing.zone())) {
+                    return reject(in, RejectReason.ZONE_MISMATCH, "meter " + r.meter().toHex()
+                            + " is registered to zone " + standing.zone() + ", topic names " + topic.zone()
+                            + " (" + zone + ") " + where, seq);
+                }
+            }
+        }
+        long importDelta = 0;
+        long exportDelta = 0;
+        if (state != null) {
+            int cmp = Long.compareUnsigned(r.seq(), state.lastSeq());
+            if (cmp == 0 && digest.toHex().equals(state.lastDigest())) {
+                return reject(in, RejectReason.DUPLICATE, "seq " + Long.toUnsignedString(r.seq())
+                        + " was already accepted with the same digest " + where, seq);
+            }
+            if (cmp <= 0) {
+                return reject(in, RejectReason.REPLAYED_SEQ, "seq " + Long.toUnsignedString(r.seq())
+                        + " is not above the last accepted seq " + Long.toUnsignedString(state.lastSeq())
+                        + " " + where, seq);
+            }
+            if (r.seq() - state.lastSeq() != 1) {
+                return reject(in, RejectReason.SEQ_GAP, "seq " + Long.toUnsignedString(r.seq())
+                        + " skips after " + Long.toUnsignedString(state.lastSeq()) + " " + where, seq);
+            }
+            if (!r.prev().toHex().equals(state.lastDigest())) {
+                return reject(in, RejectReason.BROKEN_CHAIN, "prev " + r.prev().toHex()
+                        + " is not the digest " + state.lastDigest() + " of seq "
+                        + Long.toUnsignedString(state.lastSeq()) + " " + where, seq);
+            }
+            if (Long.compareUnsigned(r.importMilliWh(), state.lastImportMilliWh()) < 0
+                    || Long.compareUnsigned(r.exportMilliWh(), state.lastExportMilliWh()) < 0) {
+                return reject(in, RejectReason.REGISTER_DECREASED, "cumulative registers went from import "
+                        + Long.toUnsignedString(state.lastImportMilliWh()) + "/export "
+                        + Long.toUnsignedString(state.lastExportMilliWh()) + " to "
+                        + Long.toUnsignedString(r.importMilliWh()) + "/"
+                        + Long.toUnsignedString(r.exportMilliWh()) + " " + where, seq);
+            }
+            importDelta = r.importMilliWh() - state.lastImportMilliWh();
+            exportDelta = r.exportMilliWh() - state.lastExportMilliWh();
+        }
+        long now = clock.millis();
+        VerifiedReading out = new VerifiedReading(r.meter().toHex(), topic.zone(), r.seq(), r.timeMs(),
+                r.importMilliWh(), r.exportMilliWh(), r.powerMilliW(), r.status(), r.prev().toHex(),
+                digest.toHex(), signed.signature().toHex(), now, importDelta, exportDelta);
+        ChainState next = new ChainState(r.seq(), digest.toHex(), r.timeMs(), r.importMilliWh(), r.exportMilliWh(),
+                (state == null ? 0 : state.accepted()) + 1);
+        return new Verdict.Accepted(out, next);
+    }
+
+    private Verdict reject(IncomingReading in, RejectReason reason, String detail, Long seq) {
+        return new Verdict.Rejected(Rejection.of(reason, detail, in.key() == null ? "unknown" : in.key(), seq,
+                in.source(), in.payload(), clock.millis()));
+    }
+
+    private static String where(IncomingReading in) {
+        Rejection.Source s = in.source();
+        return s == null ? "" : "(" + s.topic() + "-" + s.partition() + "@" + s.offset() + ")";
+    }
+}
