@@ -2,28 +2,35 @@ package org.gridshare.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.gridshare.protocol.wire.JsonWire;
 import org.junit.jupiter.api.Test;
 
 /**
  * The edge agent must sign and store at least 1,000 readings/s on one core. This covers the
- * protocol's share (digest, chain link, RFC 6979 signature, JSON encoding) on one thread, with a
- * wide margin so a busy build machine does not make it flaky; the measured figure is printed.
+ * protocol's share (digest, chain link, RFC 6979 signature, JSON encoding) on one thread. It counts
+ * the thread's CPU time, not wall time, so other builds competing for the cores do not make it
+ * flaky; both figures are printed.
  */
 class SigningThroughputTest {
     @Test
     void signs_chains_and_encodes_well_over_1000_readings_per_second_on_one_thread() {
         Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(Secp256k1SignerTest.randomKey(new java.util.Random(31)));
         Eip712Domain domain = new Eip712Domain(31337, Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
-        run(signer, domain, 1_000); // warm-up for the JIT
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isCurrentThreadCpuTimeSupported(), "thread CPU time is measurable on this JVM");
+        run(signer, domain, 2_000); // warm-up for the JIT
         int n = 3_000;
-        long start = System.nanoTime();
+        long wallStart = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long bytes = run(signer, domain, n);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double perSecond = n / seconds;
-        System.out.printf("protocol signing throughput: %.0f readings/s on one thread (%d bytes of JSON)%n",
-                perSecond, bytes);
-        assertTrue(perSecond >= 1_000, "only " + perSecond + " readings/s");
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        double perCpuSecond = n / cpuSeconds;
+        System.out.printf("protocol signing throughput: %.0f readings/s per CPU-second of one thread"
+                + " (%.0f/s wall clock, %d bytes of JSON)%n", perCpuSecond, n / wallSeconds, bytes);
+        assertTrue(perCpuSecond >= 1_000, "only " + perCpuSecond + " readings per CPU-second");
     }
 
     private static long run(Secp256k1Signer signer, Eip712Domain domain, int n) {
