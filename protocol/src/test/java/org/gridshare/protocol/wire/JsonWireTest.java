@@ -178,6 +178,19 @@ class JsonWireTest {
     }
 
     @Test
+    void hostile_shapes_within_the_size_limit_are_rejected_cleanly() {
+        String deep = "{\"type\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}";
+        assertReason(Reason.MALFORMED_JSON, null, deep.getBytes(StandardCharsets.UTF_8));
+        assertReason(Reason.FLOAT_NOT_ALLOWED, "seq",
+                replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":1e999999999"));
+        String longNumber = new String(sampleReading(), StandardCharsets.UTF_8)
+                .replace("\"seq\":\"42\"", "\"seq\":" + "9".repeat(2_000));
+        WireFormatException e = assertThrows(WireFormatException.class,
+                () -> JsonWire.decodeReading(longNumber.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.reason() == Reason.MALFORMED_JSON || e.reason() == Reason.OUT_OF_RANGE, e.getMessage());
+    }
+
+    @Test
     void random_garbage_and_mutations_only_raise_wire_format_exceptions() {
         Random random = new Random(22);
         byte[] valid = sampleReading();
