@@ -42,6 +42,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final AtomicLong signedCount = new AtomicLong();
   private final AtomicLong publishedCount = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Health health = Health.STARTING;
 
   public EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, int queueCapacity,
@@ -65,7 +66,7 @@ public final class EdgeAgent implements AutoCloseable {
   }
 
   /** One round: read and sign (unless the queue is full), then publish what is queued. */
-  void tick() {
+  synchronized void tick() {
     try {
       if (queue.size() >= queueCapacity) {
         health = Health.QUEUE_FULL;
@@ -113,6 +114,9 @@ public final class EdgeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     loop.shutdownNow();
     try {
       loop.awaitTermination(15, TimeUnit.SECONDS);
