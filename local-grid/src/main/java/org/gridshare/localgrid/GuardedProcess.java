@@ -37,8 +37,8 @@ final class GuardedProcess implements AutoCloseable {
       watcher=$!
       exec 3<&-
       trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
-      wait $child; rc=$?
-      while kill -0 $child 2>/dev/null; do wait $child; rc=$?; done
+      wait $child 2>/dev/null; rc=$?
+      while kill -0 $child 2>/dev/null; do wait $child 2>/dev/null; rc=$?; done
       kill $watcher 2>/dev/null
       exit $rc
       """;
@@ -85,7 +85,7 @@ final class GuardedProcess implements AutoCloseable {
         BufferedWriter log = logFile == null ? null : Files.newBufferedWriter(logFile)) {
       String line;
       while ((line = in.readLine()) != null) {
-        if (log != null) {
+        if (log != null && !line.startsWith(PID_MARKER)) {
           log.write(line);
           log.newLine();
           log.flush();
@@ -155,7 +155,7 @@ final class GuardedProcess implements AutoCloseable {
         long left = end - System.nanoTime();
         if (left <= 0) {
           throw new PartStartException(
-              part, "no " + what + " within " + timeout.toSeconds() + " s", lastLines());
+              part, "no " + what + " within " + timeout.toMillis() + " ms", lastLines());
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(this, left);
