@@ -18,15 +18,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Child processes must not outlive a JVM that is killed with SIGKILL, when no shutdown hook runs. */
 class ChildProcessGuardTest {
   @TempDir Path workDir;
 
-  @ParameterizedTest
-  @ValueSource(strings = {AnvilNode.NAME, Mosquitto.NAME})
-  void child_dies_when_its_jvm_is_killed_hard(String part) throws Exception {
+  @ParameterizedTest(name = "{0} after SIGKILL={1}")
+  @CsvSource({"anvil,true", "mosquitto,true", "anvil,false", "mosquitto,false"})
+  void child_dies_when_its_jvm_is_killed_hard_or_terminated(String part, boolean hard) throws Exception {
     if (part.equals(Mosquitto.NAME)) {
       InstalledParts.requireMosquitto();
     }
@@ -42,11 +42,15 @@ class ChildProcessGuardTest {
       assertFalse(pids.isEmpty(), "the holder JVM started no child process: " + output);
       assertTrue(pids.stream().allMatch(ChildProcessGuardTest::running), "children not running: " + pids);
     } finally {
-      jvm.destroyForcibly(); // SIGKILL: no shutdown hook in the holder runs
+      if (hard) {
+        jvm.destroyForcibly(); // SIGKILL: no shutdown hook in the holder runs, only the guard helps
+      } else {
+        jvm.destroy(); // SIGTERM, like Ctrl-C: the shutdown hooks close the part
+      }
     }
     assertTrue(jvm.waitFor(10, TimeUnit.SECONDS), "holder JVM did not die");
     boolean gone = Deadline.await(Duration.ofSeconds(8), () -> pids.stream().noneMatch(ChildProcessGuardTest::running));
-    assertTrue(gone, part + " processes still running 8 s after their JVM was killed: "
+    assertTrue(gone, part + " processes still running 8 s after their JVM was " + (hard ? "killed: " : "terminated: ")
         + pids.stream().filter(ChildProcessGuardTest::running).toList());
   }
 
