@@ -1,7 +1,6 @@
 package org.gridshare.contracts;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -19,7 +18,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * Sends transactions and calls for one contract through a generated web3j wrapper and turns every
  * revert into a {@link ContractRevertException} with the decoded error. A transaction is simulated
  * with {@code eth_call} first, so one that would revert is never sent; a transaction that still
- * fails once mined (the state moved in between) is replayed at its block to read the reason.
+ * fails once mined (another one changed the state in between) is replayed on the state after its
+ * block to read the reason.
  */
 final class ContractTransactor {
     /** Receipt polling: anvil mines at once, a QBFT chain within a few seconds. */
@@ -61,9 +61,9 @@ final class ContractTransactor {
         } catch (TransactionException e) {
             TransactionReceipt failed = e.getTransactionReceipt().orElse(null);
             if (failed != null && failed.getBlockNumber() != null) {
-                // replay on the state before the failing block to learn why
-                BigInteger before = failed.getBlockNumber().subtract(BigInteger.ONE).max(BigInteger.ZERO);
-                simulate(function, data, DefaultBlockParameter.valueOf(before));
+                // replay on the state after the block that mined it: the transaction that got in first
+                // (and made this one fail) is part of that state
+                simulate(function, data, DefaultBlockParameter.valueOf(failed.getBlockNumber()));
             }
             throw new ChainCallException(contract, function, e.getMessage(), e);
         } catch (Exception e) {

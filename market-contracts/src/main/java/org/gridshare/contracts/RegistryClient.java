@@ -23,8 +23,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * as a {@link ContractRevertException} naming the Solidity error ({@code MeterAlreadyRegistered},
  * {@code MeterKeyRevoked}, {@code AccessControlUnauthorizedAccount}, ...).
  *
- * <p>One client per signing key; not for concurrent use from several threads (the transaction
- * manager caches the account nonce).
+ * <p>One client per signing key: its transaction manager caches the account's nonce and hands nonces
+ * out in order, so threads may share a client, but two clients for the same key would collide.
  */
 public final class RegistryClient {
     static final String CONTRACT = "MeterRegistry";

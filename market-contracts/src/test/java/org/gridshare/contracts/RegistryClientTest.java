@@ -2,13 +2,20 @@ package org.gridshare.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +162,46 @@ class RegistryClientTest {
         assertEquals("ZeroHouseholdAddress", zero.errorName(), zero.getMessage());
         ContractRevertException unknown = assertThrows(ContractRevertException.class, () -> asInstaller.revokeMeter(meter));
         assertEquals("MeterNotRegistered", unknown.errorName(), unknown.getMessage());
+    }
+
+    @Test
+    void transaction_that_fails_once_mined_reports_the_decoded_reason() throws Exception {
+        // both registrations pass the eth_call simulation while neither is mined; the block then holds
+        // both, the second reverts on-chain and the client replays it to name the error
+        chain.anvilRpc("evm_setAutomine", false);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Address other = randomAddress();
+            Future<?> first = pool.submit(() -> asInstaller.registerMeter(meter, household, zone));
+            Future<?> second = pool.submit(() -> asInstaller.registerMeter(meter, other, zone));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pendingTransactions() < 2) {
+                assertTrue(System.nanoTime() < deadline, "both transactions reach the pool");
+                Thread.onSpinWait();
+            }
+            chain.anvilRpc("evm_mine");
+            List<Throwable> failures = new ArrayList<>();
+            for (Future<?> f : List.of(first, second)) {
+                try {
+                    f.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+            assertEquals(1, failures.size(), "exactly one registration fails: " + failures);
+            ContractRevertException e = assertInstanceOf(ContractRevertException.class, failures.get(0));
+            assertEquals("MeterAlreadyRegistered", e.errorName(), e.getMessage());
+            assertTrue(asOperator.isActive(meter));
+        } finally {
+            pool.shutdownNow();
+            chain.anvilRpc("evm_setAutomine", true);
+        }
+    }
+
+    private int pendingTransactions() throws Exception {
+        Object status = chain.anvilRpc("txpool_status");
+        String pending = String.valueOf(((java.util.Map<?, ?>) status).get("pending"));
+        return Integer.decode(pending);
     }
 
     private Address randomAddress() {
