@@ -74,7 +74,7 @@ public final class DsmrDecoder {
         TreeMap<Integer, MBus> channels = new TreeMap<>();
         List<PowerFailure> failures = new ArrayList<>();
         for (DsmrLine line : lines) {
-            String key = line.code().toString();
+            String key = line.key();
             if (byCode.putIfAbsent(key, line) != null) {
                 continue;
             }

@@ -9,7 +9,7 @@ import org.gridshare.drivers.obis.ObisCode;
  * One COSEM object line of a P1 telegram: an OBIS code and its parenthesised groups, with the byte offset
  * where it starts (for error reports). Continuation lines (DSMR 2.2/3 gas) add groups to the line before.
  */
-record DsmrLine(ObisCode code, List<String> groups, int offset) {
+record DsmrLine(ObisCode code, String key, List<String> groups, int offset) {
 
     /** Splits the body {@code frame[from, to)} into object lines; every byte must belong to one. */
     static List<DsmrLine> parseBody(byte[] frame, int from, int to) throws DecodeException {
@@ -53,7 +53,7 @@ record DsmrLine(ObisCode code, List<String> groups, int offset) {
         if (paren == to) {
             throw new DecodeException(DecodeException.Kind.MALFORMED, "object without a value", code.toString(), frame, to);
         }
-        return new DsmrLine(code, groups(frame, paren, to, code.toString()), from);
+        return new DsmrLine(code, ObisCode.key(codeText), groups(frame, paren, to, code.toString()), from);
     }
 
     private static List<String> groups(byte[] frame, int from, int to, String field) throws DecodeException {

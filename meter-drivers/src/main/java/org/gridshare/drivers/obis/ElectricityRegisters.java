@@ -48,7 +48,8 @@ public final class ElectricityRegisters {
     public static ElectricityRegisters of(Map<String, ObisValue> obis) {
         List<Map.Entry<ObisCode, ObisValue>> list = new ArrayList<>();
         for (Map.Entry<String, ObisValue> e : obis.entrySet()) {
-            ObisCode code = ObisCode.parse(e.getKey());
+            // keys with *F are stored (historical) values, never the current register
+            ObisCode code = e.getKey().indexOf('*') >= 0 ? null : ObisCode.parse(e.getKey());
             if (code != null && code.a() == 1) {
                 list.add(Map.entry(code, e.getValue()));
             }

@@ -33,6 +33,24 @@ public record ObisCode(int a, int b, int c, int d, int e) {
         }
     }
 
+    /**
+     * The key of {@code text} in an OBIS value map: {@code A-B:C.D.E} for current values (no F, or F = 255),
+     * {@code A-B:C.D.E*F} for historical ones (billing period F), so that a stored value never shadows
+     * the current one. Null when the text is not an OBIS code.
+     */
+    public static String key(CharSequence text) {
+        Matcher m = FULL.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        ObisCode code = parse(text);
+        if (code == null) {
+            return null;
+        }
+        String f = m.group(6);
+        return f == null || Integer.parseInt(f) == 255 ? code.toString() : code + "*" + Integer.parseInt(f);
+    }
+
     /** The six OBIS bytes A..F as SML sends them (F is dropped). */
     public static ObisCode ofBytes(byte[] six) {
         return new ObisCode(six[0] & 0xFF, six[1] & 0xFF, six[2] & 0xFF, six[3] & 0xFF, six[4] & 0xFF);

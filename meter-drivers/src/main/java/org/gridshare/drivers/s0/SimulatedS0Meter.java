@@ -61,7 +61,10 @@ public final class SimulatedS0Meter implements AutoCloseable {
         mockInput().mockState(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 
-    /** Starts pulsing at a fixed rate on {@code scheduler}; replaces a running schedule. */
+    /**
+     * Starts pulsing on {@code scheduler}, about {@code pulsesPerSecond} (never faster); replaces a running
+     * schedule. Keep the period above the receiving counter's debounce time.
+     */
     public void start(ScheduledExecutorService scheduler, long pulsesPerSecond) {
         if (pulsesPerSecond < 1 || pulsesPerSecond > 1_000_000) {
             throw new IllegalArgumentException("pulsesPerSecond must be 1..1000000: " + pulsesPerSecond);
@@ -79,7 +82,9 @@ public final class SimulatedS0Meter implements AutoCloseable {
             throw new IllegalArgumentException("period must be positive: " + period);
         }
         stop();
-        schedule = scheduler.scheduleAtFixedRate(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        // fixed delay, not fixed rate: a late scheduler must not catch up with a burst of pulses closer
+        // together than a real meter sends them (the counter's debounce would rightly swallow them)
+        schedule = scheduler.scheduleWithFixedDelay(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Stops a running schedule; pulses already sent stay sent. */
