@@ -78,6 +78,7 @@ public final class SmlFramer {
     }
 
     private void startFrame(long offset) {
+        tailFill = 0;
         buffer.reset();
         buffer.write(SmlTransport.START, 0, 8);
         bufferOffset = offset;
@@ -86,6 +87,22 @@ public final class SmlFramer {
     }
 
     private void inFrameByte(byte b, List<DsmrFramer.Event> events) {
+        System.arraycopy(tail, 1, tail, 0, 7);
+        tail[7] = b;
+        tailFill = Math.min(8, tailFill + 1);
+        if (tailFill == 8 && wordFill != 7 && SmlTransport.startsWith(tail, 0, SmlTransport.START)) {
+            // a start escape off the 4-byte grid: the frame before it was cut (or its meter ignores the
+            // alignment rule); report it truncated and resynchronize here
+            for (int i = 0; i < wordFill; i++) {
+                buffer.write(word[i]);
+            }
+            byte[] data = buffer.toByteArray();
+            events.add(new DsmrFramer.Skipped(bufferOffset, java.util.Arrays.copyOf(data, Math.max(0, data.length - 7)), true));
+            wordFill = 0;
+            tailFill = 0;
+            startFrame(position - 7);
+            return;
+        }
         word[wordFill++] = b;
         if (wordFill == 4 && !SmlTransport.isEscape(word, 0)) {
             buffer.write(word, 0, 4);
