@@ -1,0 +1,61 @@
+package org.gridshare.backend.clearing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The straightforward way: one object per order, both sides sorted by priority, then crossed with two
+ * pointers while the best remaining bid is at least the best remaining ask. The benchmark's baseline,
+ * and a second independent check in the property tests.
+ */
+public final class SortAndCrossAuction implements UniformPriceAuction {
+    private record Order(int index, long limit, long time, long id, long energy) {}
+
+    private static final Comparator<Order> BY_TIME_THEN_ID =
+            Comparator.comparingLong(Order::time).thenComparingLong(Order::id);
+
+    @Override
+    public ClearingResult clear(OrderBook book, PriceRule rule) {
+        List<Order> buys = new ArrayList<>();
+        List<Order> sells = new ArrayList<>();
+        for (int i = 0; i < book.size(); i++) {
+            Order o = new Order(i, book.limitPrice(i), book.timeMs(i), book.id(i), book.energyMilliWh(i));
+            (book.side(i) == Side.BUY ? buys : sells).add(o);
+        }
+        buys.sort(Comparator.comparingLong(Order::limit).reversed().thenComparing(BY_TIME_THEN_ID));
+        sells.sort(Comparator.comparingLong(Order::limit).thenComparing(BY_TIME_THEN_ID));
+        long[] fills = new long[book.size()];
+        int b = 0;
+        int s = 0;
+        long buyLeft = buys.isEmpty() ? 0 : buys.get(0).energy();
+        long sellLeft = sells.isEmpty() ? 0 : sells.get(0).energy();
+        long volume = 0;
+        long bid = 0;
+        long ask = 0;
+        while (b < buys.size() && s < sells.size() && buys.get(b).limit() >= sells.get(s).limit()) {
+            Order buy = buys.get(b);
+            Order sell = sells.get(s);
+            long quantity = Math.min(buyLeft, sellLeft);
+            if (quantity > 0) {
+                fills[buy.index()] += quantity;
+                fills[sell.index()] += quantity;
+                volume += quantity;
+                bid = buy.limit();
+                ask = sell.limit();
+            }
+            buyLeft -= quantity;
+            sellLeft -= quantity;
+            if (buyLeft == 0 && ++b < buys.size()) {
+                buyLeft = buys.get(b).energy();
+            }
+            if (sellLeft == 0 && ++s < sells.size()) {
+                sellLeft = sells.get(s).energy();
+            }
+        }
+        if (volume == 0) {
+            return ClearingResult.noMatch(book.size());
+        }
+        return ClearingResult.matched(rule.price(bid, ask), volume, bid, ask, fills);
+    }
+}
