@@ -1,0 +1,264 @@
+package org.gridshare.cli.demo;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.gridshare.agent.EdgeAgent;
+import org.gridshare.agent.meter.S0MeterSource;
+import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.signing.SigningStateFile;
+import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.backend.Backend;
+import org.gridshare.backend.BackendConfig;
+import org.gridshare.backend.registry.ZoneIds;
+import org.gridshare.contracts.RegistryClient;
+import org.gridshare.drivers.s0.S0Counter;
+import org.gridshare.drivers.s0.S0PulseInput;
+import org.gridshare.drivers.s0.SimulatedS0Meter;
+import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.localgrid.EmbeddedHiveMq;
+import org.gridshare.localgrid.KafkaNode;
+import org.gridshare.localgrid.MqttBroker;
+import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.keys.KeyFiles;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * {@code ./gridshare demo}: a local microgrid on embedded defaults. Every part is the real one:
+ * HiveMQ CE as the MQTT 5 broker, a KRaft Kafka broker, anvil as the chain with the MeterRegistry
+ * deployed, simulated S0 meters pulsing GPIO inputs on Pi4J's mock platform, one edge agent per
+ * household signing every reading with its meter key, and the backend verifying them.
+ */
+public final class MicrogridDemo {
+  static final String ZONE = "zone-1";
+
+  private MicrogridDemo() {}
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("gridshare demo: " + e.getMessage());
+      return 2;
+    }
+    Deque<AutoCloseable> running = new ArrayDeque<>();
+    AtomicBoolean stopped = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread main = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      // Ctrl-C or SIGTERM: wake the demo so it stops everything it started, in order, then let the
+      // JVM go; if it cannot finish in time, stop the parts from here.
+      stopped.set(true);
+      main.interrupt();
+      try {
+        if (!finished.await(45, TimeUnit.SECONDS)) {
+          stopAll(running, stopped, err);
+        }
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gridshare-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      new MicrogridDemo.Run(options, out, running).go();
+      return 0;
+    } catch (Exception e) {
+      if (stopped.get()) {
+        out.println("interrupted: stopping every part...");
+        stopAll(running, stopped, err);
+        out.println("stopped; no process left behind.");
+        return 130;
+      }
+      err.println("gridshare demo failed: " + e);
+      return 1;
+    } finally {
+      stopAll(running, stopped, err);
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException ignored) {
+        // already shutting down
+      }
+    }
+  }
+
+  private static void stopAll(Deque<AutoCloseable> running, AtomicBoolean stopped, PrintStream err) {
+    synchronized (running) {
+      stopped.set(true);
+      while (!running.isEmpty()) {
+        AutoCloseable part = running.pop();
+        try {
+          part.close();
+        } catch (Exception e) {
+          err.println("while stopping " + part + ": " + e);
+        }
+      }
+    }
+  }
+
+  /** One demo run; everything it starts is pushed on {@code running} and stopped in reverse. */
+  private record Run(DemoOptions options, PrintStream out, Deque<AutoCloseable> running) {
+
+    private <T extends AutoCloseable> T keep(T part) {
+      synchronized (running) {
+        running.push(part);
+      }
+      return part;
+    }
+
+    void go() throws Exception {
+      long t0 = System.nanoTime();
+      Clock clock = Clock.systemUTC();
+      Path work = Files.createTempDirectory("gridshare-demo-");
+      keep(() -> deleteTree(work));
+      Path root = RepoRoot.find();
+      out.printf("gridshare demo: %d households, %s intervals, running %s (work dir %s)%n",
+          options.meters(), human(options.interval()), human(options.duration()), work);
+
+      MqttBroker broker = keep(EmbeddedHiveMq.start(work.resolve("mqtt")));
+      out.printf("  MQTT 5 broker   %-22s %s%n", broker.name(), broker.serverUri());
+      KafkaNode kafka = keep(KafkaNode.start(work.resolve("kafka")));
+      out.printf("  Kafka (KRaft)   %-22s %s%n", "in-process broker", kafka.bootstrapServers());
+      AnvilNode anvil = keep(AnvilNode.start(root));
+      out.printf("  chain           %-22s %s (chain id %d)%n", "anvil", anvil.rpcUrl(), anvil.chainId());
+
+      Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+      keep(web3j::shutdown);
+      List<String> devKeys = anvil.devPrivateKeys();
+      Credentials operator = Credentials.create(devKeys.get(0));
+      Credentials installer = Credentials.create(devKeys.get(1));
+      RegistryClient registryAsOperator = RegistryClient.deploy(web3j, operator);
+      Address registry = registryAsOperator.address();
+      registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
+      RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
+      out.printf("  MeterRegistry   %-22s %s%n", "deployed", registry.toHex());
+
+      Eip712Domain domain = new Eip712Domain(anvil.chainId(), registry);
+      Bytes32 zone = ZoneIds.of(ZONE);
+      Backend.createTopics(kafka.bootstrapServers());
+      Backend backend = keep(Backend.start(new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
+          anvil.rpcUrl(), registry, domain, options.interval(), Duration.ofSeconds(10),
+          work.resolve("backend"), clock)));
+      DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
+
+      Context pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
+      keep(pi4j::shutdown);
+      ScheduledExecutorService pulses = Executors.newScheduledThreadPool(1);
+      keep(pulses::shutdownNow);
+      List<Household> households = new ArrayList<>();
+      for (int i = 0; i < options.meters(); i++) {
+        households.add(keep(Household.start(i, work, pi4j, pulses, domain, broker.serverUri(), clock)));
+        Household h = households.get(i);
+        registryAsInstaller.registerMeter(h.meter(), Address.fromHex(Credentials.create(devKeys.get(2 + i)).getAddress()), zone);
+        out.printf("  household %d     %-44s meter %s%n", i + 1, h.profile().label(), h.meter().toHex());
+      }
+      for (Household h : households) {
+        h.agent().start(Duration.ofSeconds(1));
+      }
+      out.printf("started in %.1f s; waiting for the first verified reading...%n", (System.nanoTime() - t0) / 1e9);
+      report.awaitFirstVerified(Duration.ofSeconds(60));
+      out.printf("first verified reading %.1f s after start%n", (System.nanoTime() - t0) / 1e9);
+
+      TamperingNeighbour.tryTricks(broker.serverUri(), ZONE, households.get(0).meter(), domain, out);
+
+      long deadline = System.nanoTime() + options.duration().toNanos();
+      long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        long sleepNanos = Math.min(deadline, nextProgress) - System.nanoTime();
+        if (sleepNanos > 0) {
+          TimeUnit.NANOSECONDS.sleep(sleepNanos);
+        }
+        if (System.nanoTime() >= nextProgress) {
+          out.printf("  ... %s: %d readings verified, %d rejected%n", human(Duration.ofNanos(System.nanoTime() - t0)),
+              report.verifiedCount(), report.rejectedCount());
+          nextProgress += Duration.ofSeconds(30).toNanos();
+        }
+      }
+      for (Household h : households) {
+        h.agent().close();
+      }
+      report.awaitQuiet(Duration.ofSeconds(10));
+      report.print(out, households.stream().map(Household::meter).toList());
+    }
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    return s % 60 == 0 ? (s / 60) + " min" : s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+  }
+
+  /** One simulated household: its S0 meter on the mock GPIO, its meter key and its edge agent. */
+  record Household(int index, HouseholdProfile profile, Address meter, EdgeAgent agent,
+      List<SimulatedS0Meter> simulators) implements AutoCloseable {
+
+    static Household start(int index, Path work, Context pi4j, ScheduledExecutorService pulses,
+        Eip712Domain domain, String mqttUri, Clock clock) throws IOException, org.eclipse.paho.mqttv5.common.MqttException {
+      HouseholdProfile profile = HouseholdProfile.of(index);
+      Path dir = work.resolve("household-" + (index + 1));
+      Secp256k1Signer key = KeyFiles.loadOrCreate(dir.resolve("meter.key"));
+      int importPin = 5 + 2 * index;
+      int exportPin = importPin + 1;
+      long debounce = Duration.ofMillis(20).toNanos();
+      S0Counter imports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
+      S0Counter exports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
+      S0PulseInput importInput = new S0PulseInput(pi4j, importPin, imports, System::nanoTime);
+      S0PulseInput exportInput = new S0PulseInput(pi4j, exportPin, exports, System::nanoTime);
+      List<SimulatedS0Meter> simulators = new ArrayList<>();
+      if (profile.importEvery() != null) {
+        SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, importPin);
+        sim.start(pulses, profile.importEvery());
+        simulators.add(sim);
+      }
+      if (profile.exportEvery() != null) {
+        SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, exportPin);
+        sim.start(pulses, profile.exportEvery());
+        simulators.add(sim);
+      }
+      S0MeterSource source = new S0MeterSource(imports, exports, clock, () -> {
+        importInput.close();
+        exportInput.close();
+      });
+      ReadingSigner signer = new ReadingSigner(key, domain, new SigningStateFile(dir.resolve("signing.state")), clock);
+      EdgeAgent agent = new EdgeAgent(source, signer, new MqttUplink(mqttUri, ZONE, key.address()), 100_000, null);
+      return new Household(index, profile, key.address(), agent, simulators);
+    }
+
+    @Override
+    public void close() {
+      simulators.forEach(SimulatedS0Meter::close);
+      agent.close();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
