@@ -6,9 +6,14 @@ import java.util.SplittableRandom;
 /**
  * Clears a book in expected linear time without sorting it. Only three things need an order: the
  * crossing of the demand and supply curves (which gives the maximal volume), the price level of the
- * marginal order on each side, and the time/id order inside that one level. Each is found by a
- * quickselect-style partition over primitive {@code long[]} columns; orders better than the marginal
- * order are filled completely and worse ones not at all, which a final pass decides by comparing keys.
+ * marginal order on each side, and the time/id order inside that one level.
+ *
+ * <p>One streaming pass sums energy per side into 2^14 price buckets. Because demand minus supply
+ * never increases with price, the bucket totals already place every limit price on its side of the
+ * crossing except those in one bucket; the same totals locate the bucket of each side's marginal order.
+ * Inside those few buckets a quickselect-style partition over primitive {@code long[]} columns finishes
+ * the job, and a last pass fills orders better than the marginal order completely and worse ones not at
+ * all. No per-order objects are created.
  *
  * <p>Pivots are drawn from a fixed-seed generator; they change only the running time, never the result.
  * After {@code 3 log2(n) + 16} rounds of one search the pivot becomes the exact median of what is
@@ -16,16 +21,25 @@ import java.util.SplittableRandom;
  */
 public final class PartitioningAuction implements UniformPriceAuction {
     private static final long PIVOT_SEED = 0x6772696473686172L;
+    private static final int BUCKET_BITS = 14;
 
+    private final int bucketBits;
     private final int randomRoundsOverride;
 
     /** The production configuration. */
     public PartitioningAuction() {
-        this(-1);
+        this(BUCKET_BITS, -1);
     }
 
-    /** Tests: {@code randomRounds >= 0} caps the random-pivot rounds (0 = always the exact median). */
-    PartitioningAuction(int randomRounds) {
+    /**
+     * Tests: {@code bucketBits} 0 leaves everything to the partitioning; {@code randomRounds >= 0} caps
+     * the random-pivot rounds (0 = always the exact median).
+     */
+    PartitioningAuction(int bucketBits, int randomRounds) {
+        if (bucketBits < 0 || bucketBits > 20) {
+            throw new IllegalArgumentException("bucketBits " + bucketBits + " outside 0..20");
+        }
+        this.bucketBits = bucketBits;
         this.randomRoundsOverride = randomRounds;
     }
 
@@ -35,30 +49,59 @@ public final class PartitioningAuction implements UniformPriceAuction {
         boolean[] buy = book.buy;
         long[] energy = book.energy;
         long[] limit = book.limit;
-        int buys = 0;
-        int sells = 0;
+        long floor = book.feedInTariff();
+        long span = book.retailTariff() - floor;
+        int shift = Math.max(0, 64 - Long.numberOfLeadingZeros(span) - bucketBits);
+        int buckets = (int) ((span >>> shift) + 1);
+        long[] buyEnergy = new long[buckets];
+        long[] sellEnergy = new long[buckets];
+        int[] buyCount = new int[buckets];
+        int[] sellCount = new int[buckets];
         for (int i = 0; i < n; i++) {
-            if (energy[i] > 0) {
+            long e = energy[i];
+            if (e > 0) {
+                int k = (int) ((limit[i] - floor) >>> shift);
                 if (buy[i]) {
-                    buys++;
+                    buyEnergy[k] += e;
+                    buyCount[k]++;
                 } else {
-                    sells++;
+                    sellEnergy[k] += e;
+                    sellCount[k]++;
                 }
             }
         }
-        if (buys == 0 || sells == 0) {
+        long totalBuy = 0;
+        long totalSell = 0;
+        for (int k = 0; k < buckets; k++) {
+            totalBuy += buyEnergy[k];
+            totalSell += sellEnergy[k];
+        }
+        if (totalBuy == 0 || totalSell == 0) {
             return ClearingResult.noMatch(n);
         }
-        // Buy keys are negated limits so that ascending key order is buy priority (highest limit first).
-        long[] buyKey = new long[buys];
-        long[] buyQty = new long[buys];
-        long[] sellKey = new long[sells];
-        long[] sellQty = new long[sells];
+        // g(k) = buy energy in buckets >= k minus sell energy in buckets < k bounds D - S from above for
+        // prices in bucket k, and g(k + 1) bounds it from below. g never increases and g(0) > 0, so only
+        // the last bucket with g >= 0 can hold limit prices on both sides of the crossing.
+        int cross = 0;
+        long buyAtOrAbove = totalBuy;
+        long sellBelow = 0;
+        while (cross + 1 < buckets
+                && (buyAtOrAbove - buyEnergy[cross]) - (sellBelow + sellEnergy[cross]) >= 0) {
+            buyAtOrAbove -= buyEnergy[cross];
+            sellBelow += sellEnergy[cross];
+            cross++;
+        }
+        long buyAbove = buyAtOrAbove - buyEnergy[cross];
+        long[] buyKey = new long[buyCount[cross]];
+        long[] buyQty = new long[buyCount[cross]];
+        long[] sellKey = new long[sellCount[cross]];
+        long[] sellQty = new long[sellCount[cross]];
         int b = 0;
         int s = 0;
         for (int i = 0; i < n; i++) {
             long e = energy[i];
-            if (e > 0) {
+            if (e > 0 && (int) ((limit[i] - floor) >>> shift) == cross) {
+                // Buy keys are negated limits so that ascending key order is buy priority.
                 if (buy[i]) {
                     buyKey[b] = -limit[i];
                     buyQty[b++] = e;
@@ -68,17 +111,46 @@ public final class PartitioningAuction implements UniformPriceAuction {
                 }
             }
         }
-        Search search = new Search(randomRounds(buys + sells));
-        long volume = search.maxVolume(buyKey, buyQty, buys, sellKey, sellQty, sells);
+        Search search = new Search(randomRounds(n));
+        long volume = search.maxVolume(buyKey, buyQty, b, sellKey, sellQty, s, buyAbove, sellBelow);
         if (volume == 0) {
             return ClearingResult.noMatch(n);
         }
-        long marginalBid = -search.weightedSelect(buyKey, buyQty, buys, volume);
-        long buyResidual = volume - search.below;
-        long marginalAsk = search.weightedSelect(sellKey, sellQty, sells, volume);
-        long sellResidual = volume - search.below;
-        long[] buyMargin = marginalOrder(book, true, marginalBid, buyResidual, search);
-        long[] sellMargin = marginalOrder(book, false, marginalAsk, sellResidual, search);
+        // The bucket of each side's marginal order: where the side's energy, in priority order, reaches the volume.
+        int bidBucket = buckets - 1;
+        long bidBefore = 0;
+        while (bidBefore + buyEnergy[bidBucket] < volume) {
+            bidBefore += buyEnergy[bidBucket--];
+        }
+        int askBucket = 0;
+        long askBefore = 0;
+        while (askBefore + sellEnergy[askBucket] < volume) {
+            askBefore += sellEnergy[askBucket++];
+        }
+        int[] bidOrders = new int[buyCount[bidBucket]];
+        int[] askOrders = new int[sellCount[askBucket]];
+        b = 0;
+        s = 0;
+        for (int i = 0; i < n; i++) {
+            if (energy[i] > 0) {
+                int k = (int) ((limit[i] - floor) >>> shift);
+                if (buy[i]) {
+                    if (k == bidBucket) {
+                        bidOrders[b++] = i;
+                    }
+                } else if (k == askBucket) {
+                    askOrders[s++] = i;
+                }
+            }
+        }
+        long marginalBid = -search.weightedSelect(gather(bidOrders, limit, true), gather(bidOrders, energy, false),
+                b, volume - bidBefore);
+        long buyResidual = volume - bidBefore - search.below;
+        long marginalAsk = search.weightedSelect(gather(askOrders, limit, false), gather(askOrders, energy, false),
+                s, volume - askBefore);
+        long sellResidual = volume - askBefore - search.below;
+        long[] buyMargin = marginalOrder(book, bidOrders, marginalBid, buyResidual, search);
+        long[] sellMargin = marginalOrder(book, askOrders, marginalAsk, sellResidual, search);
 
         long[] fills = new long[n];
         long[] time = book.time;
@@ -104,6 +176,14 @@ public final class PartitioningAuction implements UniformPriceAuction {
         return ClearingResult.matched(rule.price(marginalBid, marginalAsk), volume, marginalBid, marginalAsk, fills);
     }
 
+    private static long[] gather(int[] orders, long[] column, boolean negate) {
+        long[] values = new long[orders.length];
+        for (int j = 0; j < orders.length; j++) {
+            values[j] = negate ? -column[orders[j]] : column[orders[j]];
+        }
+        return values;
+    }
+
     private int randomRounds(int n) {
         if (randomRoundsOverride >= 0) {
             return randomRoundsOverride;
@@ -123,22 +203,21 @@ public final class PartitioningAuction implements UniformPriceAuction {
     }
 
     /**
-     * The marginal order of one side, as {time, id, fill}: among active orders at {@code price}, the one
-     * at which {@code residual} mWh, allocated in (time, id) order, run out.
+     * The marginal order of one side, as {time, id, fill}: among the candidate orders at {@code price},
+     * the one at which {@code residual} mWh, allocated in (time, id) order, run out.
      */
-    private static long[] marginalOrder(OrderBook book, boolean side, long price, long residual, Search search) {
-        int n = book.size();
+    private static long[] marginalOrder(OrderBook book, int[] candidates, long price, long residual, Search search) {
         int m = 0;
-        for (int i = 0; i < n; i++) {
-            if (book.buy[i] == side && book.limit[i] == price && book.energy[i] > 0) {
+        for (int i : candidates) {
+            if (book.limit[i] == price) {
                 m++;
             }
         }
         long[] timeKey = new long[m];
         long[] qty = new long[m];
         int j = 0;
-        for (int i = 0; i < n; i++) {
-            if (book.buy[i] == side && book.limit[i] == price && book.energy[i] > 0) {
+        for (int i : candidates) {
+            if (book.limit[i] == price) {
                 timeKey[j] = book.time[i];
                 qty[j++] = book.energy[i];
             }
@@ -146,16 +225,16 @@ public final class PartitioningAuction implements UniformPriceAuction {
         long marginTime = search.weightedSelect(timeKey, qty, m, residual);
         long timeResidual = residual - search.below;
         int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (book.buy[i] == side && book.limit[i] == price && book.energy[i] > 0 && book.time[i] == marginTime) {
+        for (int i : candidates) {
+            if (book.limit[i] == price && book.time[i] == marginTime) {
                 k++;
             }
         }
         long[] idKey = new long[k];
         long[] idQty = new long[k];
         j = 0;
-        for (int i = 0; i < n; i++) {
-            if (book.buy[i] == side && book.limit[i] == price && book.energy[i] > 0 && book.time[i] == marginTime) {
+        for (int i : candidates) {
+            if (book.limit[i] == price && book.time[i] == marginTime) {
                 idKey[j] = book.id[i];
                 idQty[j++] = book.energy[i];
             }
@@ -207,18 +286,22 @@ public final class PartitioningAuction implements UniformPriceAuction {
          * The maximal matched volume {@code max_p min(D(p), S(p))}, D(p) = buy energy with limit >= p and
          * S(p) = sell energy with limit <= p. D - S never increases with p, so the maximum sits at the
          * crossing: with q1 the highest limit price where D >= S and q2 the lowest where D < S, it is
-         * {@code max(S(q1), D(q2))}. The search narrows a price range [L, H] that holds no limit price
-         * yet classified; energy of orders priced above H (buys) or below L (sells) is carried in sums.
+         * {@code max(S(q1), D(q2))}. The search narrows a price range [L, H] holding the orders not yet
+         * classified (the columns); energy of orders priced above H (buys) or below L (sells) is carried
+         * in sums, starting from the bucket totals.
          */
-        long maxVolume(long[] buyKey, long[] buyQty, int buys, long[] sellKey, long[] sellQty, int sells) {
+        long maxVolume(long[] buyKey, long[] buyQty, int buys, long[] sellKey, long[] sellQty, int sells,
+                long buyAboveRange, long sellBelowRange) {
             int bLo = 0;
             int bHi = buys;
             int sLo = 0;
             int sHi = sells;
-            long buyAbove = 0;
-            long sellBelow = 0;
-            long supplyAtQ1 = 0;
-            long demandAtQ2 = 0;
+            long buyAbove = buyAboveRange;
+            long sellBelow = sellBelowRange;
+            // Limit prices below the range all have D >= S and the highest of them has S = sellBelow;
+            // those above all have D < S and the lowest has D = buyAbove (both 0 when there are none).
+            long supplyAtQ1 = sellBelow;
+            long demandAtQ2 = buyAbove;
             for (int round = 0; bLo < bHi || sLo < sHi; round++) {
                 long q = round < randomRounds
                         ? randomPrice(buyKey, bLo, bHi, sellKey, sLo, sHi)

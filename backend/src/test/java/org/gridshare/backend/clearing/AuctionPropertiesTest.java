@@ -15,7 +15,10 @@ class AuctionPropertiesTest {
     private static final PriceRule[] RULES = PriceRule.values();
 
     private final UniformPriceAuction fast = new PartitioningAuction();
-    private final UniformPriceAuction medianPivots = new PartitioningAuction(0);
+    /** Without buckets every order goes through the partitioning; with 3 bits a bucket spans many prices. */
+    private final UniformPriceAuction[] variants = {
+        new PartitioningAuction(0, -1), new PartitioningAuction(0, 0), new PartitioningAuction(3, -1),
+        new PartitioningAuction(3, 0)};
     private final UniformPriceAuction reference = new ReferenceAuction();
     private final UniformPriceAuction sortAndCross = new SortAndCrossAuction();
 
@@ -56,7 +59,9 @@ class AuctionPropertiesTest {
         ClearingResult actual = fast.clear(book, rule);
         String context = name + " " + rule + " " + describe(book);
         assertEquals(expected, actual, context);
-        assertEquals(expected, medianPivots.clear(book, rule), "median pivots: " + context);
+        for (int v = 0; v < variants.length; v++) {
+            assertEquals(expected, variants[v].clear(book, rule), "variant " + v + ": " + context);
+        }
         assertEquals(expected, sortAndCross.clear(book, rule), "sort-and-cross: " + context);
         checkProperties(book, rule, actual, context);
 

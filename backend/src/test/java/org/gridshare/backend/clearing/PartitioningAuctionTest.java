@@ -69,11 +69,11 @@ class PartitioningAuctionTest {
     }
 
     @Test
-    void large_random_book_clears_identically_with_random_and_median_pivots() {
+    void large_random_book_clears_identically_with_and_without_buckets_and_with_median_pivots() {
         OrderBook book = RandomBooks.book(new SplittableRandom(99), 200_000, 500, 900, 10_000);
         ClearingResult random = auction.clear(book, PriceRule.MIDPOINT);
-        ClearingResult median = new PartitioningAuction(0).clear(book, PriceRule.MIDPOINT);
-        assertEquals(random, median);
+        assertEquals(random, new PartitioningAuction(0, 0).clear(book, PriceRule.MIDPOINT));
+        assertEquals(random, new PartitioningAuction(0, -1).clear(book, PriceRule.MIDPOINT));
         assertEquals(random, new SortAndCrossAuction().clear(book, PriceRule.MIDPOINT));
         AuctionPropertiesTest.checkProperties(book, PriceRule.MIDPOINT, random, "200k book");
     }
