@@ -1,17 +1,23 @@
 package org.gridshare.agent;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.gridshare.agent.meter.MeterSource;
+import org.gridshare.agent.outbox.Outbox;
+import org.gridshare.agent.outbox.OutboxDrain;
+import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.signing.SigningState;
+import org.gridshare.agent.signing.SigningStateFile;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Signed;
@@ -19,97 +25,208 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The household box's loop: every period it reads the meter, signs the reading at once with the
- * meter key, queues it and publishes the queue in order over MQTT (QoS 1).
+ * The household box's loop: every period it reads the meter and signs the reading at once with the
+ * meter key; a group commit writes the signed readings to the durable {@link Outbox}; the
+ * {@link OutboxDrain} publishes them in seq order over MQTT (QoS 1) and deletes them only when the
+ * backend acknowledges them end to end.
  *
- * <p>A failure to publish leaves the reading at the head of the queue for the next round; a
- * failure to read or sign is recorded in {@link #health()} and the loop goes on. The queue here
- * lives in memory and is bounded: when it is full the agent stops reading (backpressure) and says
- * so in its health, it never drops a signed reading.
+ * <p>When the outbox is full the agent stops reading (backpressure) and says so in {@link #health()}:
+ * the meter's registers keep counting, so the next reading simply covers more energy; nothing is
+ * dropped. A failure to read or sign is recorded in {@link #health()} and the loop goes on.
  */
 public final class EdgeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
 
-  /** What the agent reports about itself. */
-  public enum Health { STARTING, OK, METER_FAILED, UPLINK_DOWN, QUEUE_FULL }
+  /** What the agent reports about itself, worst first when several apply. */
+  public enum Health { STARTING, OK, METER_FAILED, UPLINK_DOWN, OUTBOX_FULL, OUTBOX_FAILED }
+
+  /**
+   * How readings are committed and delivered.
+   *
+   * @param groupCommit how long signed readings are collected before one transaction writes them
+   * @param window readings in flight (published, not yet acknowledged) at most
+   * @param ackTimeout no ack progress for this long → re-send from the oldest unacknowledged reading
+   */
+  public record Delivery(Duration groupCommit, int window, Duration ackTimeout) {
+    public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(500), 1000, Duration.ofSeconds(30));
+  }
 
   private final MeterSource meter;
   private final ReadingSigner signer;
   private final MqttUplink uplink;
-  private final int queueCapacity;
+  private final Outbox outbox;
+  private final boolean ownsOutbox;
+  private final Delivery delivery;
   private final Consumer<Signed<MeterReading>> onSigned;
-  private final Deque<Signed<MeterReading>> queue = new ArrayDeque<>();
+  private final OutboxDrain drain;
+  private final Thread drainThread;
   private final ScheduledExecutorService loop;
   private final AtomicLong signedCount = new AtomicLong();
-  private final AtomicLong publishedCount = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile Health health = Health.STARTING;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean outboxFull;
+  private volatile boolean meterFailed;
+  private volatile boolean outboxFailed;
+  private volatile boolean started;
 
+  /**
+   * An agent over a durable outbox. The signer continues from the outbox's signing state when that is
+   * ahead of its own (the database is the authority); a signer ahead of the database seeds it.
+   */
+  public EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, Outbox outbox, Delivery delivery,
+      Consumer<Signed<MeterReading>> onSigned) throws OutboxException {
+    this(meter, signer, uplink, outbox, false, delivery, onSigned);
+  }
+
+  /**
+   * The walking skeleton's constructor, kept for the demo: opens an outbox holding up to
+   * {@code queueCapacity} readings in {@code outbox.db} beside the signer's state file, and closes it
+   * with the agent.
+   */
   public EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, int queueCapacity,
-      Consumer<Signed<MeterReading>> onSigned) {
+      Consumer<Signed<MeterReading>> onSigned) throws OutboxException {
+    this(meter, signer, uplink, Outbox.open(besideStateFile(signer), queueCapacity), true, Delivery.DEFAULT, onSigned);
+  }
+
+  private EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, Outbox outbox, boolean ownsOutbox,
+      Delivery delivery, Consumer<Signed<MeterReading>> onSigned) throws OutboxException {
     this.meter = meter;
     this.signer = signer;
     this.uplink = uplink;
-    this.queueCapacity = queueCapacity;
+    this.outbox = outbox;
+    this.ownsOutbox = ownsOutbox;
+    this.delivery = delivery;
     this.onSigned = onSigned;
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    SigningState durable = outbox.load();
+    signer.resume(durable);
+    if (Long.compareUnsigned(signer.state().lastSeq(), durable.lastSeq()) > 0) {
+      outbox.store(signer.state());
+    }
+    this.drain = new OutboxDrain(outbox, uplink, signer.meter(), delivery.window(),
+        delivery.ackTimeout().toMillis(), Clock.systemUTC());
+    uplink.onAck(drain::onAck);
+    this.drainThread = new Thread(drain, "gridshare-drain");
+    drainThread.setDaemon(true);
+    this.loop = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "gridshare-agent");
       t.setDaemon(true);
       return t;
     });
   }
 
-  /** Connects the uplink and reads every {@code period}, the first time at once. */
-  public void start(Duration period) throws MqttException {
-    uplink.connect();
-    loop.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+  private static java.nio.file.Path besideStateFile(ReadingSigner signer) {
+    if (signer.store() instanceof SigningStateFile f) {
+      return f.path().toAbsolutePath().resolveSibling("outbox.db");
+    }
+    throw new IllegalArgumentException("pass an Outbox: the signer does not keep its state in a file");
   }
 
-  /** One round: read and sign (unless the queue is full), then publish what is queued. */
-  synchronized void tick() {
+  /**
+   * Connects the uplink (when it cannot connect now, the drain keeps trying in the background),
+   * reads every {@code period} (the first time at once) and commits every group-commit window.
+   */
+  public void start(Duration period) throws MqttException {
+    started = true;
     try {
-      if (queue.size() >= queueCapacity) {
-        health = Health.QUEUE_FULL;
-      } else {
-        Signed<MeterReading> reading = signer.sign(meter.read());
-        signedCount.incrementAndGet();
-        queue.addLast(reading);
+      uplink.connect();
+    } catch (MqttException e) {
+      LOG.warn("uplink not connected at start ({}); readings are kept in the outbox", e.toString());
+      uplink.reconnectInBackground();
+    }
+    drainThread.start();
+    loop.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(this::commit, delivery.groupCommit().toMillis(), delivery.groupCommit().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** One round: read and sign, unless the outbox is full. */
+  synchronized void tick() {
+    if (outbox.isFull()) {
+      if (!outboxFull) {
+        LOG.warn("outbox full ({} readings): reading paused, the meter keeps counting", outbox.capacity());
+      }
+      outboxFull = true;
+      return;
+    }
+    outboxFull = false;
+    try {
+      ReadingSigner.Prepared p = signer.signDeferred(meter.read());
+      outbox.append(p);
+      signedCount.incrementAndGet();
+      meterFailed = false;
+    } catch (RuntimeException e) {
+      meterFailed = true;
+      LOG.warn("reading or signing failed: {}", e.toString());
+    }
+  }
+
+  /** One group commit; then the committed readings are handed to the drain and to onSigned. */
+  void commit() {
+    try {
+      List<ReadingSigner.Prepared> written = outbox.commit();
+      outboxFailed = false;
+      if (!written.isEmpty()) {
+        drain.wake();
         if (onSigned != null) {
-          onSigned.accept(reading);
+          written.forEach(p -> onSigned.accept(p.signed()));
         }
       }
     } catch (IOException | RuntimeException e) {
-      health = Health.METER_FAILED;
-      LOG.warn("reading or signing failed: {}", e.toString());
-      return;
+      outboxFailed = true;
+      LOG.error("outbox commit failed: {}", e.getMessage());
     }
-    drain();
-  }
-
-  private void drain() {
-    while (!queue.isEmpty()) {
-      try {
-        uplink.publish(queue.peekFirst()).waitForCompletion(10_000);
-      } catch (MqttException e) {
-        health = Health.UPLINK_DOWN;
-        return;
-      }
-      queue.removeFirst();
-      publishedCount.incrementAndGet();
-    }
-    health = Health.OK;
   }
 
   public Health health() {
-    return health;
+    if (!started) {
+      return Health.STARTING;
+    }
+    if (outboxFailed) {
+      return Health.OUTBOX_FAILED;
+    }
+    if (outboxFull) {
+      return Health.OUTBOX_FULL;
+    }
+    if (meterFailed) {
+      return Health.METER_FAILED;
+    }
+    if (drain.uplinkDown()) {
+      return Health.UPLINK_DOWN;
+    }
+    return Health.OK;
   }
 
+  /** Readings signed (committed or about to be). */
   public long signedCount() {
     return signedCount.get();
   }
 
+  /** Readings published for the first time by this process. */
   public long publishedCount() {
-    return publishedCount.get();
+    return drain.publishedCount();
+  }
+
+  /** Readings re-sent (no ack in time, a gap reported by the backend, or a reconnect). */
+  public long resentCount() {
+    return drain.resentCount();
+  }
+
+  /** Readings the backend refused for good; kept in the outbox's rejected table with the reason. */
+  public long rejectedCount() {
+    return drain.rejectedCount();
+  }
+
+  /** Readings held in the outbox (not yet acknowledged end to end). */
+  public long outboxSize() {
+    return outbox.size();
+  }
+
+  /** The highest seq the backend has acknowledged. */
+  public long ackedThrough() {
+    return outbox.ackedThrough();
+  }
+
+  public Outbox outbox() {
+    return outbox;
   }
 
   @Override
@@ -123,7 +240,17 @@ public final class EdgeAgent implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    commit(); // what was signed before the stop is kept
+    drain.stop();
+    try {
+      drainThread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     uplink.close();
     meter.close();
+    if (ownsOutbox) {
+      outbox.close();
+    }
   }
 }

@@ -108,6 +108,7 @@ class EdgeAgentBrokerTest {
         assertEquals(210_000, readings.get(readings.size() - 1).message().importMilliWh());
         assertEquals(EdgeAgent.Health.OK, agent.health());
         assertEquals(21, agent.publishedCount());
+        assertEquals(21, agent.outboxSize(), "nothing acknowledged end to end yet: all readings kept");
       } finally {
         agent.close();
         meter.close();

@@ -21,11 +21,11 @@ import org.gridshare.protocol.Signed;
 public final class ReadingSigner {
   private final Secp256k1Signer meterKey;
   private final Eip712Domain domain;
-  private final SigningStateFile stateFile;
+  private final SigningStateStore stateFile;
   private final Clock clock;
   private SigningState state;
 
-  public ReadingSigner(Secp256k1Signer meterKey, Eip712Domain domain, SigningStateFile stateFile, Clock clock)
+  public ReadingSigner(Secp256k1Signer meterKey, Eip712Domain domain, SigningStateStore stateFile, Clock clock)
       throws IOException {
     this.meterKey = meterKey;
     this.domain = domain;
@@ -34,7 +34,52 @@ public final class ReadingSigner {
     this.state = stateFile.load();
   }
 
+  /** Signs {@code m} and stores the new state in this signer's store before returning it. */
   public synchronized Signed<MeterReading> sign(Measurement m) throws IOException {
+    Prepared p = prepare(m);
+    stateFile.store(p.next()); // persisted before anyone may see this seq
+    state = p.next();
+    return p.signed();
+  }
+
+  /**
+   * Signs {@code m} and advances the in-memory state without storing it: the caller must persist
+   * {@link Prepared#next()} atomically with the reading (the outbox does, in one transaction) before
+   * the reading leaves the process. A crash before that loses the reading together with its seq,
+   * which nobody has seen, so the seq is never used twice.
+   */
+  public synchronized Prepared signDeferred(Measurement m) {
+    Prepared p = prepare(m);
+    state = p.next();
+    return p;
+  }
+
+  /**
+   * Continues from {@code durable} when it is ahead of this signer's state (the outbox database is
+   * newer than the state file the signer was built from).
+   */
+  public synchronized void resume(SigningState durable) {
+    if (Long.compareUnsigned(durable.lastSeq(), state.lastSeq()) > 0) {
+      state = durable;
+    }
+  }
+
+  /** Where this signer was built to keep its state. */
+  public SigningStateStore store() {
+    return stateFile;
+  }
+
+  /** The signing key's address. */
+  public org.gridshare.protocol.Address meter() {
+    return meterKey.address();
+  }
+
+  /** The EIP-712 domain readings are signed in. */
+  public Eip712Domain domain() {
+    return domain;
+  }
+
+  private Prepared prepare(Measurement m) {
     long now = clock.millis();
     long status = m.status();
     if (state.lastTimeMs() != Long.MIN_VALUE && now < state.lastTimeMs()) {
@@ -48,11 +93,11 @@ public final class ReadingSigner {
     MeterReading reading = new MeterReading(meterKey.address(), seq, now, m.importMilliWh(),
         m.exportMilliWh(), m.powerMilliW(), status, state.lastDigest());
     Signed<MeterReading> signed = meterKey.sign(domain, reading);
-    SigningState next = new SigningState(seq, ReadingChain.link(domain, reading), now);
-    stateFile.store(next); // persisted before anyone may see this seq
-    state = next;
-    return signed;
+    return new Prepared(signed, new SigningState(seq, ReadingChain.link(domain, reading), now));
   }
+
+  /** A signed reading and the signer state after it (its seq, digest and time). */
+  public record Prepared(Signed<MeterReading> signed, SigningState next) {}
 
   public synchronized SigningState state() {
     return state;

@@ -16,7 +16,7 @@ import org.gridshare.protocol.Bytes32;
  * caller may use the sequence number it records. A power cut leaves either the old or the new
  * state, never a torn one, so a sequence number is never handed out twice.
  */
-public final class SigningStateFile {
+public final class SigningStateFile implements SigningStateStore {
   private final Path file;
 
   public SigningStateFile(Path file) {
@@ -28,6 +28,7 @@ public final class SigningStateFile {
   }
 
   /** Reads the state; a missing file is a fresh meter. A damaged file is an error, never a reset. */
+  @Override
   public SigningState load() throws IOException {
     if (!Files.exists(file)) {
       return SigningState.INITIAL;
@@ -46,6 +47,7 @@ public final class SigningStateFile {
   }
 
   /** Durably replaces the state: temp file, fsync, atomic rename, fsync of the directory. */
+  @Override
   public void store(SigningState state) throws IOException {
     String line = "v1 " + Long.toUnsignedString(state.lastSeq()) + " " + state.lastDigest().toHex()
         + " " + state.lastTimeMs() + "\n";

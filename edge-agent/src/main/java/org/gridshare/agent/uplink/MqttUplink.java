@@ -1,6 +1,12 @@
 package org.gridshare.agent.uplink;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -22,6 +28,8 @@ public final class MqttUplink implements AutoCloseable {
   private final MqttAsyncClient client;
   private final String zone;
   private final Address device;
+  private volatile Consumer<byte[]> ackListener;
+  private volatile boolean closed;
 
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
     this.zone = zone;
@@ -29,7 +37,45 @@ public final class MqttUplink implements AutoCloseable {
     this.client = new MqttAsyncClient(serverUri, "gridshare-agent-" + device.toHex(), new MemoryPersistence());
   }
 
+  /**
+   * Delivers every message on this device's acks topic to {@code listener} (on the MQTT client's
+   * thread). Set before {@link #connect()}; the subscription is renewed on every (re)connect, so a
+   * broker that lost its sessions still delivers acks.
+   */
+  public void onAck(Consumer<byte[]> listener) {
+    this.ackListener = listener;
+  }
+
   public void connect() throws MqttException {
+    client.setCallback(new MqttCallback() {
+      @Override
+      public void disconnected(MqttDisconnectResponse r) {}
+
+      @Override
+      public void mqttErrorOccurred(MqttException e) {}
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        // acks queued in the persistent session can arrive before the per-subscription listener is set
+        Consumer<byte[]> listener = ackListener;
+        if (listener != null && topic.equals(Topics.acks(zone, device))) {
+          listener.accept(message.getPayload());
+        }
+      }
+
+      @Override
+      public void deliveryComplete(IMqttToken token) {}
+
+      @Override
+      public void connectComplete(boolean reconnect, String serverUri) {
+        if (reconnect) {
+          subscribeAcks();
+        }
+      }
+
+      @Override
+      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(false);
     options.setSessionExpiryInterval(7L * 24 * 3600);
@@ -39,7 +85,30 @@ public final class MqttUplink implements AutoCloseable {
     options.setKeepAliveInterval(30);
     options.setWill(Topics.status(zone, device), statusMessage("offline"));
     client.connect(options).waitForCompletion(TIMEOUT_MS);
+    subscribeAcks();
     client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
+  }
+
+  private void subscribeAcks() {
+    Consumer<byte[]> listener = ackListener;
+    if (listener == null) {
+      return;
+    }
+    try {
+      // Paho 1.2.5's subscribe(String, int, listener) recurses forever: use the array form
+      client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.acks(zone, device), 1)},
+          null, null, new IMqttMessageListener[] {(topic, msg) -> listener.accept(msg.getPayload())},
+          new MqttProperties());
+    } catch (MqttException e) {
+      // the next reconnect subscribes again; until then unacknowledged readings are re-sent
+    }
+  }
+
+  /** Publishes an already encoded reading payload with QoS 1 (a re-send from the outbox is byte-identical). */
+  public IMqttToken publish(Address meter, byte[] payload) throws MqttException {
+    MqttMessage m = new MqttMessage(payload);
+    m.setQos(1);
+    return client.publish(Topics.readings(zone, meter), m);
   }
 
   private static MqttMessage statusMessage(String state) {
@@ -56,12 +125,37 @@ public final class MqttUplink implements AutoCloseable {
     return client.publish(Topics.readings(zone, reading.message().meter()), m);
   }
 
+  /**
+   * Keeps trying {@link #connect()} on a daemon thread with exponential backoff (1 s doubling to
+   * 60 s) and full jitter, for a box that starts while its network or broker is down. Once connected,
+   * Paho's automatic reconnect takes over.
+   */
+  public void reconnectInBackground() {
+    Thread t = new Thread(() -> {
+      long delayMs = 1000;
+      java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+      while (!closed && !client.isConnected()) {
+        try {
+          Thread.sleep(random.nextLong(delayMs / 2, delayMs + 1)); // backoff between attempts, not a wait for a condition
+          connect();
+        } catch (MqttException e) {
+          delayMs = Math.min(60_000, delayMs * 2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "gridshare-uplink-connect");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public boolean isConnected() {
     return client.isConnected();
   }
 
   @Override
   public void close() {
+    closed = true;
     try {
       if (client.isConnected()) {
         client.publish(Topics.status(zone, device), statusMessage("offline")).waitForCompletion(TIMEOUT_MS);

@@ -10,6 +10,11 @@ public final class Topics {
     return "gridshare/v1/" + checkSegment(zone) + "/" + meter.toHex() + "/readings";
   }
 
+  /** Where the backend acknowledges the meter's readings end to end (see {@link AckMessage}). */
+  public static String acks(String zone, Address meter) {
+    return "gridshare/v1/" + checkSegment(zone) + "/" + meter.toHex() + "/acks";
+  }
+
   public static String status(String zone, Address device) {
     return "gridshare/v1/" + checkSegment(zone) + "/" + device.toHex() + "/status";
   }

@@ -1,0 +1,231 @@
+package org.gridshare.agent.outbox;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.gridshare.agent.uplink.AckMessage;
+import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.protocol.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the outbox in seq order with a bounded window of readings in flight (published, not yet
+ * acknowledged end to end), and applies the backend's acks to the outbox.
+ *
+ * <p>The backend accepts a meter's readings only in seq order, so live readings go out right after the
+ * backlog, never before it; the window keeps a 72-hour backlog from flooding the uplink while acks
+ * keep flowing, and the meter loop keeps signing and storing live readings meanwhile. When no ack
+ * advances for {@code ackTimeout}, or the backend reports a gap, the drain goes back to the oldest
+ * unacknowledged reading and re-sends from there (the backend drops what it already has as
+ * DUPLICATE/REPLAYED_SEQ, so nothing is counted twice).
+ */
+public final class OutboxDrain implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxDrain.class);
+  /** Reasons after which a re-send can succeed: the reading stays in the outbox. */
+  private static final Set<String> TRANSIENT = Set.of("SEQ_GAP", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR");
+  /** Reasons that mean the backend already has this seq: the cumulative ack covers it. */
+  private static final Set<String> ALREADY_HELD = Set.of("REPLAYED_SEQ");
+  private static final int MAX_UNCONFIRMED_PUBLISHES = 8;
+
+  private final Outbox outbox;
+  private final MqttUplink uplink;
+  private final Address meter;
+  private final int window;
+  private final long ackTimeoutMs;
+  private final Clock clock;
+  private final Object signal = new Object();
+  private final AtomicLong firstPublished = new AtomicLong();
+  private final AtomicLong resent = new AtomicLong();
+  private final AtomicLong rejectedCount = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile boolean uplinkDown;
+  private volatile boolean rewindRequested;
+  private long highestPublished;
+  private long cursor;
+  private long lastAcked = -1;
+  private long lastProgressMs;
+  private long lastRewindMs;
+
+  public OutboxDrain(Outbox outbox, MqttUplink uplink, Address meter, int window, long ackTimeoutMs, Clock clock) {
+    if (window < 1) {
+      throw new IllegalArgumentException("in-flight window must be at least 1: " + window);
+    }
+    this.outbox = outbox;
+    this.uplink = uplink;
+    this.meter = meter;
+    this.window = window;
+    this.ackTimeoutMs = ackTimeoutMs;
+    this.clock = clock;
+  }
+
+  /** Wakes the drain: new readings were committed or an ack arrived. */
+  public void wake() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  public void stop() {
+    running = false;
+    wake();
+  }
+
+  /** Readings published for the first time (re-sends not counted). */
+  public long publishedCount() {
+    return firstPublished.get();
+  }
+
+  /** Readings published again after an ack timeout, a reported gap or a reconnect. */
+  public long resentCount() {
+    return resent.get();
+  }
+
+  /** Readings the backend refused for good (kept in the outbox's rejected table). */
+  public long rejectedCount() {
+    return rejectedCount.get();
+  }
+
+  public boolean uplinkDown() {
+    return uplinkDown;
+  }
+
+  /** Applies one ack message from the backend (called on the MQTT client's thread). */
+  public void onAck(byte[] payload) {
+    AckMessage ack;
+    try {
+      ack = AckMessage.parse(payload);
+    } catch (java.io.IOException e) {
+      LOG.warn("ignoring a malformed ack: {}", e.getMessage());
+      return;
+    }
+    if (ack.acceptedThrough() != null) {
+      outbox.acknowledge(ack.acceptedThrough());
+    }
+    for (AckMessage.Rejected r : ack.rejected()) {
+      if (r.reason().equals("DUPLICATE")) {
+        outbox.acknowledge(r.seq()); // the same reading as the backend's last accepted one
+      } else if (TRANSIENT.contains(r.reason())) {
+        if (r.seq() > outbox.ackedThrough()) {
+          rewindRequested = true;
+        }
+      } else if (!ALREADY_HELD.contains(r.reason()) && r.seq() > outbox.ackedThrough()) {
+        outbox.reject(r.seq(), r.reason(), r.code(), r.detail(), clock.millis());
+        rejectedCount.incrementAndGet();
+        LOG.warn("backend rejected seq {}: {} {}", r.seq(), r.reason(), r.detail());
+      }
+    }
+    wake();
+  }
+
+  @Override
+  public void run() {
+    ArrayDeque<IMqttToken> unconfirmed = new ArrayDeque<>();
+    while (running) {
+      try {
+        if (!step(unconfirmed)) {
+          synchronized (signal) {
+            signal.wait(100);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (MqttException e) {
+        uplinkDown = true;
+        unconfirmed.clear();
+        cursor = 0; // re-send everything unacknowledged once the link is back
+        LOG.debug("publish failed: {}", e.toString());
+        pause();
+      } catch (OutboxException e) {
+        LOG.error("{}", e.getMessage());
+        pause();
+      } catch (RuntimeException e) {
+        LOG.error("outbox drain failed", e);
+        pause();
+      }
+    }
+  }
+
+  private void pause() {
+    synchronized (signal) {
+      try {
+        signal.wait(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+    }
+  }
+
+  private IMqttToken publish(StoredReading r, ArrayDeque<IMqttToken> unconfirmed) throws MqttException {
+    while (true) {
+      try {
+        return uplink.publish(meter, r.payload());
+      } catch (MqttException e) {
+        // the broker's receive maximum is reached: wait for the oldest PUBACK, then try again
+        if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT || unconfirmed.isEmpty()) {
+          throw e;
+        }
+        unconfirmed.removeFirst().waitForCompletion(10_000);
+      }
+    }
+  }
+
+  /** One round; false when there was nothing to publish. */
+  private boolean step(ArrayDeque<IMqttToken> unconfirmed) throws MqttException, OutboxException {
+    if (!uplink.isConnected()) {
+      uplinkDown = true;
+      cursor = 0;
+      unconfirmed.clear();
+      return false;
+    }
+    uplinkDown = false;
+    long now = clock.millis();
+    long acked = outbox.ackedThrough();
+    if (acked != lastAcked) {
+      lastAcked = acked;
+      lastProgressMs = now;
+    }
+    long inFlight = Math.max(0, cursor - acked - 1);
+    boolean timedOut = inFlight > 0 && now - lastProgressMs > ackTimeoutMs;
+    boolean gap = rewindRequested && now - lastRewindMs > Math.min(1000, ackTimeoutMs);
+    if (timedOut || gap) {
+      rewindRequested = false;
+      lastRewindMs = now;
+      lastProgressMs = now;
+      cursor = acked + 1;
+      inFlight = 0;
+    }
+    if (cursor <= acked) {
+      cursor = acked + 1;
+      inFlight = 0;
+    }
+    long room = window - inFlight;
+    if (room <= 0) {
+      return false;
+    }
+    List<StoredReading> batch = outbox.unacknowledged(cursor, (int) Math.min(room, 256));
+    if (batch.isEmpty()) {
+      return false;
+    }
+    for (StoredReading r : batch) {
+      while (unconfirmed.size() >= MAX_UNCONFIRMED_PUBLISHES) {
+        unconfirmed.removeFirst().waitForCompletion(10_000);
+      }
+      unconfirmed.addLast(publish(r, unconfirmed));
+      if (r.seq() > highestPublished) {
+        highestPublished = r.seq();
+        firstPublished.incrementAndGet();
+      } else {
+        resent.incrementAndGet();
+      }
+      cursor = r.seq() + 1;
+    }
+    return true;
+  }
+}
