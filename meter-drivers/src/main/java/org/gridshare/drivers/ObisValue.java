@@ -3,6 +3,7 @@ package org.gridshare.drivers;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One value exactly as the meter sent it: the text of the number (leading zeros and all) and the unit
@@ -11,13 +12,15 @@ import java.util.Optional;
  */
 public record ObisValue(String value, String unit) {
 
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
+
     public ObisValue {
         Objects.requireNonNull(value, "value");
     }
 
     /** The value as an exact decimal, or empty when it is not a number (an id, a timestamp, text). */
     public Optional<BigDecimal> decimal() {
-        if (!value.matches("[+-]?\\d+(\\.\\d+)?")) {
+        if (!DECIMAL.matcher(value).matches()) {
             return Optional.empty();
         }
         return Optional.of(new BigDecimal(value));

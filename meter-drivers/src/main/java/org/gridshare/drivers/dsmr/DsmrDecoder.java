@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.gridshare.drivers.DecodeException;
+import java.util.regex.Pattern;
 import org.gridshare.drivers.DecodeException.Kind;
+import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.PowerFailure;
@@ -26,6 +27,10 @@ import org.gridshare.drivers.obis.ObisCode;
  * checked whenever the telegram carries one and required when it announces DSMR 4 or later.
  */
 public final class DsmrDecoder {
+
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
+    private static final Pattern DURATION = Pattern.compile("\\d{1,18}\\*s");
+    private static final Pattern CRC = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
     /** Codes tried in order for the meter id; the first with a non-empty value wins. */
     private static final String[] METER_ID_CODES = {"0-0:96.1.1", "0-0:96.1.0", "0-0:96.1.255", "0-0:42.0.0", "1-0:0.0.0"};
@@ -149,7 +154,7 @@ public final class DsmrDecoder {
     }
 
     private static ObisValue numeric(String value, String unit, DsmrLine line, byte[] frame) throws DecodeException {
-        if (!value.matches("[+-]?\\d+(\\.\\d+)?") || unit.isEmpty() || unit.indexOf('*') >= 0) {
+        if (!DECIMAL.matcher(value).matches() || unit.isEmpty() || unit.indexOf('*') >= 0) {
             throw new DecodeException(Kind.MALFORMED, "'" + value + "*" + unit + "' is not a number with a unit", line.code().toString(),
                     frame, line.offset());
         }
@@ -175,7 +180,7 @@ public final class DsmrDecoder {
         for (int i = 0; i < count; i++) {
             String end = g.get(2 + 2 * i);
             String duration = g.get(3 + 2 * i);
-            if (!duration.matches("\\d{1,18}\\*s")) {
+            if (!DURATION.matcher(duration).matches()) {
                 throw new DecodeException(Kind.MALFORMED, "duration '" + duration + "' is not NNN*s", field, frame, line.offset());
             }
             out.add(new PowerFailure(end, DsmrTimestamp.parseOrNull(end), Long.parseLong(duration.substring(0, duration.length() - 2))));
@@ -224,7 +229,7 @@ public final class DsmrDecoder {
         }
         String crc = new String(frame, bang + 1, end - bang - 1, StandardCharsets.US_ASCII);
         // some heat meters (Warmtelink) drop leading zeros of the CRC: accept 1..4 digits
-        if (!crc.isEmpty() && !crc.matches("[0-9A-Fa-f]{1,4}")) {
+        if (!crc.isEmpty() && !CRC.matcher(crc).matches()) {
             throw new DecodeException(Kind.MALFORMED, "'" + crc + "' after '!' is not a CRC", "crc", frame, bang + 1);
         }
         return crc;

@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.regex.Pattern;
 
 /**
  * DSMR time stamps {@code YYMMDDhhmmssX}: local time of the Netherlands, Belgium or Luxembourg, with
@@ -11,12 +12,14 @@ import java.time.ZoneOffset;
  */
 final class DsmrTimestamp {
 
+    private static final Pattern FORMAT = Pattern.compile("\\d{12}[SW]?");
+
     private DsmrTimestamp() {
     }
 
     /** The instant, or null when the text has no S/W marker. Throws for an impossible date. */
     static OffsetDateTime parse(String text) throws DateTimeException {
-        if (!text.matches("\\d{12}[SW]?")) {
+        if (!FORMAT.matcher(text).matches()) {
             throw new DateTimeException("not YYMMDDhhmmss[S|W]: '" + text + "'");
         }
         LocalDateTime local = LocalDateTime.of(2000 + Integer.parseInt(text.substring(0, 2)), Integer.parseInt(text.substring(2, 4)),

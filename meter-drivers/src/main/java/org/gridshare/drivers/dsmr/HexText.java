@@ -2,9 +2,12 @@ package org.gridshare.drivers.dsmr;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /** DSMR sends identifiers and text messages as hex of their ASCII bytes. */
 final class HexText {
+
+    private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
 
     private HexText() {
     }
@@ -14,7 +17,7 @@ final class HexText {
      * otherwise {@code value} unchanged (DSMR 2.2 sends some ids in clear, some meters send zeros).
      */
     static String decode(String value) {
-        if (value.isEmpty() || value.length() % 2 != 0 || !value.matches("[0-9A-Fa-f]+")) {
+        if (value.isEmpty() || value.length() % 2 != 0 || !HEX.matcher(value).matches()) {
             return value;
         }
         byte[] bytes = HexFormat.of().parseHex(value);
