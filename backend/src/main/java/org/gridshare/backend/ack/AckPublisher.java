@@ -1,0 +1,284 @@
+package org.gridshare.backend.ack;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.gridshare.backend.Topics;
+import org.gridshare.backend.ingest.MqttTopic;
+import org.gridshare.backend.rejects.JsonCodec;
+import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.backend.verify.VerifiedReading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acknowledges readings end to end: consumes {@code gridshare.readings.verified.v1} and
+ * {@code gridshare.rejected.v1} (read_committed) and publishes, per meter and poll, one {@link Ack} to
+ * {@code gridshare/v1/{zone}/{meter}/acks} with QoS 1. Offsets are committed only after every ack of
+ * the poll has its PUBACK, so an ack is never lost, only possibly repeated (acks are cumulative and
+ * idempotent).
+ *
+ * <p>A DUPLICATE rejection (the same reading as the meter's last accepted one) counts as evidence of
+ * acceptance: after a restart of this component it re-establishes {@code acceptedThrough} as soon as
+ * an agent re-sends. The zone of a rejected reading comes from the verified stream, or else from the
+ * {@code mqtt.topic} header of the rejected input record.
+ *
+ * <pre>{@code
+ * try (AckPublisher acks = AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks")) { ... }
+ * }</pre>
+ */
+public final class AckPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AckPublisher.class);
+    private static final long MQTT_TIMEOUT_MS = 10_000;
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<String, byte[]> lookup;
+    private final MqttAsyncClient mqtt;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong published = new AtomicLong();
+    private final Map<String, Long> highest = new HashMap<>();
+    private final Map<String, String> zones = new HashMap<>();
+
+    private AckPublisher(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> lookup,
+            MqttAsyncClient mqtt) {
+        this.consumer = consumer;
+        this.lookup = lookup;
+        this.mqtt = mqtt;
+        this.thread = new Thread(this::run, "gridshare-acks");
+        thread.setDaemon(true);
+    }
+
+    /** Connects to the broker, subscribes to both Kafka topics as consumer group {@code groupId}, and starts. */
+    public static AckPublisher start(String kafkaBootstrap, String mqttServerUri, String groupId) {
+        MqttAsyncClient mqtt;
+        try {
+            mqtt = new MqttAsyncClient(mqttServerUri, groupId + "-" + UUID.randomUUID(), new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setAutomaticReconnect(true);
+            o.setAutomaticReconnectDelay(1, 30);
+            o.setConnectionTimeout(10);
+            mqtt.connect(o).waitForCompletion(MQTT_TIMEOUT_MS);
+        } catch (MqttException e) {
+            throw new IllegalStateException("ack publisher cannot connect to " + mqttServerUri, e);
+        }
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props(kafkaBootstrap, groupId));
+        consumer.subscribe(List.of(Topics.READINGS_VERIFIED, Topics.REJECTED));
+        KafkaConsumer<String, byte[]> lookup = new KafkaConsumer<>(props(kafkaBootstrap, null));
+        AckPublisher p = new AckPublisher(consumer, lookup, mqtt);
+        p.thread.start();
+        return p;
+    }
+
+    private static Properties props(String bootstrap, String groupId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    /** Ack messages published (each acknowledged by the broker). */
+    public long acksPublished() {
+        return published.get();
+    }
+
+    private void run() {
+        while (running.get()) {
+            try {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                Map<String, Ack> acks = collect(records);
+                publish(acks);
+                consumer.commitSync();
+            } catch (WakeupException e) {
+                return;
+            } catch (MqttException | RuntimeException e) {
+                LOG.warn("ack round failed, re-reading from the last committed offsets: {}", e.toString());
+                rewind();
+                pause();
+            }
+        }
+    }
+
+    private Map<String, Ack> collect(ConsumerRecords<String, byte[]> records) {
+        Map<String, Long> through = new LinkedHashMap<>();
+        Map<String, List<Ack.Rejected>> rejected = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.value() == null) {
+                continue;
+            }
+            try {
+                if (r.topic().equals(Topics.READINGS_VERIFIED)) {
+                    VerifiedReading v = JsonCodec.read(r.value(), VerifiedReading.class);
+                    zones.put(v.meter(), v.zone());
+                    highest.merge(v.meter(), v.seq(), Math::max);
+                    through.put(v.meter(), highest.get(v.meter()));
+                } else {
+                    Rejection x = JsonCodec.read(r.value(), Rejection.class);
+                    if (x.meter() == null || x.seq() == null || !x.meter().startsWith("0x")) {
+                        continue; // nothing an agent could match to one of its readings
+                    }
+                    if (x.reason() == RejectReason.DUPLICATE) {
+                        highest.merge(x.meter(), x.seq(), Math::max);
+                        through.put(x.meter(), highest.get(x.meter()));
+                    }
+                    if (!zones.containsKey(x.meter())) {
+                        String zone = zoneOf(x);
+                        if (zone == null) {
+                            continue;
+                        }
+                        zones.put(x.meter(), zone);
+                    }
+                    rejected.computeIfAbsent(x.meter(), k -> new ArrayList<>())
+                            .add(new Ack.Rejected(x.seq(), x.reason().name(), x.code(), x.detail()));
+                    Long known = highest.get(x.meter());
+                    if (known != null) {
+                        through.put(x.meter(), known);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            }
+        }
+        Map<String, Ack> acks = new LinkedHashMap<>();
+        for (String meter : union(through.keySet(), rejected.keySet())) {
+            List<Ack.Rejected> rj = rejected.get(meter);
+            acks.put(meter, new Ack(meter, through.get(meter), rj == null ? null : List.copyOf(rj)));
+        }
+        return acks;
+    }
+
+    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.LinkedHashSet<String> u = new java.util.LinkedHashSet<>(a);
+        u.addAll(b);
+        return List.copyOf(u);
+    }
+
+    /** The zone named by the MQTT topic the rejected record arrived on. */
+    private String zoneOf(Rejection x) {
+        Rejection.Source s = x.source();
+        if (s == null) {
+            return null;
+        }
+        if (s.mqttTopic() != null) {
+            return MqttTopic.parse(s.mqttTopic()).map(MqttTopic::zone).orElse(null);
+        }
+        if (s.topic() == null || s.partition() == null || s.offset() == null) {
+            return null;
+        }
+        TopicPartition tp = new TopicPartition(s.topic(), s.partition());
+        lookup.assign(List.of(tp));
+        lookup.seek(tp, s.offset());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : lookup.poll(Duration.ofMillis(200))) {
+                if (r.offset() == s.offset()) {
+                    Header h = r.headers().lastHeader("mqtt.topic");
+                    return h == null ? null
+                            : MqttTopic.parse(new String(h.value(), StandardCharsets.UTF_8)).map(MqttTopic::zone).orElse(null);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void publish(Map<String, Ack> acks) throws MqttException {
+        List<IMqttToken> tokens = new ArrayList<>();
+        for (Ack ack : acks.values()) {
+            MqttMessage m = new MqttMessage(JsonCodec.write(ack));
+            m.setQos(1);
+            tokens.add(mqtt.publish(MqttTopic.of(zones.get(ack.meter()), ack.meter(), "acks"), m));
+            if (tokens.size() >= 8) { // stay under the broker's receive maximum
+                tokens.remove(0).waitForCompletion(MQTT_TIMEOUT_MS);
+            }
+        }
+        for (IMqttToken t : tokens) {
+            t.waitForCompletion(MQTT_TIMEOUT_MS);
+        }
+        published.addAndGet(acks.size());
+    }
+
+    private void rewind() {
+        try {
+            for (TopicPartition tp : consumer.assignment()) {
+                OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
+                if (c == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, c.offset());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("rewinding the ack consumer failed: {}", e.toString());
+        }
+    }
+
+    private void pause() {
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (running.get() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(50); // back off before retrying a failed round
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close(Duration.ofSeconds(5));
+        lookup.close(Duration.ofSeconds(5));
+        try {
+            if (mqtt.isConnected()) {
+                mqtt.disconnect().waitForCompletion(MQTT_TIMEOUT_MS);
+            }
+            mqtt.close(true);
+        } catch (MqttException ignored) {
+            // closing anyway
+        }
+    }
+}
