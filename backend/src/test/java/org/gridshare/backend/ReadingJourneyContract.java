@@ -62,12 +62,16 @@ abstract class ReadingJourneyContract {
 
     @BeforeAll
     void startParts() throws Exception {
+        long t0 = System.nanoTime();
         work = Files.createTempDirectory("backend-journey");
         kafka = KafkaNode.start(work.resolve("kafka"));
         Backend.createTopics(kafka.bootstrapServers());
+        long tKafka = System.nanoTime();
         anvil = AnvilNode.start(RepoRoot.find());
         chain = TestChain.deploy(anvil);
+        long tChain = System.nanoTime();
         broker = startBroker(work.resolve("mqtt"));
+        long tBroker = System.nanoTime();
         domain = new Eip712Domain(anvil.chainId(), Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
         BackendConfig config = new BackendConfig(broker.serverUri(), kafka.bootstrapServers(), anvil.rpcUrl(),
                 chain.registryAddress(), domain, INTERVAL, Duration.ofHours(1), work.resolve("streams"),
@@ -77,14 +81,21 @@ abstract class ReadingJourneyContract {
         backend = Backend.start(config);
         table = IntervalTable.start(kafka.bootstrapServers());
         publisher = new Publisher(broker.serverUri());
+        long tBackend = System.nanoTime();
+        System.out.printf("%s: MQTT broker %s; started Kafka %d ms, anvil+registry %d ms, broker %d ms, backend %d ms%n",
+                getClass().getSimpleName(), broker.name(), (tKafka - t0) / 1_000_000, (tChain - tKafka) / 1_000_000,
+                (tBroker - tChain) / 1_000_000, (tBackend - tBroker) / 1_000_000);
     }
 
     @AfterAll
     void stopParts() throws Exception {
         for (AutoCloseable c : new AutoCloseable[] {publisher, table, backend, broker, chain, anvil, kafka}) {
             if (c != null) {
+                long t = System.nanoTime();
                 try {
                     c.close();
+                    System.out.printf("closed %s in %d ms%n", c.getClass().getSimpleName(),
+                            (System.nanoTime() - t) / 1_000_000);
                 } catch (Exception e) {
                     e.printStackTrace();
                 }

@@ -48,19 +48,21 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final Clock clock;
     private final IntSupplier maxPayloadBytes;
     private final String[] kinds;
+    private final AtomicLong received = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
     private final AtomicLong kafkaFailures = new AtomicLong();
     private volatile boolean closing;
 
-    private MqttKafkaBridge(String serverUri, String clientId, String kafkaBootstrap, Clock clock,
-            IntSupplier maxPayloadBytes, String... kinds) throws MqttException {
+    private MqttKafkaBridge(String serverUri, String clientId, String kafkaBootstrap, Properties producerOverrides,
+            Clock clock, IntSupplier maxPayloadBytes, String... kinds) throws MqttException {
         this.serverUri = serverUri;
         this.clock = clock;
         this.maxPayloadBytes = maxPayloadBytes;
         this.kinds = kinds.clone();
-        this.producer = new KafkaProducer<>(producerProps(kafkaBootstrap, clientId),
-                new StringSerializer(), new ByteArraySerializer());
+        Properties props = producerProps(kafkaBootstrap, clientId);
+        props.putAll(producerOverrides);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.mqtt = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
         mqtt.setManualAcks(true);
         mqtt.setCallback(new Callback());
@@ -74,6 +76,20 @@ public final class MqttKafkaBridge implements AutoCloseable {
      */
     public static MqttKafkaBridge start(String serverUri, String clientId, String kafkaBootstrap, Clock clock,
             IntSupplier maxPayloadBytes, String... kinds) {
+        return start(serverUri, clientId, kafkaBootstrap, new Properties(), clock, maxPayloadBytes, kinds);
+    }
+
+    /**
+     * As {@link #start(String, String, String, Clock, IntSupplier, String...)} with producer settings
+     * on top of the bridge's own (e.g. shorter timeouts); acks and idempotence cannot be weakened.
+     */
+    public static MqttKafkaBridge start(String serverUri, String clientId, String kafkaBootstrap,
+            Properties producerOverrides, Clock clock, IntSupplier maxPayloadBytes, String... kinds) {
+        for (String key : new String[] {ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG}) {
+            if (producerOverrides.containsKey(key)) {
+                throw new IllegalArgumentException("the bridge's " + key + " is not configurable");
+            }
+        }
         for (String kind : kinds) {
             if (!ROUTES.containsKey(kind)) {
                 throw new IllegalArgumentException("no Kafka topic for MQTT kind '" + kind + "'");
@@ -81,7 +97,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         }
         MqttKafkaBridge bridge;
         try {
-            bridge = new MqttKafkaBridge(serverUri, clientId, kafkaBootstrap, clock, maxPayloadBytes, kinds);
+            bridge = new MqttKafkaBridge(serverUri, clientId, kafkaBootstrap, producerOverrides, clock,
+                    maxPayloadBytes, kinds);
         } catch (MqttException e) {
             throw new IngestException(serverUri, "cannot create MQTT client", e);
         }
@@ -133,10 +150,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // send() runs on Paho's callback thread: never block it for long waiting for Kafka metadata
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         return p;
     }
 
     private void onMessage(String topic, MqttMessage message) {
+        received.incrementAndGet();
         byte[] payload = message.getPayload();
         long now = clock.millis();
         MqttTopic parsed = MqttTopic.parse(topic).orElse(null);
@@ -204,6 +224,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
                 LOG.warn("reconnect to {} after a Kafka failure did not start", serverUri, e);
             }
         });
+    }
+
+    /** Messages received from the MQTT broker (re-deliveries included). */
+    public long received() {
+        return received.get();
     }
 
     /** Messages handed to Kafka and acknowledged (including rejections written by the bridge). */

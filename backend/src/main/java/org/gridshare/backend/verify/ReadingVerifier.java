@@ -136,7 +136,7 @@ public final class ReadingVerifier {
         long now = clock.millis();
         VerifiedReading out = new VerifiedReading(r.meter().toHex(), topic.zone(), r.seq(), r.timeMs(),
                 r.importMilliWh(), r.exportMilliWh(), r.powerMilliW(), r.status(), r.prev().toHex(),
-                digest.toHex(), signed.signature().toHex(), now, importDelta, exportDelta);
+                digest.toHex(), signed.signature().toHex(), in.receivedAtMs(), now, importDelta, exportDelta);
         ChainState next = new ChainState(r.seq(), digest.toHex(), r.timeMs(), r.importMilliWh(), r.exportMilliWh(),
                 (state == null ? 0 : state.accepted()) + 1);
         return new Verdict.Accepted(out, next);

@@ -46,7 +46,8 @@ final class VerifyProcessor implements FixedKeyProcessor<String, byte[], Verdict
                 .map(VerifyProcessor::source)
                 .orElse(null);
         String key = record.key() == null ? "unknown" : record.key();
-        IncomingReading in = new IncomingReading(key, header(record, "mqtt.topic"), record.value(), source);
+        IncomingReading in = new IncomingReading(key, header(record, "mqtt.topic"), record.value(), source,
+                receivedMs(header(record, "ingest.receivedMs")));
         Verdict verdict;
         try {
             if (record.value() == null) {
@@ -71,6 +72,17 @@ final class VerifyProcessor implements FixedKeyProcessor<String, byte[], Verdict
 
     private static Rejection.Source source(RecordMetadata m) {
         return new Rejection.Source(m.topic(), m.partition(), m.offset(), null);
+    }
+
+    private static long receivedMs(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(header);
+        } catch (NumberFormatException e) {
+            return 0; // a diagnostic field only: a producer without the bridge's header loses nothing
+        }
     }
 
     private static String header(FixedKeyRecord<String, byte[]> record, String name) {
