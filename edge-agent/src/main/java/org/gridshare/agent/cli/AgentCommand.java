@@ -1,0 +1,160 @@
+package org.gridshare.agent.cli;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.gridshare.agent.EdgeAgent;
+import org.gridshare.agent.config.AgentConfig;
+import org.gridshare.agent.meter.S0MeterSource;
+import org.gridshare.agent.outbox.Outbox;
+import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.config.schema.ConfigException;
+import org.gridshare.drivers.s0.S0Counter;
+import org.gridshare.drivers.s0.S0PulseInput;
+import org.gridshare.drivers.s0.SimulatedS0Meter;
+import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.keys.KeyFiles;
+
+/**
+ * {@code gridshare agent run --config FILE [--print-config]}: validates the configuration, then runs
+ * the agent until SIGTERM or Ctrl-C. With {@code --print-config} it prints the effective
+ * configuration and exits.
+ */
+public final class AgentCommand {
+  private AgentCommand() {}
+
+  /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage or bad configuration). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path config = null;
+    boolean print = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "run" -> { }
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            return usage(err, "--config needs a file");
+          }
+          config = Path.of(args[++i]);
+        }
+        case "--print-config" -> print = true;
+        default -> {
+          return usage(err, "unknown argument '" + args[i] + "'");
+        }
+      }
+    }
+    if (config == null) {
+      return usage(err, "--config FILE is required");
+    }
+    AgentConfig c;
+    try {
+      c = AgentConfig.load(config, System.getenv());
+    } catch (ConfigException e) {
+      err.println("gridshare agent: bad configuration: " + e.getMessage());
+      return 2;
+    } catch (java.io.IOException e) {
+      err.println("gridshare agent: cannot read " + config + ": " + e.getMessage());
+      return 2;
+    }
+    if (print) {
+      out.print(c.toYaml());
+      return 0;
+    }
+    try {
+      runUntilStopped(c, out);
+      return 0;
+    } catch (Exception e) {
+      err.println("gridshare agent: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("gridshare agent: " + problem);
+    err.println("usage: gridshare agent run --config FILE [--print-config]");
+    return 2;
+  }
+
+  private static void runUntilStopped(AgentConfig c, PrintStream out) throws Exception {
+    Files.createDirectories(c.dataDir());
+    Secp256k1Signer key = KeyFiles.loadOrCreate(c.meterKeyFile());
+    Outbox outbox = Outbox.open(c.dataDir().resolve("outbox.db"), c.outboxCapacity());
+    boolean simulated = c.meterType().equals("s0-simulated");
+    Context pi4j = simulated
+        ? Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build()
+        : Pi4J.newAutoContext();
+    long[] registers = outbox.lastRegisters();
+    // the counters continue from the last signed registers, so they never go backwards after a restart
+    S0Counter imports = new S0Counter(c.impulsesPerKWh(), c.debounce().toNanos(),
+        pulsesFor(registers[0], c.impulsesPerKWh()));
+    S0PulseInput importInput = new S0PulseInput(pi4j, c.importGpio(), imports, System::nanoTime);
+    S0Counter exports = null;
+    S0PulseInput exportInput = null;
+    if (c.exportGpio() >= 0) {
+      exports = new S0Counter(c.impulsesPerKWh(), c.debounce().toNanos(), pulsesFor(registers[1], c.impulsesPerKWh()));
+      exportInput = new S0PulseInput(pi4j, c.exportGpio(), exports, System::nanoTime);
+    }
+    ScheduledExecutorService simulation = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gridshare-simulated-meter");
+      t.setDaemon(true);
+      return t;
+    });
+    SimulatedS0Meter simulatedMeter = null;
+    if (simulated) {
+      simulatedMeter = new SimulatedS0Meter(pi4j, c.importGpio());
+      simulatedMeter.start(simulation, c.simulatedPulsesPerSecond());
+    }
+    S0PulseInput exportClose = exportInput;
+    AutoCloseable inputs = () -> {
+      importInput.close();
+      if (exportClose != null) {
+        exportClose.close();
+      }
+    };
+    ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, Clock.systemUTC());
+    EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, Clock.systemUTC(), inputs), signer,
+        new MqttUplink(c.mqttServerUri(), c.zone(), key.address()), outbox, c.delivery(), null);
+    out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d)%n",
+        key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough());
+    CountDownLatch stopped = new CountDownLatch(1);
+    SimulatedS0Meter sim = simulatedMeter;
+    Thread hook = new Thread(() -> {
+      simulation.shutdownNow();
+      agent.close();
+      if (sim != null) {
+        sim.close();
+      }
+      outbox.close();
+      pi4j.shutdown();
+      out.printf("gridshare agent: stopped; signed %d, published %d, outbox holds %d%n",
+          agent.signedCount(), agent.publishedCount(), outbox.size());
+      stopped.countDown();
+    }, "gridshare-agent-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    agent.start(c.readingPeriod());
+    out.println("gridshare agent: running; stop with Ctrl-C or SIGTERM");
+    stopped.await();
+  }
+
+  /** The smallest pulse count whose register value is {@code milliWh} (ceil(mWh * imp / 1e6)). */
+  static long pulsesFor(long milliWh, long impulsesPerKWh) {
+    BigInteger[] qr = BigInteger.valueOf(milliWh).multiply(BigInteger.valueOf(impulsesPerKWh))
+        .divideAndRemainder(BigInteger.valueOf(1_000_000));
+    return qr[0].add(qr[1].signum() > 0 ? BigInteger.ONE : BigInteger.ZERO).longValueExact();
+  }
+
+  /** Entry point for running the agent in its own JVM. */
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+}

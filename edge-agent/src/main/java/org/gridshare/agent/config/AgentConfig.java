@@ -1,0 +1,112 @@
+package org.gridshare.agent.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.gridshare.agent.EdgeAgent;
+import org.gridshare.config.schema.ConfigException;
+import org.gridshare.config.schema.ConfigSchema;
+import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Eip712Domain;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The agent's effective configuration: the YAML file validated against the schema in
+ * {@code firmware-config}, defaults filled in, and the data directory overridden by the environment
+ * variable {@value #DATA_DIR_ENV} when it is set.
+ */
+public record AgentConfig(Path source, Map<String, Object> effective) {
+  public static final String DATA_DIR_ENV = "GRIDSHARE_DATA_DIR";
+
+  /** Reads and validates {@code file}; {@code env} is the process environment (for the data-dir override). */
+  public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException, IOException {
+    Map<String, Object> c = new LinkedHashMap<>(ConfigSchema.agent().validate(file));
+    String override = env.get(DATA_DIR_ENV);
+    if (override != null && !override.isBlank()) {
+      c.put("dataDir", override);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    c.put("dataDir", base.resolve((String) c.get("dataDir")).normalize().toString());
+    return new AgentConfig(file, c);
+  }
+
+  /** The effective configuration as YAML (what {@code --print-config} shows). */
+  public String toYaml() {
+    DumperOptions o = new DumperOptions();
+    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return "# effective configuration of " + source + "\n" + new Yaml(o).dump(effective);
+  }
+
+  public Path dataDir() {
+    return Path.of((String) effective.get("dataDir"));
+  }
+
+  public String zone() {
+    return (String) effective.get("zone");
+  }
+
+  public Path meterKeyFile() {
+    return dataDir().resolve((String) effective.get("meterKeyFile"));
+  }
+
+  public Duration readingPeriod() {
+    return Duration.ofMillis(num(effective, "readingPeriodMs"));
+  }
+
+  public Eip712Domain domain() {
+    Map<String, Object> chain = section("chain");
+    return new Eip712Domain(num(chain, "chainId"), Address.fromHex((String) chain.get("verifyingContract")));
+  }
+
+  public String mqttServerUri() {
+    return (String) section("mqtt").get("serverUri");
+  }
+
+  public String meterType() {
+    return (String) section("meter").get("type");
+  }
+
+  public int importGpio() {
+    return (int) num(section("meter"), "importGpio");
+  }
+
+  /** The export input's GPIO, or -1 for an import-only meter. */
+  public int exportGpio() {
+    Object v = section("meter").get("exportGpio");
+    return v == null ? -1 : ((Number) v).intValue();
+  }
+
+  public long impulsesPerKWh() {
+    return num(section("meter"), "impulsesPerKWh");
+  }
+
+  public Duration debounce() {
+    return Duration.ofMillis(num(section("meter"), "debounceMs"));
+  }
+
+  public long simulatedPulsesPerSecond() {
+    return num(section("meter"), "simulatedPulsesPerSecond");
+  }
+
+  public long outboxCapacity() {
+    return num(section("outbox"), "capacity");
+  }
+
+  public EdgeAgent.Delivery delivery() {
+    Map<String, Object> o = section("outbox");
+    return new EdgeAgent.Delivery(Duration.ofMillis(num(o, "groupCommitMs")), (int) num(o, "inFlightWindow"),
+        Duration.ofMillis(num(o, "ackTimeoutMs")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> section(String name) {
+    return (Map<String, Object>) effective.get(name);
+  }
+
+  private static long num(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).longValue();
+  }
+}
