@@ -58,13 +58,14 @@ public final class SmartyDecryptor {
                     frame.length);
         }
         int body = HEADER;
+        // found by fuzzing: a length field of 0 left no security byte to read
+        if (total - body < 5 + TAG_BYTES) {
+            throw new DecodeException(Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, body);
+        }
         int securityControl = frame[body] & 0xFF;
         if (securityControl != 0x30) {
             throw new DecodeException(Kind.UNSUPPORTED, String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
                     "security", frame, body);
-        }
-        if (total - body < 5 + TAG_BYTES) {
-            throw new DecodeException(Kind.TRUNCATED, "no room for counter and tag", "length", frame, body);
         }
         byte[] nonce = new byte[12];
         System.arraycopy(frame, 2, nonce, 0, 8);
