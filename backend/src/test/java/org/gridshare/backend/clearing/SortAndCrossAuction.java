@@ -12,19 +12,33 @@ import java.util.List;
 public final class SortAndCrossAuction implements UniformPriceAuction {
     private record Order(int index, long limit, long time, long id, long energy) {}
 
-    private static final Comparator<Order> BY_TIME_THEN_ID =
-            Comparator.comparingLong(Order::time).thenComparingLong(Order::id);
+    /** Buy priority: higher limit, then earlier time, then lower id. */
+    private static final Comparator<Order> BUY_PRIORITY = (x, y) -> {
+        int c = Long.compare(y.limit, x.limit);
+        return c != 0 ? c : timeThenId(x, y);
+    };
+
+    /** Sell priority: lower limit, then earlier time, then lower id. */
+    private static final Comparator<Order> SELL_PRIORITY = (x, y) -> {
+        int c = Long.compare(x.limit, y.limit);
+        return c != 0 ? c : timeThenId(x, y);
+    };
+
+    private static int timeThenId(Order x, Order y) {
+        int c = Long.compare(x.time, y.time);
+        return c != 0 ? c : Long.compare(x.id, y.id);
+    }
 
     @Override
     public ClearingResult clear(OrderBook book, PriceRule rule) {
-        List<Order> buys = new ArrayList<>();
-        List<Order> sells = new ArrayList<>();
+        List<Order> buys = new ArrayList<>(book.size());
+        List<Order> sells = new ArrayList<>(book.size());
         for (int i = 0; i < book.size(); i++) {
             Order o = new Order(i, book.limitPrice(i), book.timeMs(i), book.id(i), book.energyMilliWh(i));
             (book.side(i) == Side.BUY ? buys : sells).add(o);
         }
-        buys.sort(Comparator.comparingLong(Order::limit).reversed().thenComparing(BY_TIME_THEN_ID));
-        sells.sort(Comparator.comparingLong(Order::limit).thenComparing(BY_TIME_THEN_ID));
+        buys.sort(BUY_PRIORITY);
+        sells.sort(SELL_PRIORITY);
         long[] fills = new long[book.size()];
         int b = 0;
         int s = 0;
