@@ -13,6 +13,7 @@ import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
+import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.backend.verify.VerifiedReading;
 import org.gridshare.localgrid.AnvilNode;
@@ -139,6 +140,8 @@ class LatencyHarness {
                     }
                 }
             }
+        } finally {
+            TestFiles.deleteTree(work);
         }
     }
 }

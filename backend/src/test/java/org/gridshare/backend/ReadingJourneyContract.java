@@ -18,6 +18,7 @@ import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
+import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.backend.verify.VerifiedReading;
 import org.gridshare.localgrid.AnvilNode;
@@ -101,6 +102,7 @@ abstract class ReadingJourneyContract {
                 }
             }
         }
+        TestFiles.deleteTree(work);
     }
 
     // ---- helpers ----
@@ -291,6 +293,18 @@ abstract class ReadingJourneyContract {
         assertEquals(big.length, r.payloadBytes());
         assertEquals(Rejection.KEPT_BYTES, r.payload().length);
         assertEquals(m.topic(), r.source().mqttTopic());
+    }
+
+    @Test
+    void rejects_reading_published_in_another_zone_than_registered() throws Exception {
+        TestMeter m = meter("zone-b");
+        sendNext(m);
+        sendNext(m);
+        publisher.publish("gridshare/v1/zone-a/" + m.hex() + "/readings",
+                JsonWire.encodeReading(m.peek(System.currentTimeMillis(), 1, 0)));
+        sendNext(m);
+        sendNext(m);
+        awaitVerifiedAndRejected(m, List.of(1L, 2L, 3L, 4L), m.hex(), RejectReason.ZONE_MISMATCH);
     }
 
     @Test

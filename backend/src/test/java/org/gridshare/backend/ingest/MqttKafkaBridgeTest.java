@@ -24,6 +24,7 @@ import org.gridshare.backend.Backend;
 import org.gridshare.backend.Topics;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
+import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.localgrid.EmbeddedHiveMq;
 import org.gridshare.localgrid.KafkaNode;
 import org.gridshare.localgrid.MqttBroker;
@@ -35,12 +36,13 @@ import org.junit.jupiter.api.TestInstance;
 /** The bridge against a real broker and a real Kafka: nothing is acknowledged before Kafka has it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqttKafkaBridgeTest {
+    private Path work;
     private KafkaNode kafka;
     private MqttBroker broker;
 
     @BeforeAll
     void start() throws IOException {
-        Path work = Files.createTempDirectory("bridge-test");
+        work = Files.createTempDirectory("bridge-test");
         kafka = KafkaNode.start(work.resolve("kafka"));
         Backend.createTopics(kafka.bootstrapServers());
         broker = EmbeddedHiveMq.start(work.resolve("mqtt"));
@@ -50,6 +52,7 @@ class MqttKafkaBridgeTest {
     void stop() {
         broker.close();
         kafka.close();
+        TestFiles.deleteTree(work);
     }
 
     @Test
