@@ -3,6 +3,7 @@ package org.gridshare.drivers.dsmr;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.gridshare.drivers.transport.Framed;
 
 /**
  * Cuts a P1 byte stream into telegrams, whatever the chunking (one byte at a time or large reads).
@@ -18,22 +19,6 @@ public final class DsmrFramer {
 
     private static final int MAX_CRC_LINE = 8;
 
-    /** Something the framer found in the stream. */
-    public sealed interface Event {
-        /** Offset of the first byte in the stream. */
-        long offset();
-
-        byte[] bytes();
-    }
-
-    /** A complete telegram, ready for {@link DsmrDecoder#decode(byte[])}. */
-    public record Frame(long offset, byte[] bytes) implements Event {
-    }
-
-    /** Bytes that are not (part of) a complete telegram: {@code truncated} when a telegram had begun. */
-    public record Skipped(long offset, byte[] bytes, boolean truncated) implements Event {
-    }
-
     private enum State { IDLE, BODY, CRC_LINE }
 
     private State state = State.IDLE;
@@ -44,8 +29,8 @@ public final class DsmrFramer {
     private int crcLineLength;
 
     /** Feeds bytes; returns the events completed by them, in stream order. */
-    public List<Event> feed(byte[] chunk, int off, int len) {
-        List<Event> events = new ArrayList<>();
+    public List<Framed> feed(byte[] chunk, int off, int len) {
+        List<Framed> events = new ArrayList<>();
         for (int i = off; i < off + len; i++) {
             step(chunk[i], events);
             position++;
@@ -54,13 +39,13 @@ public final class DsmrFramer {
     }
 
     /** Feeds a whole array. */
-    public List<Event> feed(byte[] chunk) {
+    public List<Framed> feed(byte[] chunk) {
         return feed(chunk, 0, chunk.length);
     }
 
     /** End of stream: a telegram in progress is reported truncated, pending garbage as garbage. */
-    public List<Event> finish() {
-        List<Event> events = new ArrayList<>();
+    public List<Framed> finish() {
+        List<Framed> events = new ArrayList<>();
         if (state == State.CRC_LINE) {
             emitFrame(events);
         } else {
@@ -70,7 +55,7 @@ public final class DsmrFramer {
         return events;
     }
 
-    private void step(byte b, List<Event> events) {
+    private void step(byte b, List<Framed> events) {
         switch (state) {
             case IDLE -> {
                 if (b == '/') {
@@ -128,16 +113,16 @@ public final class DsmrFramer {
         buffer.write(b);
     }
 
-    private void emitFrame(List<Event> events) {
-        events.add(new Frame(bufferOffset, buffer.toByteArray()));
+    private void emitFrame(List<Framed> events) {
+        events.add(new Framed.Frame(bufferOffset, buffer.toByteArray()));
         buffer.reset();
         state = State.IDLE;
         lineStart = true;
     }
 
-    private void flushSkipped(List<Event> events, boolean truncated) {
+    private void flushSkipped(List<Framed> events, boolean truncated) {
         if (buffer.size() > 0) {
-            events.add(new Skipped(bufferOffset, buffer.toByteArray(), truncated));
+            events.add(new Framed.Skipped(bufferOffset, buffer.toByteArray(), truncated));
             buffer.reset();
         }
     }

@@ -6,6 +6,7 @@ import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.StatusFlag;
 import org.gridshare.drivers.StreamDecoder;
+import org.gridshare.drivers.transport.Framed;
 
 /** A P1 stream of plain telegrams, or of Smarty-encrypted frames when built with a decryptor. */
 public final class DsmrStreamDecoder implements StreamDecoder {
@@ -40,10 +41,10 @@ public final class DsmrStreamDecoder implements StreamDecoder {
         return decodeAll(decryptor == null ? plainFramer.finish() : smartyFramer.finish());
     }
 
-    private List<Event> decodeAll(List<DsmrFramer.Event> framed) {
+    private List<Event> decodeAll(List<Framed> framed) {
         List<Event> out = new ArrayList<>(framed.size());
-        for (DsmrFramer.Event e : framed) {
-            if (e instanceof DsmrFramer.Skipped s) {
+        for (Framed e : framed) {
+            if (e instanceof Framed.Skipped s) {
                 if (s.truncated()) {
                     out.add(new Failed(s.offset(), new DecodeException(DecodeException.Kind.TRUNCATED,
                             "frame cut off after " + s.bytes().length + " bytes", null, s.bytes(), s.bytes().length).shifted(s.offset())));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.gridshare.drivers.DecodeException;
+import org.gridshare.drivers.transport.Framed;
 
 /**
  * Cuts a stream of encrypted Smarty frames (binary, length-prefixed) into frames, resynchronizing on the
@@ -20,7 +21,7 @@ public final class SmartyFramer {
     private long position;
 
     /** Feeds bytes; returns frames and skipped garbage completed by them. */
-    public List<DsmrFramer.Event> feed(byte[] chunk, int off, int len) {
+    public List<Framed> feed(byte[] chunk, int off, int len) {
         if (pending.size() == 0) {
             pendingOffset = position;
         }
@@ -30,12 +31,12 @@ public final class SmartyFramer {
     }
 
     /** End of stream: what is left is reported as skipped (truncated when it began with a header). */
-    public List<DsmrFramer.Event> finish() {
+    public List<Framed> finish() {
         return drain(true);
     }
 
-    private List<DsmrFramer.Event> drain(boolean end) {
-        List<DsmrFramer.Event> events = new ArrayList<>();
+    private List<Framed> drain(boolean end) {
+        List<Framed> events = new ArrayList<>();
         byte[] data = pending.toByteArray();
         int pos = 0;
         int garbageFrom = 0;
@@ -59,23 +60,23 @@ public final class SmartyFramer {
                 break;
             }
             if (pos > garbageFrom) {
-                events.add(new DsmrFramer.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, pos), false));
+                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, pos), false));
             }
-            events.add(new DsmrFramer.Frame(pendingOffset + pos, Arrays.copyOfRange(data, pos, pos + total)));
+            events.add(new Framed.Frame(pendingOffset + pos, Arrays.copyOfRange(data, pos, pos + total)));
             pos += total;
             garbageFrom = pos;
         }
         if (end) {
             if (data.length > garbageFrom) {
                 boolean started = (data[garbageFrom] & 0xFF) == 0xDB;
-                events.add(new DsmrFramer.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, data.length), started));
+                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, data.length), started));
             }
             garbageFrom = data.length;
         } else if (pos >= data.length && garbageFrom < data.length) {
             // keep at most a possible header start; older garbage is reported now
             int keep = lastHeaderCandidate(data, garbageFrom);
             if (keep > garbageFrom) {
-                events.add(new DsmrFramer.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, keep), false));
+                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, keep), false));
                 garbageFrom = keep;
             }
         }

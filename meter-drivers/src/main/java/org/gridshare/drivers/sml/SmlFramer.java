@@ -3,7 +3,7 @@ package org.gridshare.drivers.sml;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.gridshare.drivers.dsmr.DsmrFramer;
+import org.gridshare.drivers.transport.Framed;
 
 /**
  * Cuts an SML byte stream into transport frames (start escape to end escape with CRC), whatever the
@@ -24,8 +24,8 @@ public final class SmlFramer {
     private int tailFill;
 
     /** Feeds bytes; returns completed frames and skipped bytes, in stream order. */
-    public List<DsmrFramer.Event> feed(byte[] chunk, int off, int len) {
-        List<DsmrFramer.Event> events = new ArrayList<>();
+    public List<Framed> feed(byte[] chunk, int off, int len) {
+        List<Framed> events = new ArrayList<>();
         for (int i = off; i < off + len; i++) {
             if (inFrame) {
                 inFrameByte(chunk[i], events);
@@ -38,21 +38,21 @@ public final class SmlFramer {
     }
 
     /** End of stream. */
-    public List<DsmrFramer.Event> finish() {
-        List<DsmrFramer.Event> events = new ArrayList<>();
+    public List<Framed> finish() {
+        List<Framed> events = new ArrayList<>();
         for (int i = 0; i < wordFill; i++) {
             buffer.write(word[i]);
         }
         wordFill = 0;
         if (buffer.size() > 0) {
-            events.add(new DsmrFramer.Skipped(bufferOffset, buffer.toByteArray(), inFrame));
+            events.add(new Framed.Skipped(bufferOffset, buffer.toByteArray(), inFrame));
         }
         buffer.reset();
         inFrame = false;
         return events;
     }
 
-    private void idleByte(byte b, List<DsmrFramer.Event> events) {
+    private void idleByte(byte b, List<Framed> events) {
         if (buffer.size() == 0) {
             bufferOffset = position;
         }
@@ -63,14 +63,14 @@ public final class SmlFramer {
         if (tailFill == 8 && SmlTransport.startsWith(tail, 0, SmlTransport.START)) {
             int n = buffer.size();
             if (n > 8) {
-                events.add(new DsmrFramer.Skipped(bufferOffset, java.util.Arrays.copyOf(buffer.toByteArray(), n - 8), false));
+                events.add(new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(buffer.toByteArray(), n - 8), false));
             }
             tailFill = 0;
             startFrame(position - 7);
         } else if (buffer.size() > MAX_FRAME) {
             // keep the last 7 bytes: they may be the beginning of a start escape
             byte[] data = buffer.toByteArray();
-            events.add(new DsmrFramer.Skipped(bufferOffset, java.util.Arrays.copyOf(data, data.length - 7), false));
+            events.add(new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(data, data.length - 7), false));
             buffer.reset();
             buffer.write(data, data.length - 7, 7);
             bufferOffset = position - 6;
@@ -86,7 +86,7 @@ public final class SmlFramer {
         wordFill = 0;
     }
 
-    private void inFrameByte(byte b, List<DsmrFramer.Event> events) {
+    private void inFrameByte(byte b, List<Framed> events) {
         System.arraycopy(tail, 1, tail, 0, 7);
         tail[7] = b;
         tailFill = Math.min(8, tailFill + 1);
@@ -97,7 +97,7 @@ public final class SmlFramer {
                 buffer.write(word[i]);
             }
             byte[] data = buffer.toByteArray();
-            events.add(new DsmrFramer.Skipped(bufferOffset, java.util.Arrays.copyOf(data, Math.max(0, data.length - 7)), true));
+            events.add(new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(data, Math.max(0, data.length - 7)), true));
             wordFill = 0;
             tailFill = 0;
             startFrame(position - 7);
@@ -110,7 +110,7 @@ public final class SmlFramer {
         } else if (wordFill == 8) {
             wordFill = 0;
             if (SmlTransport.startsWith(word, 0, SmlTransport.START)) {
-                events.add(new DsmrFramer.Skipped(bufferOffset, buffer.toByteArray(), true));
+                events.add(new Framed.Skipped(bufferOffset, buffer.toByteArray(), true));
                 startFrame(position - 7);
                 return;
             }
@@ -118,14 +118,14 @@ public final class SmlFramer {
             boolean doubledEscape = SmlTransport.isEscape(word, 4);
             if (!doubledEscape) {
                 // end escape (1A) or an unknown command: either way the frame ends here; unwrap judges it
-                events.add(new DsmrFramer.Frame(bufferOffset, buffer.toByteArray()));
+                events.add(new Framed.Frame(bufferOffset, buffer.toByteArray()));
                 buffer.reset();
                 inFrame = false;
                 return;
             }
         }
         if (buffer.size() > MAX_FRAME) {
-            events.add(new DsmrFramer.Skipped(bufferOffset, buffer.toByteArray(), true));
+            events.add(new Framed.Skipped(bufferOffset, buffer.toByteArray(), true));
             buffer.reset();
             inFrame = false;
             wordFill = 0;

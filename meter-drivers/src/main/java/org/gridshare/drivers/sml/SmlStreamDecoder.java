@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.StreamDecoder;
-import org.gridshare.drivers.dsmr.DsmrFramer;
+import org.gridshare.drivers.transport.Framed;
 
 /** An SML byte stream (optical eHZ interface), decoded frame by frame. */
 public final class SmlStreamDecoder implements StreamDecoder {
@@ -21,10 +21,10 @@ public final class SmlStreamDecoder implements StreamDecoder {
         return decodeAll(framer.finish());
     }
 
-    private static List<Event> decodeAll(List<DsmrFramer.Event> framed) {
+    private static List<Event> decodeAll(List<Framed> framed) {
         List<Event> out = new ArrayList<>();
-        for (DsmrFramer.Event e : framed) {
-            if (e instanceof DsmrFramer.Skipped s) {
+        for (Framed e : framed) {
+            if (e instanceof Framed.Skipped s) {
                 out.add(s.truncated()
                         ? new Failed(s.offset(), new DecodeException(DecodeException.Kind.TRUNCATED, "SML frame cut off after " + s.bytes().length
                                 + " bytes", "transport", s.bytes(), s.bytes().length).shifted(s.offset()))

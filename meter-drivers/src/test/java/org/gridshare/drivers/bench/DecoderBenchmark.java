@@ -12,6 +12,7 @@ import org.gridshare.drivers.dsmr.SmartyDecryptor;
 import org.gridshare.drivers.iec62056.IecDecoder;
 import org.gridshare.drivers.sml.SmlDecoder;
 import org.gridshare.drivers.sml.SmlFramer;
+import org.gridshare.drivers.transport.Framed;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,7 +54,7 @@ public class DecoderBenchmark {
         smartyKey = new SmartyDecryptor(HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
         byte[] dump = Files.readAllBytes(root.resolve("sml/ISKRA_MT175_eHZ.bin"));
         sml = new SmlFramer().feed(dump, 0, dump.length).stream()
-                .filter(e -> e instanceof org.gridshare.drivers.dsmr.DsmrFramer.Frame).findFirst().orElseThrow().bytes();
+                .filter(e -> e instanceof Framed.Frame).findFirst().orElseThrow().bytes();
         iec = Files.readAllBytes(root.resolve("iec62056-21/easymeter-q3db1024-mode-d.txt"));
         bthome = HexFormat.of().parseHex("404d12138a14");
         bthomeMac = BthomeDecoder.parseMac("A4:C1:38:8D:18:B2");

@@ -16,6 +16,7 @@ import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.StreamDecoder;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.gridshare.drivers.transport.Framed;
 
 class SmlDecoderTest {
 
@@ -23,7 +24,7 @@ class SmlDecoderTest {
     static byte[] firstFrame(String dump) {
         byte[] data = Fixtures.bytes(Fixtures.ROOT.resolve(dump));
         SmlFramer framer = new SmlFramer();
-        return framer.feed(data, 0, data.length).stream().filter(e -> e instanceof org.gridshare.drivers.dsmr.DsmrFramer.Frame)
+        return framer.feed(data, 0, data.length).stream().filter(e -> e instanceof Framed.Frame)
                 .findFirst().orElseThrow().bytes();
     }
 
@@ -108,7 +109,7 @@ class SmlDecoderTest {
         List<byte[]> seeds = Fixtures.captures("sml").map(Fixtures::bytes).map(d -> {
             try {
                 return SmlTransport.unwrap(new SmlFramer().feed(d, 0, d.length).stream()
-                        .filter(e -> e instanceof org.gridshare.drivers.dsmr.DsmrFramer.Frame).findFirst().orElseThrow().bytes());
+                        .filter(e -> e instanceof Framed.Frame).findFirst().orElseThrow().bytes());
             } catch (DecodeException ex) {
                 throw new AssertionError(ex);
             }
