@@ -55,11 +55,6 @@ class AgentKillTest {
 
   @TempDir Path dir;
 
-  private final ConcurrentHashMap<Long, Signed<MeterReading>> received = new ConcurrentHashMap<>();
-  private final List<String> violations = new ArrayList<>();
-  private volatile long contiguous;
-  private MqttClient acker;
-  private org.eclipse.paho.mqttv5.client.MqttAsyncClient ackOut;
 
   @Test
   void kill_9_at_random_points_loses_no_reading_and_reuses_no_seq() throws Exception {
@@ -76,7 +71,8 @@ class AgentKillTest {
           mqtt: {serverUri: "%s"}
           outbox: {groupCommitMs: 20, inFlightWindow: 200, ackTimeoutMs: 1500}
           """.formatted(broker.serverUri()));
-      startAcker(broker.serverUri());
+      ContiguousAcker acker = new ContiguousAcker(DOMAIN, "zone-k");
+      acker.connect(broker.serverUri());
       int kills = 0;
       long lastSignedBeforeFinal = 0;
       try {
@@ -97,21 +93,17 @@ class AgentKillTest {
         awaitLine(last, "running", Duration.ofSeconds(30));
         long target = lastSignedBeforeFinal;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (contiguous < target && System.nanoTime() < deadline) {
+        while (acker.contiguous() < target && System.nanoTime() < deadline) {
           last.waitFor(50, TimeUnit.MILLISECONDS); // polling the drain's progress with a deadline
         }
         last.destroy(); // SIGTERM: the orderly stop path
         assertTrue(last.waitFor(30, TimeUnit.SECONDS), "agent did not stop on SIGTERM");
       } finally {
-        acker.disconnect();
         acker.close();
-        ackOut.disconnect().waitForCompletion(5_000);
-        ackOut.close();
       }
 
-      synchronized (violations) {
-        assertEquals(List.of(), violations);
-      }
+      assertEquals(List.of(), acker.violations());
+      long contiguous = acker.contiguous();
       assertTrue(contiguous >= lastSignedBeforeFinal, "drained to " + contiguous + " of " + lastSignedBeforeFinal);
       try (Outbox o = Outbox.open(data.resolve("outbox.db"), 1)) {
         long lastSeq = o.load().lastSeq();
@@ -120,12 +112,12 @@ class AgentKillTest {
         for (long seq = 1; seq <= lastSeq; seq++) {
           long s = seq;
           boolean inOutbox = kept.stream().anyMatch(r -> r.seq() == s);
-          if (!(seq <= contiguous && received.containsKey(seq)) && !inOutbox) {
+          if (!(seq <= contiguous && acker.received.containsKey(seq)) && !inOutbox) {
             lost++;
           }
         }
         for (StoredReading r : kept) {
-          Signed<MeterReading> seen = received.get(r.seq());
+          Signed<MeterReading> seen = acker.received.get(r.seq());
           if (seen != null) {
             assertEquals(ReadingChain.link(DOMAIN, seen.message()).toHex(), r.digest(),
                 "seq " + r.seq() + " in the outbox differs from the one published");
@@ -180,66 +172,4 @@ class AgentKillTest {
     }
   }
 
-  /** The backend's part: verify, check order and chain, ack the highest contiguous seq. */
-  private void startAcker(String uri) throws Exception {
-    acker = new MqttClient(uri, "acker-" + UUID.randomUUID(), new MemoryPersistence());
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setConnectionTimeout(10);
-    acker.connect(o);
-    // acks go out on their own client: a blocking publish inside a Paho callback would deadlock
-    ackOut = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(uri, "ack-out-" + UUID.randomUUID(), new MemoryPersistence());
-    ackOut.connect(o).waitForCompletion(10_000);
-    acker.subscribe(new MqttSubscription[] {new MqttSubscription("gridshare/v1/zone-k/+/readings", 1)},
-        new IMqttMessageListener[] {(topic, msg) -> onReading(topic, msg.getPayload())});
-  }
-
-  private synchronized void onReading(String topic, byte[] payload) {
-    Signed<MeterReading> r;
-    try {
-      r = JsonWire.decodeReading(payload);
-    } catch (Exception e) {
-      violation("undecodable reading on " + topic + ": " + e.getMessage());
-      return;
-    }
-    MeterReading m = r.message();
-    try {
-      if (!SignatureVerifier.recover(DOMAIN, r).equals(m.meter())) {
-        violation("signature of seq " + m.seq() + " is not the meter's");
-      }
-    } catch (org.gridshare.protocol.InvalidSignatureException e) {
-      violation("bad signature at seq " + m.seq() + ": " + e.getMessage());
-    }
-    Signed<MeterReading> before = received.putIfAbsent(m.seq(), r);
-    if (before != null && !ReadingChain.link(DOMAIN, before.message()).equals(ReadingChain.link(DOMAIN, m))) {
-      violation("seq " + m.seq() + " reused for a different reading");
-    }
-    if (m.seq() == contiguous + 1) {
-      if (contiguous > 0) {
-        MeterReading prev = received.get(contiguous).message();
-        if (!ReadingChain.link(DOMAIN, prev).equals(m.prev())) {
-          violation("prev chain broken at seq " + m.seq());
-        }
-        if (m.importMilliWh() < prev.importMilliWh()) {
-          violation("import register went down at seq " + m.seq());
-        }
-      }
-      contiguous = m.seq();
-    }
-    if (m.seq() <= contiguous) {
-      String ack = "{\"meter\":\"" + m.meter().toHex() + "\",\"acceptedThrough\":" + contiguous + "}";
-      MqttMessage a = new MqttMessage(ack.getBytes(StandardCharsets.UTF_8));
-      a.setQos(1);
-      try {
-        ackOut.publish(topic.replace("/readings", "/acks"), a);
-      } catch (Exception e) {
-        violation("ack publish failed: " + e);
-      }
-    }
-  }
-
-  private void violation(String v) {
-    synchronized (violations) {
-      violations.add(v);
-    }
-  }
 }
