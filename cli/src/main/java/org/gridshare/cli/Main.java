@@ -2,6 +2,7 @@ package org.gridshare.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.gridshare.agent.cli.AgentCommand;
 import org.gridshare.backend.clearing.ClearCommand;
 import org.gridshare.cli.demo.MicrogridDemo;
 import org.gridshare.drivers.cli.MeterDecodeCommand;
@@ -28,6 +29,11 @@ public final class Main {
           return MeterDecodeCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
         }
         break;
+      case "agent":
+        if (rest.length > 0 && rest[0].equals("run")) {
+          return AgentCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+        }
+        break;
       case "market":
         if (rest.length > 0 && rest[0].equals("clear")) {
           return ClearCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
@@ -50,6 +56,8 @@ public final class Main {
                       simulated signed meters; prints verified kWh per meter and interval
           meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--format json|table] FILE
                       decode a captured meter telegram (installers)
+          agent run --config FILE [--print-config]
+                      run the household agent (firmware-config/examples/simulated.yaml runs anywhere)
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
                       replay the clearing of one order book (auditors)
         """);

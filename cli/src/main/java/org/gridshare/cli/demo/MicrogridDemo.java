@@ -24,6 +24,7 @@ import org.gridshare.agent.signing.SigningStateFile;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
+import org.gridshare.backend.ack.AckPublisher;
 import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.drivers.s0.S0Counter;
@@ -160,6 +161,7 @@ public final class MicrogridDemo {
       Backend backend = keep(Backend.start(new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
           anvil.rpcUrl(), registry, domain, options.interval(), Duration.ofSeconds(10),
           work.resolve("backend"), clock)));
+      keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
       DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
 
       Context pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
@@ -196,10 +198,25 @@ public final class MicrogridDemo {
         }
       }
       for (Household h : households) {
+        h.simulators().forEach(SimulatedS0Meter::stop);
+      }
+      awaitOutboxesDrained(households, Duration.ofSeconds(20));
+      for (Household h : households) {
+        out.printf("household %d: signed %d readings, acknowledged end to end through seq %d, %d left in its outbox%n",
+            h.index() + 1, h.agent().signedCount(), h.agent().ackedThrough(), h.agent().outboxSize());
         h.agent().close();
       }
       report.awaitQuiet(Duration.ofSeconds(10));
       report.print(out, households.stream().map(Household::meter).toList());
+    }
+  }
+
+  /** The agents keep reading; wait until what they signed so far has been acknowledged. */
+  private static void awaitOutboxesDrained(List<Household> households, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline
+        && households.stream().anyMatch(h -> h.agent().outboxSize() > 1)) {
+      TimeUnit.MILLISECONDS.sleep(100);
     }
   }
 
