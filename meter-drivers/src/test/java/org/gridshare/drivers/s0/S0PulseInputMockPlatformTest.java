@@ -49,6 +49,7 @@ class S0PulseInputMockPlatformTest {
             assertTrue(din instanceof MockDigitalInput);
             assertEquals(PIN, din.address());
             assertEquals(PullResistance.PULL_DOWN, din.pull());
+            assertEquals(0, in.pulses());
         }
         assertFalse(pi4j.registry().exists(S0PulseInput.ioId(PIN)), "close releases the pin");
     }
