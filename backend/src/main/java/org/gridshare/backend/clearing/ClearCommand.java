@@ -103,6 +103,8 @@ public final class ClearCommand {
         List<String> problems = new ArrayList<>();
         ParsedBook parsed = parse(root, problems);
         if (!problems.isEmpty()) {
+            // book-level problems first, then orders by index, whichever check found them
+            problems.sort(Comparator.comparingInt(ClearCommand::orderIndexOf));
             for (String problem : problems) {
                 err.println("market clear: " + file + ": " + problem);
             }
@@ -111,6 +113,14 @@ public final class ClearCommand {
         ClearingResult result = new PartitioningAuction().clear(parsed.book, rule);
         out.println(render(parsed.ids, parsed.book, result));
         return OK;
+    }
+
+    private static int orderIndexOf(String problem) {
+        if (!problem.startsWith("orders[")) {
+            return -1;
+        }
+        int end = problem.indexOf(']');
+        return end > 7 ? Integer.parseInt(problem.substring(7, end)) : -1;
     }
 
     /** A book with the JSON ids in input order; the engine sees each id as its rank in id order. */

@@ -119,6 +119,18 @@ class ClearCommandTest {
     }
 
     @Test
+    void reports_every_bad_order_in_index_order() throws IOException {
+        Run run = clear(book("""
+                {"id":"a","side":"buy","energyMilliWh":1,"limitPrice":100,"timeMs":1},
+                {"id":"b","side":"sell","energyMilliWh":-1,"limitPrice":100,"timeMs":1},
+                {"id":"c","side":"bid","energyMilliWh":1,"limitPrice":100,"timeMs":1}"""));
+        assertInvalid(run, "orders[1] (id \"b\"): energyMilliWh");
+        String err = run.err();
+        assertTrue(err.indexOf("orders[1]") < err.indexOf("orders[2] (id \"c\"): side"), err);
+        assertEquals(2, err.lines().count(), err);
+    }
+
+    @Test
     void rejects_unknown_side() throws IOException {
         Run run = clear(book("{\"id\":\"a\",\"side\":\"BUY\",\"energyMilliWh\":1,\"limitPrice\":100,\"timeMs\":1}"));
         assertInvalid(run, "orders[0] (id \"a\"): side: \"BUY\" is neither \"buy\" nor \"sell\" (reason 105 UNKNOWN_SIDE)");
