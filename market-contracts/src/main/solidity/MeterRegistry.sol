@@ -11,11 +11,13 @@ contract MeterRegistry is AccessControl {
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     bytes32 public constant INSTALLER_ROLE = keccak256("INSTALLER_ROLE");
 
+    // household and revokedAt share one slot and zone is the next: the market reads both per settled
+    // participant (activeMeter), two storage reads instead of three
     struct Meter {
         address household;
-        uint64 registeredAt; // block timestamp, seconds
-        bytes32 zone;
         uint64 revokedAt; // block timestamp, seconds; 0 while active
+        bytes32 zone;
+        uint64 registeredAt; // block timestamp, seconds
     }
 
     mapping(address meter => Meter) private _meters;
@@ -43,7 +45,7 @@ contract MeterRegistry is AccessControl {
         Meter storage m = _meters[meter];
         if (m.revokedAt != 0) revert MeterKeyRevoked(meter);
         if (m.household != address(0)) revert MeterAlreadyRegistered(meter);
-        _meters[meter] = Meter(household, uint64(block.timestamp), zone, 0);
+        _meters[meter] = Meter(household, 0, zone, uint64(block.timestamp));
         emit MeterRegistered(meter, household, zone);
     }
 
@@ -68,6 +70,13 @@ contract MeterRegistry is AccessControl {
     {
         Meter storage m = _meters[meter];
         return (m.household, m.zone, m.registeredAt, m.revokedAt, m.household != address(0) && m.revokedAt == 0);
+    }
+
+    /// @notice The household and zone of an active meter; both zero when the meter is unknown or revoked.
+    function activeMeter(address meter) external view returns (address household, bytes32 zone) {
+        Meter storage m = _meters[meter];
+        if (m.revokedAt != 0) return (address(0), bytes32(0));
+        return (m.household, m.zone);
     }
 
     /// @notice True while the meter is registered and not revoked.

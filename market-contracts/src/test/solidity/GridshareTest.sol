@@ -8,10 +8,11 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function expectRevert(bytes calldata revertData) external;
+    function expectPartialRevert(bytes4 selector) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function warp(uint256 newTimestamp) external;
     function chainId(uint256 newChainId) external;
-    function addr(uint256 privateKey) external returns (address);
+    function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest) external returns (uint8 v, bytes32 r, bytes32 s);
     function assume(bool condition) external;
 }
