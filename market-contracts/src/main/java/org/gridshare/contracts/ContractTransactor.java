@@ -1,6 +1,9 @@
 package org.gridshare.contracts;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -38,8 +41,27 @@ final class ContractTransactor {
         this.decoder = decoder;
     }
 
-    /** A nonce-caching raw transaction manager polling every {@value #POLL_MILLIS} ms for receipts. */
+    /**
+     * One nonce-caching transaction manager per (node client, account): every contract client of the
+     * same key on the same {@link Web3j} shares it, so their nonces never collide.
+     */
+    private static final Map<Web3j, Map<String, TransactionManager>> MANAGERS = new WeakHashMap<>();
+
+    /** The shared nonce-caching raw transaction manager of this account, polling every {@value #POLL_MILLIS} ms. */
     static TransactionManager transactionManager(Web3j web3j, Credentials credentials, String what)
+            throws ChainCallException {
+        synchronized (MANAGERS) {
+            Map<String, TransactionManager> byAccount = MANAGERS.computeIfAbsent(web3j, w -> new HashMap<>());
+            TransactionManager tm = byAccount.get(credentials.getAddress());
+            if (tm == null) {
+                tm = newTransactionManager(web3j, credentials, what);
+                byAccount.put(credentials.getAddress(), tm);
+            }
+            return tm;
+        }
+    }
+
+    private static TransactionManager newTransactionManager(Web3j web3j, Credentials credentials, String what)
             throws ChainCallException {
         long chainId;
         try {

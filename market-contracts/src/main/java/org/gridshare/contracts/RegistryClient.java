@@ -23,8 +23,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * as a {@link ContractRevertException} naming the Solidity error ({@code MeterAlreadyRegistered},
  * {@code MeterKeyRevoked}, {@code AccessControlUnauthorizedAccount}, ...).
  *
- * <p>One client per signing key: its transaction manager caches the account's nonce and hands nonces
- * out in order, so threads may share a client, but two clients for the same key would collide.
+ * <p>All clients of one signing key on one {@link Web3j} share a transaction manager that caches the
+ * account's nonce and hands nonces out in order, so clients and threads may share a key.
  */
 public final class RegistryClient {
     static final String CONTRACT = "MeterRegistry";
