@@ -67,7 +67,7 @@ public final class EmbeddedHiveMq {
       throw new PartStartException(
           NAME, "started but does not accept connections on 127.0.0.1:" + port, List.of());
     }
-    return new Running(hivemq, port);
+    return new LoopbackBroker(NAME, port, STOP_TIMEOUT, () -> stopQuietly(hivemq));
   }
 
   private static String config(int port) {
@@ -98,45 +98,6 @@ public final class EmbeddedHiveMq {
       // best effort on a broker that never came up
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final class Running implements MqttBroker {
-    private final EmbeddedHiveMQ hivemq;
-    private final int port;
-    private final Thread hook;
-    private boolean closed;
-
-    Running(EmbeddedHiveMQ hivemq, int port) {
-      this.hivemq = hivemq;
-      this.port = port;
-      this.hook = ShutdownHooks.register(NAME, this::close);
-    }
-
-    @Override
-    public String serverUri() {
-      return "tcp://127.0.0.1:" + port;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      ShutdownHooks.unregister(hook);
-      stopQuietly(hivemq);
-      FreePorts.awaitReleased(NAME, STOP_TIMEOUT, port);
-    }
-
-    @Override
-    public String toString() {
-      return NAME + " " + serverUri();
     }
   }
 }

@@ -80,7 +80,7 @@ public final class Mosquitto {
               : "no connection accepted on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds() + " s",
           output);
     }
-    return new Running(process, port);
+    return new LoopbackBroker(NAME, port, STOP_TIMEOUT, process::close);
   }
 
   static Optional<Path> executable() {
@@ -97,49 +97,5 @@ public final class Mosquitto {
     }
     Path sbin = Path.of("/usr/sbin/mosquitto");
     return Files.isExecutable(sbin) ? Optional.of(sbin) : Optional.empty();
-  }
-
-  private static final class Running implements MqttBroker {
-    private final GuardedProcess process;
-    private final int port;
-    private final Thread hook;
-    private boolean closed;
-
-    Running(GuardedProcess process, int port) {
-      this.process = process;
-      this.port = port;
-      this.hook = ShutdownHooks.register(NAME, this::close);
-    }
-
-    @Override
-    public String serverUri() {
-      return "tcp://127.0.0.1:" + port;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    /** Pid of the mosquitto process itself. */
-    long pid() {
-      return process.childPid();
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      ShutdownHooks.unregister(hook);
-      process.close();
-      FreePorts.awaitReleased(NAME, STOP_TIMEOUT, port);
-    }
-
-    @Override
-    public String toString() {
-      return NAME + " " + serverUri();
-    }
   }
 }
