@@ -48,7 +48,7 @@ public final class EdgeAgent implements AutoCloseable {
    * @param ackTimeout no ack progress for this long → re-send from the oldest unacknowledged reading
    */
   public record Delivery(Duration groupCommit, int window, Duration ackTimeout) {
-    public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(500), 1000, Duration.ofSeconds(30));
+    public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(2000), 1000, Duration.ofSeconds(30));
   }
 
   private final MeterSource meter;

@@ -48,6 +48,9 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
     this.capacity = capacity;
     this.db = db;
     try (Statement s = db.createStatement()) {
+      // small pages: each commit appends its modified pages to the WAL, so the page size is what a
+      // reading costs the SD card (only takes effect when the database is created)
+      s.execute("PRAGMA page_size=1024");
       try (ResultSet r = s.executeQuery("PRAGMA journal_mode=WAL")) {
         if (!r.next() || !"wal".equalsIgnoreCase(r.getString(1))) {
           throw new SQLException("journal_mode WAL refused");
