@@ -34,35 +34,29 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         uint64 clearingPricePerKWh;
     }
 
-    /// @notice secp256k1 signature as (r, s, v), v 27 or 28.
-    struct Sig {
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
-    }
-
-    /// @notice One settled household: its order and its meter's statement without the fields the batch
-    /// header fixes (zone and interval are signed as the batch's, so an order or statement for another
-    /// zone or interval does not recover to its signer), plus the fill the clearing gave it.
-    struct Participant {
-        address account;
-        uint8 side;
-        uint64 energyMilliWh;
-        uint64 limitPricePerKWh;
-        uint64 nonce;
-        uint64 expiryMs;
-        uint64 fillMilliWh;
-        address meter;
-        uint64 importStart;
-        uint64 importEnd;
-        uint64 exportStart;
-        uint64 exportEnd;
-        uint64 firstSeq;
-        uint64 lastSeq;
-        bytes32 readingsRoot;
-        Sig orderSig;
-        Sig statementSig;
-    }
+    /// @notice Participants travel packed, RECORD bytes each, big-endian fixed-width fields at these
+    /// offsets: one household's order and its meter's statement without the fields the batch header
+    /// fixes (zone and interval are signed as the batch's, so an order or statement for another zone or
+    /// interval does not recover to its signer), the fill the clearing gave it, and both signatures as
+    /// r, s, v. Packing halves the calldata of ABI-encoded structs (README "Gas").
+    uint256 public constant RECORD = 291;
+    uint256 internal constant ACCOUNT = 0; // address, 20
+    uint256 internal constant METER = 20; // address, 20
+    uint256 internal constant SIDE = 40; // uint8, 1
+    uint256 internal constant ENERGY = 41; // uint64, 8 each from here
+    uint256 internal constant LIMIT = 49;
+    uint256 internal constant NONCE = 57;
+    uint256 internal constant EXPIRY = 65;
+    uint256 internal constant FILL = 73;
+    uint256 internal constant IMPORT_START = 81;
+    uint256 internal constant IMPORT_END = 89;
+    uint256 internal constant EXPORT_START = 97;
+    uint256 internal constant EXPORT_END = 105;
+    uint256 internal constant FIRST_SEQ = 113;
+    uint256 internal constant LAST_SEQ = 121;
+    uint256 internal constant READINGS_ROOT = 129; // bytes32
+    uint256 internal constant ORDER_SIG = 161; // r 32, s 32, v 1
+    uint256 internal constant STATEMENT_SIG = 226; // r 32, s 32, v 1
 
     IERC20 public immutable token;
     MeterRegistry public immutable registry;
@@ -99,6 +93,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
     error PriceAboveBuyLimit(uint256 index, uint64 price, uint64 limit);
     error PriceBelowSellLimit(uint256 index, uint64 price, uint64 limit);
     error RegistersDecrease(uint256 index);
+    error MalformedParticipants(uint256 length);
     error FillsUnbalanced(uint256 bought, uint256 sold);
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
     error ZeroAmount();
@@ -144,92 +139,127 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
     }
 
     /// @notice Settles one batch. Operator only; all-or-nothing: any bad participant reverts the batch.
-    /// Participants are sorted by strictly ascending account (no household twice).
-    function submitBatch(Batch calldata batch, Participant[] calldata participants)
+    /// `participants` is n packed records (see RECORD) sorted by strictly ascending account (no
+    /// household twice).
+    function submitBatch(Batch calldata batch, bytes calldata participants)
         external
         onlyRole(OPERATOR_ROLE)
         nonReentrant
     {
         bytes32 id = batchId(batch.zone, batch.intervalStartMs);
         if (settled[id]) revert BatchAlreadySettled(id);
-        if (participants.length == 0) revert EmptyBatch();
+        uint256 n = participants.length / RECORD;
+        if (n == 0 || participants.length % RECORD != 0) revert MalformedParticipants(participants.length);
         settled[id] = true;
 
-        Terms memory t = _terms(batch);
-        uint256 bought;
-        uint256 sold;
-        int256 gridNet;
-        address previous;
-        for (uint256 i = 0; i < participants.length; ++i) {
-            Participant calldata p = participants[i];
-            if (p.account <= previous) revert ParticipantsNotAscending(i);
-            previous = p.account;
-            _verify(i, batch, p);
-            (int256 net, uint64 delivered) = _amounts(i, t, p);
-            if (p.side == BUY) bought += p.fillMilliWh;
-            else sold += p.fillMilliWh;
-            _apply(p.account, net);
-            gridNet -= net;
-            emit Settled(p.account, delivered, net);
+        Ctx memory c = _context(batch);
+        uint256 at;
+        assembly {
+            at := participants.offset
         }
-        if (bought != sold) revert FillsUnbalanced(bought, sold);
-        _apply(grid, gridNet);
-        emit BatchSettled(id, batch.zone, batch.intervalStartMs, batch.clearingPricePerKWh, participants.length,
-            uint64(sold), gridNet);
+        for (uint256 i = 0; i < n; ++i) {
+            _settle(c, i, at);
+            at += RECORD;
+        }
+        if (c.bought != c.sold) revert FillsUnbalanced(c.bought, c.sold);
+        _apply(grid, c.gridNet);
+        emit BatchSettled(id, batch.zone, batch.intervalStartMs, batch.clearingPricePerKWh, n, uint64(c.sold), c.gridNet);
     }
 
-    struct Terms {
+    /// @dev What every participant of a batch is checked and priced against, and the running totals.
+    struct Ctx {
+        bytes32 zone;
+        uint256 intervalStartMs;
+        uint256 intervalSeconds;
+        uint256 zoneId;
         uint256 price;
         uint256 feedIn;
         uint256 retail;
         uint256 fee;
+        uint256 bought;
+        uint256 sold;
+        int256 gridNet;
+        address previous;
     }
 
-    function _terms(Batch calldata batch) private view returns (Terms memory t) {
-        t.price = batch.clearingPricePerKWh;
-        t.feedIn = feedInTariff;
-        t.retail = retailTariff;
-        t.fee = gridFeePerKWh;
-        if (t.price < t.feedIn || t.price > t.retail) {
-            revert PriceOutsideTariffs(batch.clearingPricePerKWh, uint64(t.feedIn), uint64(t.retail));
+    function _context(Batch calldata batch) private view returns (Ctx memory c) {
+        c.zone = batch.zone;
+        c.intervalStartMs = batch.intervalStartMs;
+        c.intervalSeconds = batch.intervalSeconds;
+        c.zoneId = registry.zoneIdOf(batch.zone);
+        c.price = batch.clearingPricePerKWh;
+        c.feedIn = feedInTariff;
+        c.retail = retailTariff;
+        c.fee = gridFeePerKWh;
+        if (c.price < c.feedIn || c.price > c.retail) {
+            revert PriceOutsideTariffs(batch.clearingPricePerKWh, uint64(c.feedIn), uint64(c.retail));
         }
+    }
+
+    /// @dev Verifies and settles participant i, whose record starts at calldata offset `at`.
+    function _settle(Ctx memory c, uint256 i, uint256 at) private {
+        address account = address(uint160(_field(at + ACCOUNT, 20)));
+        if (account <= c.previous) revert ParticipantsNotAscending(i);
+        c.previous = account;
+        _verify(c, i, at, account);
+        (int256 net, uint256 delivered) = _amounts(c, i, at);
+        _apply(account, net);
+        c.gridNet -= net;
+        emit Settled(account, uint64(delivered), net);
     }
 
     /// @dev Both signatures and the meter's registration; reverts naming the participant's index.
-    function _verify(uint256 i, Batch calldata batch, Participant calldata p) private view {
-        address orderSigner = ECDSA.recover(_orderDigest(batch, p), p.orderSig.v, p.orderSig.r, p.orderSig.s);
-        if (orderSigner != p.account) revert OrderSignerMismatch(i, orderSigner);
-        address statementSigner =
-            ECDSA.recover(_statementDigest(batch, p), p.statementSig.v, p.statementSig.r, p.statementSig.s);
-        if (statementSigner != p.meter) revert StatementSignerMismatch(i, statementSigner);
-        (address household, bytes32 zone) = registry.activeMeter(p.meter);
-        if (household == address(0)) revert MeterNotActive(i, p.meter);
-        if (household != p.account) revert MeterNotOfAccount(i, p.meter);
-        if (zone != batch.zone) revert MeterOutsideZone(i, p.meter);
+    function _verify(Ctx memory c, uint256 i, uint256 at, address account) private view {
+        address orderSigner = _recover(_orderDigest(c, at, account), at + ORDER_SIG);
+        if (orderSigner != account) revert OrderSignerMismatch(i, orderSigner);
+        address meter = address(uint160(_field(at + METER, 20)));
+        address statementSigner = _recover(_statementDigest(c, at, meter), at + STATEMENT_SIG);
+        if (statementSigner != meter) revert StatementSignerMismatch(i, statementSigner);
+        (address household, uint32 zoneId) = registry.activeMeter(meter);
+        if (household == address(0)) revert MeterNotActive(i, meter);
+        if (household != account) revert MeterNotOfAccount(i, meter);
+        if (zoneId != c.zoneId) revert MeterOutsideZone(i, meter);
     }
 
-    /// @dev The participant's net money change (credit − debit) and its delivered energy.
-    function _amounts(uint256 i, Terms memory t, Participant calldata p)
-        private
-        pure
-        returns (int256 net, uint64 delivered)
-    {
-        uint64 fill = p.fillMilliWh;
-        if (fill > p.energyMilliWh) revert FillAboveOrder(i, fill, p.energyMilliWh);
-        if (p.importEnd < p.importStart || p.exportEnd < p.exportStart) revert RegistersDecrease(i);
-        if (p.side == SELL) {
-            if (t.price < p.limitPricePerKWh) revert PriceBelowSellLimit(i, uint64(t.price), p.limitPricePerKWh);
-            uint64 exported = p.exportEnd - p.exportStart;
-            delivered = fill < exported ? fill : exported;
-            net = int256(_pay(delivered, t.price)) - int256(_pay(fill - delivered, t.retail - t.price));
-        } else if (p.side == BUY) {
-            if (t.price > p.limitPricePerKWh) revert PriceAboveBuyLimit(i, uint64(t.price), p.limitPricePerKWh);
-            uint64 imported = p.importEnd - p.importStart;
-            delivered = fill < imported ? fill : imported;
-            net = -int256(_pay(delivered, t.price) + _pay(delivered, t.fee) + _pay(fill - delivered, t.price - t.feedIn));
+    /// @dev The participant's net money change (credit − debit) and its delivered energy; also adds its
+    /// fill to the side's total.
+    function _amounts(Ctx memory c, uint256 i, uint256 at) private pure returns (int256 net, uint256 delivered) {
+        uint256 fill = _field(at + FILL, 8);
+        uint256 energy = _field(at + ENERGY, 8);
+        if (fill > energy) revert FillAboveOrder(i, uint64(fill), uint64(energy));
+        uint256 limit = _field(at + LIMIT, 8);
+        uint256 side = _field(at + SIDE, 1);
+        if (side == SELL) {
+            if (c.price < limit) revert PriceBelowSellLimit(i, uint64(c.price), uint64(limit));
+            uint256 start = _field(at + EXPORT_START, 8);
+            uint256 end = _field(at + EXPORT_END, 8);
+            if (end < start) revert RegistersDecrease(i);
+            delivered = fill < end - start ? fill : end - start;
+            net = int256(_pay(delivered, c.price)) - int256(_pay(fill - delivered, c.retail - c.price));
+            c.sold += fill;
+        } else if (side == BUY) {
+            if (c.price > limit) revert PriceAboveBuyLimit(i, uint64(c.price), uint64(limit));
+            uint256 start = _field(at + IMPORT_START, 8);
+            uint256 end = _field(at + IMPORT_END, 8);
+            if (end < start) revert RegistersDecrease(i);
+            delivered = fill < end - start ? fill : end - start;
+            net = -int256(_pay(delivered, c.price) + _pay(delivered, c.fee) + _pay(fill - delivered, c.price - c.feedIn));
+            c.bought += fill;
         } else {
-            revert UnknownSide(i, p.side);
+            revert UnknownSide(i, uint8(side));
         }
+    }
+
+    /// @dev The big-endian unsigned integer of `size` bytes at calldata offset `at`.
+    function _field(uint256 at, uint256 size) private pure returns (uint256 value) {
+        assembly {
+            value := shr(sub(256, shl(3, size)), calldataload(at))
+        }
+    }
+
+    /// @dev OpenZeppelin ECDSA (rejects high-s) on the r, s, v at calldata offset `at`.
+    function _recover(bytes32 digest, uint256 at) private pure returns (address) {
+        return ECDSA.recover(digest, uint8(_field(at + 64, 1)), bytes32(_field(at, 32)), bytes32(_field(at + 32, 32)));
     }
 
     /// @dev floor(energyMilliWh * pricePerKWh / 1e6), as the Java Payments.paymentBaseUnits.
@@ -249,41 +279,49 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         }
     }
 
-    function _orderDigest(Batch calldata batch, Participant calldata p) private view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    ORDER_TYPEHASH,
-                    p.account,
-                    batch.zone,
-                    batch.intervalStartMs,
-                    p.side,
-                    p.energyMilliWh,
-                    p.limitPricePerKWh,
-                    p.nonce,
-                    p.expiryMs
-                )
-            )
-        );
+    /// @dev The EIP-712 digest of the Order, its struct encoded in scratch memory (nothing allocated).
+    function _orderDigest(Ctx memory c, uint256 at, address account) private view returns (bytes32) {
+        bytes32 typeHash = ORDER_TYPEHASH;
+        bytes32 zone = c.zone;
+        uint256 interval = c.intervalStartMs;
+        bytes32 structHash;
+        assembly {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), account)
+            mstore(add(m, 0x40), zone)
+            mstore(add(m, 0x60), interval)
+            mstore(add(m, 0x80), shr(248, calldataload(add(at, 40)))) // side
+            mstore(add(m, 0xa0), shr(192, calldataload(add(at, 41)))) // energyMilliWh
+            mstore(add(m, 0xc0), shr(192, calldataload(add(at, 49)))) // limitPricePerKWh
+            mstore(add(m, 0xe0), shr(192, calldataload(add(at, 57)))) // nonce
+            mstore(add(m, 0x100), shr(192, calldataload(add(at, 65)))) // expiryMs
+            structHash := keccak256(m, 0x120)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
-    function _statementDigest(Batch calldata batch, Participant calldata p) private view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    INTERVAL_STATEMENT_TYPEHASH,
-                    p.meter,
-                    batch.intervalStartMs,
-                    batch.intervalSeconds,
-                    p.importStart,
-                    p.importEnd,
-                    p.exportStart,
-                    p.exportEnd,
-                    p.firstSeq,
-                    p.lastSeq,
-                    p.readingsRoot
-                )
-            )
-        );
+    /// @dev The EIP-712 digest of the IntervalStatement, encoded in scratch memory.
+    function _statementDigest(Ctx memory c, uint256 at, address meter) private view returns (bytes32) {
+        bytes32 typeHash = INTERVAL_STATEMENT_TYPEHASH;
+        uint256 interval = c.intervalStartMs;
+        uint256 seconds_ = c.intervalSeconds;
+        bytes32 structHash;
+        assembly {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), meter)
+            mstore(add(m, 0x40), interval)
+            mstore(add(m, 0x60), seconds_)
+            mstore(add(m, 0x80), shr(192, calldataload(add(at, 81)))) // importStart
+            mstore(add(m, 0xa0), shr(192, calldataload(add(at, 89)))) // importEnd
+            mstore(add(m, 0xc0), shr(192, calldataload(add(at, 97)))) // exportStart
+            mstore(add(m, 0xe0), shr(192, calldataload(add(at, 105)))) // exportEnd
+            mstore(add(m, 0x100), shr(192, calldataload(add(at, 113)))) // firstSeq
+            mstore(add(m, 0x120), shr(192, calldataload(add(at, 121)))) // lastSeq
+            mstore(add(m, 0x140), calldataload(add(at, 129))) // readingsRoot
+            structHash := keccak256(m, 0x160)
+        }
+        return _hashTypedDataV4(structHash);
     }
 }

@@ -11,16 +11,19 @@ contract MeterRegistry is AccessControl {
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     bytes32 public constant INSTALLER_ROLE = keccak256("INSTALLER_ROLE");
 
-    // household and revokedAt share one slot and zone is the next: the market reads both per settled
-    // participant (activeMeter), two storage reads instead of three
+    // one storage slot per meter: the market reads it once per settled participant. Zones are numbered
+    // (zoneId, from 1) in order of first registration; times are block timestamps in seconds (uint32
+    // lasts until 2106).
     struct Meter {
         address household;
-        uint64 revokedAt; // block timestamp, seconds; 0 while active
-        bytes32 zone;
-        uint64 registeredAt; // block timestamp, seconds
+        uint32 zoneId;
+        uint32 registeredAt;
+        uint32 revokedAt; // 0 while active
     }
 
     mapping(address meter => Meter) private _meters;
+    mapping(bytes32 zone => uint32) private _zoneIds;
+    bytes32[] private _zones;
 
     event MeterRegistered(address indexed meter, address indexed household, bytes32 indexed zone);
     event MeterRevoked(address indexed meter, address indexed by);
@@ -45,7 +48,13 @@ contract MeterRegistry is AccessControl {
         Meter storage m = _meters[meter];
         if (m.revokedAt != 0) revert MeterKeyRevoked(meter);
         if (m.household != address(0)) revert MeterAlreadyRegistered(meter);
-        _meters[meter] = Meter(household, 0, zone, uint64(block.timestamp));
+        uint32 zoneId = _zoneIds[zone];
+        if (zoneId == 0) {
+            _zones.push(zone);
+            zoneId = uint32(_zones.length);
+            _zoneIds[zone] = zoneId;
+        }
+        _meters[meter] = Meter(household, zoneId, uint32(block.timestamp), 0);
         emit MeterRegistered(meter, household, zone);
     }
 
@@ -58,7 +67,7 @@ contract MeterRegistry is AccessControl {
         if (m.household == address(0)) revert MeterNotRegistered(meter);
         if (m.revokedAt != 0) revert MeterKeyRevoked(meter);
         // a chain timestamp is never 0, so revokedAt != 0 marks the key revoked
-        m.revokedAt = uint64(block.timestamp);
+        m.revokedAt = uint32(block.timestamp);
         emit MeterRevoked(meter, msg.sender);
     }
 
@@ -68,15 +77,22 @@ contract MeterRegistry is AccessControl {
         view
         returns (address household, bytes32 zone, uint64 registeredAt, uint64 revokedAt, bool active)
     {
-        Meter storage m = _meters[meter];
-        return (m.household, m.zone, m.registeredAt, m.revokedAt, m.household != address(0) && m.revokedAt == 0);
+        Meter memory m = _meters[meter];
+        return (m.household, m.zoneId == 0 ? bytes32(0) : _zones[m.zoneId - 1], m.registeredAt, m.revokedAt,
+            m.household != address(0) && m.revokedAt == 0);
     }
 
-    /// @notice The household and zone of an active meter; both zero when the meter is unknown or revoked.
-    function activeMeter(address meter) external view returns (address household, bytes32 zone) {
+    /// @notice The household and zone number of an active meter (one storage read); both zero when the
+    /// meter is unknown or revoked.
+    function activeMeter(address meter) external view returns (address household, uint32 zoneId) {
         Meter storage m = _meters[meter];
-        if (m.revokedAt != 0) return (address(0), bytes32(0));
-        return (m.household, m.zone);
+        if (m.revokedAt != 0) return (address(0), 0);
+        return (m.household, m.zoneId);
+    }
+
+    /// @notice The number of a zone (from 1, in order of its first meter); 0 for a zone without meters.
+    function zoneIdOf(bytes32 zone) external view returns (uint32) {
+        return _zoneIds[zone];
     }
 
     /// @notice True while the meter is registered and not revoked.

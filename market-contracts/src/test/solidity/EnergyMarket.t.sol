@@ -21,22 +21,22 @@ contract EnergyMarketTest is MarketFixture {
         (buyer,) = enrol(2, ZONE);
     }
 
-    function sellOf(uint64 fill, uint64 exported) internal view returns (EnergyMarket.Participant memory) {
+    function sellOf(uint64 fill, uint64 exported) internal pure returns (Participant memory) {
         return participant(1, 1, KWH2, 100_000, fill, 0, exported);
     }
 
-    function buyOf(uint64 fill, uint64 imported) internal view returns (EnergyMarket.Participant memory) {
+    function buyOf(uint64 fill, uint64 imported) internal pure returns (Participant memory) {
         return participant(2, 0, KWH2, 300_000, fill, imported, 0);
     }
 
-    function trade(uint64 sellerExported, uint64 buyerImported) internal returns (EnergyMarket.Participant[] memory) {
+    function trade(uint64 sellerExported, uint64 buyerImported) internal returns (Participant[] memory) {
         EnergyMarket.Batch memory b = header(PRICE);
         return pair(signed(1, b, sellOf(KWH2, sellerExported)), signed(2, b, buyOf(KWH2, buyerImported)));
     }
 
-    function submit(EnergyMarket.Batch memory b, EnergyMarket.Participant[] memory ps) internal {
+    function submit(EnergyMarket.Batch memory b, Participant[] memory ps) internal {
         vm.prank(OPERATOR);
-        market.submitBatch(b, ps);
+        market.submitBatch(b, pack(ps));
     }
 
     function assertNet(address account, int256 expected, string memory what) internal view {
@@ -67,8 +67,8 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_payment_rounds_down_like_java_payments_and_remainder_goes_to_grid() public {
         EnergyMarket.Batch memory b = header(155_555);
-        EnergyMarket.Participant memory s = participant(1, 1, 1_234_567, 100_000, 1_234_567, 0, 1_234_567);
-        EnergyMarket.Participant memory d = participant(2, 0, 1_234_567, 300_000, 1_234_567, 1_234_567, 0);
+        Participant memory s = participant(1, 1, 1_234_567, 100_000, 1_234_567, 0, 1_234_567);
+        Participant memory d = participant(2, 0, 1_234_567, 300_000, 1_234_567, 1_234_567, 0);
         submit(b, pair(signed(1, b, s), signed(2, b, d)));
         // floor(1_234_567 * 155_555 / 1e6) = 192_043 (192_043.07), fee floor(12_345.67) = 12_345
         assertNet(seller, 192_043, "seller");
@@ -89,7 +89,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_forged_order_signature() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         uint256 forger = 0xF0F0;
         s.orderSig = sig(forger, orderDigest(domainSeparator(block.chainid, address(market)), b, s));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.OrderSignerMismatch.selector, 0, vm.addr(forger)));
@@ -98,7 +98,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_forged_statement_signature() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         uint256 forger = 0xF0F1;
         s.statementSig = sig(forger, statementDigest(domainSeparator(block.chainid, address(market)), b, s));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.StatementSignerMismatch.selector, 0, vm.addr(forger)));
@@ -107,7 +107,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_statement_with_inflated_export_after_signing() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, 1_000_000));
+        Participant memory s = signed(1, b, sellOf(KWH2, 1_000_000));
         s.exportEnd += 1_000_000;
         vm.expectPartialRevert(EnergyMarket.StatementSignerMismatch.selector);
         submit(b, one(s));
@@ -115,7 +115,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_high_s_twin_of_a_valid_order_signature() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         bytes32 twinS = bytes32(SECP256K1_N - uint256(s.orderSig.s));
         // the twin recovers to the same signer: only the low-s rule rejects it
         assertEq(
@@ -132,7 +132,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_high_s_twin_of_a_valid_statement_signature() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         bytes32 twinS = bytes32(SECP256K1_N - uint256(s.statementSig.s));
         s.statementSig.s = twinS;
         s.statementSig.v = s.statementSig.v == 27 ? 28 : 27;
@@ -142,7 +142,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_order_signed_for_another_chain_id() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         s.orderSig = sig(householdKey(1), orderDigest(domainSeparator(block.chainid + 1, address(market)), b, s));
         vm.expectPartialRevert(EnergyMarket.OrderSignerMismatch.selector);
         submit(b, one(s));
@@ -150,7 +150,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_statement_signed_for_another_contract() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         s.statementSig = sig(meterKey(1), statementDigest(domainSeparator(block.chainid, address(registry)), b, s));
         vm.expectPartialRevert(EnergyMarket.StatementSignerMismatch.selector);
         submit(b, one(s));
@@ -159,7 +159,7 @@ contract EnergyMarketTest is MarketFixture {
     function test_rejects_order_signed_for_another_interval() public {
         EnergyMarket.Batch memory other = header(PRICE);
         other.intervalStartMs = INTERVAL + 900_000;
-        EnergyMarket.Participant memory s = signed(1, other, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, other, sellOf(KWH2, KWH2));
         vm.expectPartialRevert(EnergyMarket.OrderSignerMismatch.selector);
         submit(header(PRICE), one(s));
     }
@@ -181,7 +181,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_meter_of_another_household() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = sellOf(KWH2, KWH2);
+        Participant memory s = sellOf(KWH2, KWH2);
         s.meter = vm.addr(meterKey(2)); // the buyer's meter, signed by that meter
         bytes32 domain = domainSeparator(block.chainid, address(market));
         s.orderSig = sig(householdKey(1), orderDigest(domain, b, s));
@@ -193,42 +193,42 @@ contract EnergyMarketTest is MarketFixture {
     function test_rejects_meter_in_another_zone() public {
         enrol(4, keccak256("zone-other"));
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(4, b, participant(4, 1, KWH2, 100_000, KWH2, 0, KWH2));
+        Participant memory s = signed(4, b, participant(4, 1, KWH2, 100_000, KWH2, 0, KWH2));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.MeterOutsideZone.selector, 0, vm.addr(meterKey(4))));
         submit(b, one(s));
     }
 
     function test_rejects_fill_above_its_order() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2 + 1, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2 + 1, KWH2));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.FillAboveOrder.selector, 0, KWH2 + 1, KWH2));
         submit(b, one(s));
     }
 
     function test_rejects_price_above_a_buy_limit() public {
         EnergyMarket.Batch memory b = header(300_001);
-        EnergyMarket.Participant memory d = signed(2, b, buyOf(KWH2, KWH2));
+        Participant memory d = signed(2, b, buyOf(KWH2, KWH2));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.PriceAboveBuyLimit.selector, 0, 300_001, 300_000));
         submit(b, one(d));
     }
 
     function test_rejects_price_below_a_sell_limit() public {
         EnergyMarket.Batch memory b = header(99_999);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.PriceBelowSellLimit.selector, 0, 99_999, 100_000));
         submit(b, one(s));
     }
 
     function test_rejects_price_outside_the_tariffs() public {
         EnergyMarket.Batch memory b = header(RETAIL + 1);
-        EnergyMarket.Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
+        Participant memory s = signed(1, b, sellOf(KWH2, KWH2));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.PriceOutsideTariffs.selector, RETAIL + 1, FEED_IN, RETAIL));
         submit(b, one(s));
     }
 
     function test_rejects_statement_whose_export_register_runs_backwards() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = sellOf(KWH2, KWH2);
+        Participant memory s = sellOf(KWH2, KWH2);
         s.exportEnd = s.exportStart - 1;
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.RegistersDecrease.selector, 0));
         submit(b, one(signed(1, b, s)));
@@ -236,26 +236,37 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_an_order_side_that_is_neither_buy_nor_sell() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory s = sellOf(KWH2, KWH2);
+        Participant memory s = sellOf(KWH2, KWH2);
         s.side = 2;
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.UnknownSide.selector, 0, 2));
         submit(b, one(signed(1, b, s)));
     }
 
+    function test_rejects_a_truncated_participant_record() public {
+        EnergyMarket.Batch memory b = header(PRICE);
+        bytes memory packed = pack(one(signed(1, b, sellOf(KWH2, KWH2))));
+        assembly {
+            mstore(packed, sub(mload(packed), 1))
+        }
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.MalformedParticipants.selector, 290));
+        vm.prank(OPERATOR);
+        market.submitBatch(b, packed);
+    }
+
     function test_rejects_replayed_batch() public {
-        EnergyMarket.Participant[] memory ps = trade(KWH2, KWH2);
+        Participant[] memory ps = trade(KWH2, KWH2);
         submit(header(PRICE), ps);
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.BatchAlreadySettled.selector, market.batchId(ZONE, INTERVAL)));
         submit(header(PRICE), ps);
     }
 
     function test_rejects_caller_without_operator_role() public {
-        EnergyMarket.Participant[] memory ps = trade(KWH2, KWH2);
+        Participant[] memory ps = trade(KWH2, KWH2);
         vm.expectRevert(
             abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, seller, market.OPERATOR_ROLE())
         );
         vm.prank(seller);
-        market.submitBatch(header(PRICE), ps);
+        market.submitBatch(header(PRICE), pack(ps));
     }
 
     function test_rejects_tariffs_from_a_non_operator() public {
@@ -268,8 +279,8 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_the_same_household_twice() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant memory d = signed(2, b, buyOf(1_000_000, KWH2));
-        EnergyMarket.Participant[] memory ps = new EnergyMarket.Participant[](2);
+        Participant memory d = signed(2, b, buyOf(1_000_000, KWH2));
+        Participant[] memory ps = new Participant[](2);
         ps[0] = d;
         ps[1] = d;
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.ParticipantsNotAscending.selector, 1));
@@ -278,7 +289,7 @@ contract EnergyMarketTest is MarketFixture {
 
     function test_rejects_fills_that_do_not_balance() public {
         EnergyMarket.Batch memory b = header(PRICE);
-        EnergyMarket.Participant[] memory ps =
+        Participant[] memory ps =
             pair(signed(1, b, sellOf(KWH2, KWH2)), signed(2, b, buyOf(KWH2 - 1, KWH2)));
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.FillsUnbalanced.selector, KWH2 - 1, KWH2));
         submit(b, ps);

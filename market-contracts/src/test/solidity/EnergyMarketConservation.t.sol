@@ -31,13 +31,13 @@ contract EnergyMarketConservationTest is MarketFixture {
     /// A random batch of n households (2..HOUSEHOLDS), at least one per side, fills balanced.
     function randomBatch(uint256 seed, uint64 intervalStartMs)
         internal
-        returns (EnergyMarket.Batch memory b, EnergyMarket.Participant[] memory ps)
+        returns (EnergyMarket.Batch memory b, Participant[] memory ps)
     {
         b = header(uint64(FEED_IN + draw(seed, 0, RETAIL - FEED_IN + 1)));
         b.intervalStartMs = intervalStartMs;
         uint256 n = 2 + draw(seed, 1, HOUSEHOLDS - 1);
         uint256 sellers = 1 + draw(seed, 2, n - 1);
-        ps = new EnergyMarket.Participant[](n);
+        ps = new Participant[](n);
         uint256 volume;
         for (uint256 i = 0; i < sellers; ++i) {
             ps[i] = randomSeller(seed, i, b.clearingPricePerKWh);
@@ -52,7 +52,7 @@ contract EnergyMarketConservationTest is MarketFixture {
         sortByAccount(ps);
     }
 
-    function randomSeller(uint256 seed, uint256 i, uint64 price) internal pure returns (EnergyMarket.Participant memory) {
+    function randomSeller(uint256 seed, uint256 i, uint64 price) internal pure returns (Participant memory) {
         uint64 fill = uint64(draw(seed, 10 + i, 5_000_001));
         uint64 limit = uint64(FEED_IN + draw(seed, 30 + i, price - FEED_IN + 1));
         uint64 exported = uint64(draw(seed, 40 + i, uint256(fill) * 3 / 2 + 1));
@@ -62,7 +62,7 @@ contract EnergyMarketConservationTest is MarketFixture {
     function randomBuyer(uint256 seed, uint256 i, uint64 price, uint64 fill)
         internal
         pure
-        returns (EnergyMarket.Participant memory)
+        returns (Participant memory)
     {
         uint64 limit = uint64(price + draw(seed, 30 + i, RETAIL - price + 1));
         uint64 imported = uint64(draw(seed, 40 + i, uint256(fill) * 3 / 2 + 1));
@@ -75,17 +75,17 @@ contract EnergyMarketConservationTest is MarketFixture {
         assertEq(owed(), held, "market owes what it holds before");
 
         for (uint64 k = 0; k < 2; ++k) {
-            (EnergyMarket.Batch memory b, EnergyMarket.Participant[] memory ps) =
+            (EnergyMarket.Batch memory b, Participant[] memory ps) =
                 randomBatch(uint256(keccak256(abi.encode(seed, k))), INTERVAL + k * 900_000);
             vm.prank(OPERATOR);
-            market.submitBatch(b, ps);
+            market.submitBatch(b, pack(ps));
             assertEq(owed(), held, "sum of balances after a batch");
 
             bytes32 id = market.batchId(ZONE, b.intervalStartMs);
             assertTrue(market.settled(id), "settled");
             vm.prank(OPERATOR);
             vm.expectRevert(abi.encodeWithSelector(EnergyMarket.BatchAlreadySettled.selector, id));
-            market.submitBatch(b, ps);
+            market.submitBatch(b, pack(ps));
         }
         assertEq(token.balanceOf(address(market)), held, "tokens in the market");
         assertEq(token.totalSupply(), supply, "token supply");

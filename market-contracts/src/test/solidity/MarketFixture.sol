@@ -21,6 +21,33 @@ abstract contract MarketFixture is GridshareTest {
     uint256 internal constant FUNDS = 1_000_000_000;
     uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
+    struct Sig {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+    }
+
+    /// One participant before packing (EnergyMarket.RECORD layout).
+    struct Participant {
+        address account;
+        uint8 side;
+        uint64 energyMilliWh;
+        uint64 limitPricePerKWh;
+        uint64 nonce;
+        uint64 expiryMs;
+        uint64 fillMilliWh;
+        address meter;
+        uint64 importStart;
+        uint64 importEnd;
+        uint64 exportStart;
+        uint64 exportEnd;
+        uint64 firstSeq;
+        uint64 lastSeq;
+        bytes32 readingsRoot;
+        Sig orderSig;
+        Sig statementSig;
+    }
+
     SettlementToken internal token;
     MeterRegistry internal registry;
     EnergyMarket internal market;
@@ -69,7 +96,7 @@ abstract contract MarketFixture is GridshareTest {
     function participant(uint256 i, uint8 side, uint64 energy, uint64 limit, uint64 fill, uint64 imported, uint64 exported)
         internal
         pure
-        returns (EnergyMarket.Participant memory p)
+        returns (Participant memory p)
     {
         p.account = vm.addr(householdKey(i));
         p.side = side;
@@ -100,7 +127,7 @@ abstract contract MarketFixture is GridshareTest {
         );
     }
 
-    function orderDigest(bytes32 domain, EnergyMarket.Batch memory b, EnergyMarket.Participant memory p)
+    function orderDigest(bytes32 domain, EnergyMarket.Batch memory b, Participant memory p)
         internal
         pure
         returns (bytes32)
@@ -121,7 +148,7 @@ abstract contract MarketFixture is GridshareTest {
         return keccak256(abi.encodePacked(hex"1901", domain, structHash));
     }
 
-    function statementDigest(bytes32 domain, EnergyMarket.Batch memory b, EnergyMarket.Participant memory p)
+    function statementDigest(bytes32 domain, EnergyMarket.Batch memory b, Participant memory p)
         internal
         pure
         returns (bytes32)
@@ -143,14 +170,14 @@ abstract contract MarketFixture is GridshareTest {
         return keccak256(abi.encodePacked(hex"1901", domain, structHash));
     }
 
-    function sig(uint256 key, bytes32 digest) internal returns (EnergyMarket.Sig memory s) {
+    function sig(uint256 key, bytes32 digest) internal returns (Sig memory s) {
         (s.v, s.r, s.s) = vm.sign(key, digest);
     }
 
     /// Signs participant i's order with its household key and statement with its meter key, for this market.
-    function signed(uint256 i, EnergyMarket.Batch memory b, EnergyMarket.Participant memory p)
+    function signed(uint256 i, EnergyMarket.Batch memory b, Participant memory p)
         internal
-        returns (EnergyMarket.Participant memory)
+        returns (Participant memory)
     {
         bytes32 domain = domainSeparator(block.chainid, address(market));
         p.orderSig = sig(householdKey(i), orderDigest(domain, b, p));
@@ -159,9 +186,9 @@ abstract contract MarketFixture is GridshareTest {
     }
 
     /// Orders participants by ascending account, as the market requires.
-    function sortByAccount(EnergyMarket.Participant[] memory ps) internal pure {
+    function sortByAccount(Participant[] memory ps) internal pure {
         for (uint256 i = 1; i < ps.length; ++i) {
-            EnergyMarket.Participant memory x = ps[i];
+            Participant memory x = ps[i];
             uint256 j = i;
             while (j > 0 && ps[j - 1].account > x.account) {
                 ps[j] = ps[j - 1];
@@ -171,17 +198,34 @@ abstract contract MarketFixture is GridshareTest {
         }
     }
 
-    function one(EnergyMarket.Participant memory a) internal pure returns (EnergyMarket.Participant[] memory ps) {
-        ps = new EnergyMarket.Participant[](1);
+    /// The packed participants of submitBatch, written field by field with abi.encodePacked.
+    function pack(Participant[] memory ps) internal pure returns (bytes memory out) {
+        for (uint256 i = 0; i < ps.length; ++i) {
+            Participant memory p = ps[i];
+            bytes memory head = abi.encodePacked(
+                p.account, p.meter, p.side, p.energyMilliWh, p.limitPricePerKWh, p.nonce, p.expiryMs, p.fillMilliWh
+            );
+            bytes memory statement = abi.encodePacked(
+                p.importStart, p.importEnd, p.exportStart, p.exportEnd, p.firstSeq, p.lastSeq, p.readingsRoot
+            );
+            bytes memory sigs = abi.encodePacked(
+                p.orderSig.r, p.orderSig.s, p.orderSig.v, p.statementSig.r, p.statementSig.s, p.statementSig.v
+            );
+            out = bytes.concat(out, head, statement, sigs);
+        }
+    }
+
+    function one(Participant memory a) internal pure returns (Participant[] memory ps) {
+        ps = new Participant[](1);
         ps[0] = a;
     }
 
-    function pair(EnergyMarket.Participant memory a, EnergyMarket.Participant memory b)
+    function pair(Participant memory a, Participant memory b)
         internal
         pure
-        returns (EnergyMarket.Participant[] memory ps)
+        returns (Participant[] memory ps)
     {
-        ps = new EnergyMarket.Participant[](2);
+        ps = new Participant[](2);
         ps[0] = a;
         ps[1] = b;
         sortByAccount(ps);

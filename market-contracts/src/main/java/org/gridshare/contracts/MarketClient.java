@@ -1,6 +1,7 @@
 package org.gridshare.contracts;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -41,6 +42,8 @@ public final class MarketClient {
     /** 2^24: the per-transaction gas cap (EIP-7825). */
     public static final long TX_GAS_CAP = 16_777_216L;
     private static final RevertDecoder DECODER = RevertDecoder.forContract(CONTRACT);
+    /** Bytes per packed participant, as EnergyMarket.RECORD. */
+    static final int RECORD = 291;
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
     private final EnergyMarket market;
@@ -140,13 +143,7 @@ public final class MarketClient {
     private RemoteFunctionCall<TransactionReceipt> submitBatchCall(SettlementBatch batch) {
         EnergyMarket.Batch header = new EnergyMarket.Batch(batch.zone().bytes(), unsigned(batch.intervalStartMs()),
                 BigInteger.valueOf(batch.intervalSeconds()), unsigned(batch.clearingPricePerKWh()));
-        List<SettlementBatch.Participant> sorted = new ArrayList<>(batch.participants());
-        sorted.sort(Comparator.comparing(p -> p.order().message().account().bytes(), UNSIGNED));
-        List<EnergyMarket.Participant> encoded = new ArrayList<>(sorted.size());
-        for (SettlementBatch.Participant p : sorted) {
-            encoded.add(encode(p));
-        }
-        return market.submitBatch(header, encoded);
+        return market.submitBatch(header, pack(batch.participants()));
     }
 
     /** The ABI-encoded call data of {@link #submitBatch}, hex with 0x, for size accounting. */
@@ -154,19 +151,30 @@ public final class MarketClient {
         return submitBatchCall(batch).encodeFunctionCall();
     }
 
-    private static EnergyMarket.Participant encode(SettlementBatch.Participant p) {
-        Order o = p.order().message();
-        IntervalStatement s = p.statement().message();
-        return new EnergyMarket.Participant(o.account().toHex(), BigInteger.valueOf(o.side()),
-                unsigned(o.energyMilliWh()), unsigned(o.limitPricePerKWh()), unsigned(o.nonce()),
-                unsigned(o.expiryMs()), unsigned(p.fillMilliWh()), s.meter().toHex(), unsigned(s.importStart()),
-                unsigned(s.importEnd()), unsigned(s.exportStart()), unsigned(s.exportEnd()), unsigned(s.firstSeq()),
-                unsigned(s.lastSeq()), s.readingsRoot().bytes(), sig(p.order().signature()),
-                sig(p.statement().signature()));
+    /**
+     * The contract's packed participant records ({@value #RECORD} bytes each, layout in
+     * EnergyMarket.sol), sorted by account as the contract requires.
+     */
+    static byte[] pack(List<SettlementBatch.Participant> participants) {
+        List<SettlementBatch.Participant> sorted = new ArrayList<>(participants);
+        sorted.sort(Comparator.comparing(p -> p.order().message().account().bytes(), UNSIGNED));
+        ByteBuffer out = ByteBuffer.allocate(RECORD * sorted.size()); // big-endian
+        for (SettlementBatch.Participant p : sorted) {
+            Order o = p.order().message();
+            IntervalStatement s = p.statement().message();
+            out.put(o.account().bytes()).put(s.meter().bytes()).put((byte) o.side());
+            out.putLong(o.energyMilliWh()).putLong(o.limitPricePerKWh()).putLong(o.nonce()).putLong(o.expiryMs());
+            out.putLong(p.fillMilliWh());
+            out.putLong(s.importStart()).putLong(s.importEnd()).putLong(s.exportStart()).putLong(s.exportEnd());
+            out.putLong(s.firstSeq()).putLong(s.lastSeq()).put(s.readingsRoot().bytes());
+            put(out, p.order().signature());
+            put(out, p.statement().signature());
+        }
+        return out.array();
     }
 
-    private static EnergyMarket.Sig sig(Signature s) {
-        return new EnergyMarket.Sig(s.r(), s.s(), BigInteger.valueOf(s.v()));
+    private static void put(ByteBuffer out, Signature sig) {
+        out.put(sig.r()).put(sig.s()).put((byte) sig.v());
     }
 
     /** uint64 fields travel as Java longs read unsigned (as in protocol). */
