@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,7 +93,8 @@ public final class MicrogridDemo {
         out.println("stopped; no process left behind.");
         return 130;
       }
-      err.println("gridshare demo failed: " + e);
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      err.println("gridshare demo failed: " + cause);
       return 1;
     } finally {
       stopAll(running, stopped, err);
@@ -137,12 +140,19 @@ public final class MicrogridDemo {
       out.printf("gridshare demo: %d households, %s intervals, running %s (work dir %s)%n",
           options.meters(), human(options.interval()), human(options.duration()), work);
 
-      MqttBroker broker = keep(EmbeddedHiveMq.start(work.resolve("mqtt")));
+      // the three parts do not depend on each other: start them side by side
+      ExecutorService starter = Executors.newFixedThreadPool(3);
+      Future<MqttBroker> brokerStart = starter.submit(() -> keep(EmbeddedHiveMq.start(work.resolve("mqtt"))));
+      Future<KafkaNode> kafkaStart = starter.submit(() -> keep(KafkaNode.start(work.resolve("kafka"))));
+      Future<AnvilNode> anvilStart = starter.submit(() -> keep(AnvilNode.start(root)));
+      starter.shutdown();
+      MqttBroker broker = brokerStart.get();
+      KafkaNode kafka = kafkaStart.get();
+      AnvilNode anvil = anvilStart.get();
       out.printf("  MQTT 5 broker   %-22s %s%n", broker.name(), broker.serverUri());
-      KafkaNode kafka = keep(KafkaNode.start(work.resolve("kafka")));
       out.printf("  Kafka (KRaft)   %-22s %s%n", "in-process broker", kafka.bootstrapServers());
-      AnvilNode anvil = keep(AnvilNode.start(root));
       out.printf("  chain           %-22s %s (chain id %d)%n", "anvil", anvil.rpcUrl(), anvil.chainId());
+      out.printf("  (real parts up in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
 
       Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
       keep(web3j::shutdown);
@@ -153,7 +163,7 @@ public final class MicrogridDemo {
       Address registry = registryAsOperator.address();
       registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
       RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
-      out.printf("  MeterRegistry   %-22s %s%n", "deployed", registry.toHex());
+      out.printf("  MeterRegistry   %-22s %s (%.1f s)%n", "deployed", registry.toHex(), (System.nanoTime() - t0) / 1e9);
 
       Eip712Domain domain = new Eip712Domain(anvil.chainId(), registry);
       Bytes32 zone = ZoneIds.of(ZONE);
@@ -161,6 +171,8 @@ public final class MicrogridDemo {
       Backend backend = keep(Backend.start(new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
           anvil.rpcUrl(), registry, domain, options.interval(), Duration.ofSeconds(10),
           work.resolve("backend"), clock)));
+      out.printf("  backend         %-22s verification and aggregation running (%.1f s)%n", "Kafka Streams",
+          (System.nanoTime() - t0) / 1e9);
       keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
       DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
 
@@ -197,13 +209,12 @@ public final class MicrogridDemo {
           nextProgress += Duration.ofSeconds(30).toNanos();
         }
       }
+      // everything signed during the run must come back acknowledged end to end
+      long[] signed = households.stream().mapToLong(h -> h.agent().signedCount()).toArray();
+      awaitAcknowledged(households, signed, Duration.ofSeconds(20));
       for (Household h : households) {
-        h.simulators().forEach(SimulatedS0Meter::stop);
-      }
-      awaitOutboxesDrained(households, Duration.ofSeconds(20));
-      for (Household h : households) {
-        out.printf("household %d: signed %d readings, acknowledged end to end through seq %d, %d left in its outbox%n",
-            h.index() + 1, h.agent().signedCount(), h.agent().ackedThrough(), h.agent().outboxSize());
+        out.printf("household %d: %d readings signed during the run, acknowledged end to end through seq %d%n",
+            h.index() + 1, signed[h.index()], h.agent().ackedThrough());
         h.agent().close();
       }
       report.awaitQuiet(Duration.ofSeconds(10));
@@ -211,11 +222,12 @@ public final class MicrogridDemo {
     }
   }
 
-  /** The agents keep reading; wait until what they signed so far has been acknowledged. */
-  private static void awaitOutboxesDrained(List<Household> households, Duration timeout) throws InterruptedException {
+  /** Waits until each agent's acknowledged seq reaches what it had signed (seq starts at 1). */
+  private static void awaitAcknowledged(List<Household> households, long[] signed, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline
-        && households.stream().anyMatch(h -> h.agent().outboxSize() > 1)) {
+        && households.stream().anyMatch(h -> h.agent().ackedThrough() < signed[h.index()])) {
       TimeUnit.MILLISECONDS.sleep(100);
     }
   }
