@@ -75,8 +75,9 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
     event TariffsPublished(uint64 feedInTariff, uint64 retailTariff, uint64 gridFeePerKWh);
     event BatchSettled(bytes32 indexed batchId, bytes32 indexed zone, uint64 intervalStartMs, uint64 clearingPricePerKWh,
         uint256 participants, uint64 tradedMilliWh, int256 gridNet);
-    /// @notice One per participant of a batch (the batch is the BatchSettled event of the same transaction).
-    event Settled(address indexed account, uint64 deliveredMilliWh, int256 net);
+    /// @notice One per participant of a batch: its net money change (the batch is the BatchSettled event
+    /// of the same transaction; delivered energy follows from the statement in the calldata).
+    event Settled(address indexed account, int256 net);
 
     error BatchAlreadySettled(bytes32 batchId);
     error EmptyBatch();
@@ -154,7 +155,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
 
         Ctx memory c = _context(batch);
         uint256 at;
-        assembly {
+        assembly ("memory-safe") {
             at := participants.offset
         }
         for (uint256 i = 0; i < n; ++i) {
@@ -202,10 +203,10 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         if (account <= c.previous) revert ParticipantsNotAscending(i);
         c.previous = account;
         _verify(c, i, at, account);
-        (int256 net, uint256 delivered) = _amounts(c, i, at);
+        int256 net = _amounts(c, i, at);
         _apply(account, net);
         c.gridNet -= net;
-        emit Settled(account, uint64(delivered), net);
+        emit Settled(account, net);
     }
 
     /// @dev Both signatures and the meter's registration; reverts naming the participant's index.
@@ -221,9 +222,8 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         if (zoneId != c.zoneId) revert MeterOutsideZone(i, meter);
     }
 
-    /// @dev The participant's net money change (credit − debit) and its delivered energy; also adds its
-    /// fill to the side's total.
-    function _amounts(Ctx memory c, uint256 i, uint256 at) private pure returns (int256 net, uint256 delivered) {
+    /// @dev The participant's net money change (credit − debit); also adds its fill to the side's total.
+    function _amounts(Ctx memory c, uint256 i, uint256 at) private pure returns (int256 net) {
         uint256 fill = _field(at + FILL, 8);
         uint256 energy = _field(at + ENERGY, 8);
         if (fill > energy) revert FillAboveOrder(i, uint64(fill), uint64(energy));
@@ -234,7 +234,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
             uint256 start = _field(at + EXPORT_START, 8);
             uint256 end = _field(at + EXPORT_END, 8);
             if (end < start) revert RegistersDecrease(i);
-            delivered = fill < end - start ? fill : end - start;
+            uint256 delivered = fill < end - start ? fill : end - start;
             net = int256(_pay(delivered, c.price)) - int256(_pay(fill - delivered, c.retail - c.price));
             c.sold += fill;
         } else if (side == BUY) {
@@ -242,7 +242,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
             uint256 start = _field(at + IMPORT_START, 8);
             uint256 end = _field(at + IMPORT_END, 8);
             if (end < start) revert RegistersDecrease(i);
-            delivered = fill < end - start ? fill : end - start;
+            uint256 delivered = fill < end - start ? fill : end - start;
             net = -int256(_pay(delivered, c.price) + _pay(delivered, c.fee) + _pay(fill - delivered, c.price - c.feedIn));
             c.bought += fill;
         } else {
@@ -252,7 +252,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
 
     /// @dev The big-endian unsigned integer of `size` bytes at calldata offset `at`.
     function _field(uint256 at, uint256 size) private pure returns (uint256 value) {
-        assembly {
+        assembly ("memory-safe") {
             value := shr(sub(256, shl(3, size)), calldataload(at))
         }
     }
@@ -285,7 +285,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         bytes32 zone = c.zone;
         uint256 interval = c.intervalStartMs;
         bytes32 structHash;
-        assembly {
+        assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, typeHash)
             mstore(add(m, 0x20), account)
@@ -307,7 +307,7 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
         uint256 interval = c.intervalStartMs;
         uint256 seconds_ = c.intervalSeconds;
         bytes32 structHash;
-        assembly {
+        assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, typeHash)
             mstore(add(m, 0x20), meter)

@@ -51,6 +51,19 @@ contract EnergyMarketTest is MarketFixture {
         assertTrue(market.settled(market.batchId(ZONE, INTERVAL)), "settled");
     }
 
+    event Settled(address indexed account, int256 net);
+
+    function test_emits_one_settled_event_per_participant_in_account_order() public {
+        Participant[] memory ps = trade(KWH2, KWH2);
+        int256 first = ps[0].account == seller ? int256(310_000) : -330_000;
+        int256 second = ps[1].account == seller ? int256(310_000) : -330_000;
+        vm.expectEmit(true, false, false, true);
+        emit Settled(ps[0].account, first);
+        vm.expectEmit(true, false, false, true);
+        emit Settled(ps[1].account, second);
+        submit(header(PRICE), ps);
+    }
+
     function test_seller_shortfall_is_paid_for_at_retail_minus_price() public {
         submit(header(PRICE), trade(1_500_000, KWH2));
         assertNet(seller, 232_500 - 82_500, "seller: 1.5 kWh at price, 0.5 kWh at retail - price");
