@@ -247,6 +247,14 @@ contract EnergyMarketTest is MarketFixture {
         submit(b, one(signed(1, b, s)));
     }
 
+    function test_rejects_statement_whose_import_register_runs_backwards() public {
+        EnergyMarket.Batch memory b = header(PRICE);
+        Participant memory d = buyOf(KWH2, KWH2);
+        d.importEnd = d.importStart - 1;
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.RegistersDecrease.selector, 0));
+        submit(b, one(signed(2, b, d)));
+    }
+
     function test_rejects_an_order_side_that_is_neither_buy_nor_sell() public {
         EnergyMarket.Batch memory b = header(PRICE);
         Participant memory s = sellOf(KWH2, KWH2);
@@ -290,6 +298,21 @@ contract EnergyMarketTest is MarketFixture {
         market.setTariffs(0, 1, 0);
     }
 
+    function test_rejects_tariffs_with_feed_in_above_retail() public {
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.InvalidTariffs.selector, 101, 100));
+        vm.prank(OPERATOR);
+        market.setTariffs(101, 100, 0);
+    }
+
+    function test_rejects_zero_deposit_and_zero_withdrawal() public {
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.ZeroAmount.selector));
+        vm.prank(seller);
+        market.deposit(0);
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.ZeroAmount.selector));
+        vm.prank(seller);
+        market.withdraw(0);
+    }
+
     function test_rejects_the_same_household_twice() public {
         EnergyMarket.Batch memory b = header(PRICE);
         Participant memory d = signed(2, b, buyOf(1_000_000, KWH2));
@@ -313,6 +336,22 @@ contract EnergyMarketTest is MarketFixture {
         market.withdraw(FUNDS - 1);
         vm.expectRevert(abi.encodeWithSelector(EnergyMarket.InsufficientBalance.selector, buyer, 1, 330_000));
         submit(header(PRICE), trade(KWH2, KWH2));
+    }
+
+    function test_rejects_a_batch_reentered_from_the_registry_read() public {
+        ReenteringRegistry evil = new ReenteringRegistry();
+        vm.startPrank(OPERATOR);
+        EnergyMarket hooked = new EnergyMarket(IERC20(address(token)), MeterRegistry(address(evil)), OPERATOR);
+        hooked.setTariffs(FEED_IN, RETAIL, FEE);
+        hooked.grantRole(hooked.OPERATOR_ROLE(), address(evil)); // even an operator may not re-enter
+        vm.stopPrank();
+        market = hooked; // sign for this market
+        EnergyMarket.Batch memory b = header(PRICE);
+        bytes memory packed = pack(one(signed(1, b, participant(1, 1, KWH2, 100_000, 0, 0, 0))));
+        evil.arm(address(hooked), abi.encodeCall(EnergyMarket.submitBatch, (b, packed)));
+        vm.expectRevert(abi.encodeWithSignature("ReentrancyGuardReentrantCall()"));
+        vm.prank(OPERATOR);
+        hooked.submitBatch(b, packed);
     }
 
     function test_rejects_reentrant_withdraw_through_a_token_callback() public {
@@ -395,5 +434,30 @@ contract Reenterer {
             again = 0;
             market.withdraw(amount);
         }
+    }
+}
+
+/// A registry that, asked for a meter, calls back into the market with a batch.
+contract ReenteringRegistry {
+    address internal target;
+    bytes internal payload;
+
+    function arm(address market, bytes calldata call) external {
+        target = market;
+        payload = call;
+    }
+
+    function zoneIdOf(bytes32) external pure returns (uint32) {
+        return 1;
+    }
+
+    function activeMeter(address) external returns (address, uint32) {
+        (bool ok, bytes memory ret) = target.call(payload);
+        if (!ok) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        return (address(0), 0);
     }
 }

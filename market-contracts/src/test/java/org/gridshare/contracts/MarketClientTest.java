@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.util.List;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +81,22 @@ class MarketClientTest {
         ContractRevertException e = assertThrows(ContractRevertException.class, () -> s.market.submitBatch(batch));
         assertEquals("BatchAlreadySettled", e.errorName());
         assertEquals(after, balance(s.households.get(0).account()), "settled once");
+    }
+
+    @Test
+    void a_statement_signed_for_another_contract_reverts_by_name() throws Exception {
+        long interval = INTERVAL + 2_700_000;
+        SettlementBatch honest = s.fullDeliveryBatch(2, interval, PRICE);
+        SettlementBatch.Participant p = honest.participants().get(0);
+        Eip712Domain otherContract = new Eip712Domain(chain.anvil.chainId(), s.registry.address());
+        SettlementBatch.Participant forged = new SettlementBatch.Participant(p.order(),
+                s.households.get(0).meter().sign(otherContract, p.statement().message()), p.fillMilliWh());
+        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
+                List.of(forged, honest.participants().get(1)));
+
+        ContractRevertException e = assertThrows(ContractRevertException.class, () -> s.market.submitBatch(batch));
+        assertEquals("StatementSignerMismatch", e.errorName());
+        assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
     }
 
     @Test
