@@ -104,6 +104,15 @@ public final class MarketClient {
         return tx.send("setTariffs", market.setTariffs(unsigned(feedIn), unsigned(retail), unsigned(gridFee)));
     }
 
+    /**
+     * Admin only: lets {@code account} submit batches too (a second settlement process, a key rotation).
+     * Each batch still settles once.
+     */
+    public TransactionReceipt grantOperator(Address account) throws ChainCallException {
+        byte[] role = Hash.sha3("OPERATOR_ROLE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return tx.send("grantRole", market.grantRole(role, account.toHex()));
+    }
+
     /** Approves and deposits {@code amount} token base units into the sender's market balance (two transactions). */
     public TransactionReceipt deposit(BigInteger amount) throws ChainCallException {
         token.approve(address, amount);
