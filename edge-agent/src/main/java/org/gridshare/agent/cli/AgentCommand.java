@@ -119,8 +119,16 @@ public final class AgentCommand {
       }
     };
     ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, Clock.systemUTC());
+    java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
+    // one line when the first reading of this run is signed and durable: what start-up time is measured to
+    java.util.function.Consumer<org.gridshare.protocol.Signed<org.gridshare.protocol.MeterReading>> onStored =
+        r -> {
+          if (!firstStored.getAndSet(true)) {
+            out.printf("gridshare agent: first reading signed and stored (seq %d)%n", r.message().seq());
+          }
+        };
     EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, Clock.systemUTC(), inputs), signer,
-        new MqttUplink(c.mqttServerUri(), c.zone(), key.address()), outbox, c.delivery(), null);
+        new MqttUplink(c.mqttServerUri(), c.zone(), key.address()), outbox, c.delivery(), onStored);
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d)%n",
         key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough());
     CountDownLatch stopped = new CountDownLatch(1);

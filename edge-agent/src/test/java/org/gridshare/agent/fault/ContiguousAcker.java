@@ -27,7 +27,7 @@ import org.gridshare.protocol.wire.JsonWire;
  * and acks the highest contiguous seq in the ack wire form the backend's AckPublisher uses. Each
  * observation survives reconnects: {@link #connect} may be called again after a broker restart.
  */
-final class ContiguousAcker implements AutoCloseable {
+public final class ContiguousAcker implements AutoCloseable {
   private final Eip712Domain domain;
   private final String zone;
   final ConcurrentHashMap<Long, Signed<MeterReading>> received = new ConcurrentHashMap<>();
@@ -36,13 +36,13 @@ final class ContiguousAcker implements AutoCloseable {
   private MqttClient in;
   private MqttAsyncClient out;
 
-  ContiguousAcker(Eip712Domain domain, String zone) {
+  public ContiguousAcker(Eip712Domain domain, String zone) {
     this.domain = domain;
     this.zone = zone;
   }
 
   /** (Re)connects to {@code uri}: subscribes to the zone's readings; acks go out on a second client. */
-  synchronized void connect(String uri) throws MqttException {
+  public synchronized void connect(String uri) throws MqttException {
     closeClients();
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setConnectionTimeout(10);
@@ -55,7 +55,7 @@ final class ContiguousAcker implements AutoCloseable {
         new IMqttMessageListener[] {(topic, msg) -> onReading(topic, msg.getPayload())});
   }
 
-  long contiguous() {
+  public long contiguous() {
     return contiguous;
   }
 
