@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /** Two connected pseudo-terminals made by {@code socat}: bytes written to one end come out of the other. */
-final class PtyPair implements AutoCloseable {
+public final class PtyPair implements AutoCloseable {
 
     private static final Pattern PTY = Pattern.compile("PTY is (/dev/\\S+)");
 
-    final String a;
-    final String b;
+    public final String a;
+    public final String b;
     private final Process socat;
 
     private PtyPair(Process socat, String a, String b) {
@@ -46,7 +46,7 @@ final class PtyPair implements AutoCloseable {
     }
 
     /** Starts socat and waits (bounded) until it reports both pty paths and its transfer loop. */
-    static PtyPair start() throws IOException {
+    public static PtyPair start() throws IOException {
         Process p = new ProcessBuilder(requireSocat(), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         List<String> paths = new ArrayList<>();

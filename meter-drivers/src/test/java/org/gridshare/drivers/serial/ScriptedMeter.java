@@ -21,10 +21,10 @@ import java.util.Random;
  * rate looks like) or nothing; it can answer an IEC 62056-21 sign-on. Reads are cut in seeded random
  * chunks. Time is a manual clock that moves as the meter sends or as reads time out.
  */
-final class ScriptedMeter implements SerialPorts {
+public final class ScriptedMeter implements SerialPorts {
 
     /** A clock the test moves. */
-    static final class ManualClock extends Clock {
+    public static final class ManualClock extends Clock {
         long millis = 1_700_000_000_000L;
 
         @Override
@@ -43,8 +43,8 @@ final class ScriptedMeter implements SerialPorts {
         }
     }
 
-    final ManualClock clock = new ManualClock();
-    final List<String> opened = new ArrayList<>();
+    public final ManualClock clock = new ManualClock();
+    public final List<String> opened = new ArrayList<>();
     final List<byte[]> written = new ArrayList<>();
     final List<SerialSettings> reconfigured = new ArrayList<>();
     private final Map<SerialSettings, byte[]> pushes = new HashMap<>();
@@ -54,24 +54,24 @@ final class ScriptedMeter implements SerialPorts {
     private String iecIdent;
     private byte[] iecReadout;
 
-    ScriptedMeter(long seed) {
+    public ScriptedMeter(long seed) {
         this.random = new Random(seed);
     }
 
-    ScriptedMeter pushing(SerialSettings settings, byte[] recording, Duration period) {
+    public ScriptedMeter pushing(SerialSettings settings, byte[] recording, Duration period) {
         pushes.put(settings, recording);
         periodMillis = period.toMillis();
         return this;
     }
 
     /** Bytes at any other setting: what a UART at the wrong rate makes of a meter's signal. */
-    ScriptedMeter noisyElsewhere() {
+    public ScriptedMeter noisyElsewhere() {
         noisy = true;
         return this;
     }
 
     /** Answers {@code /?!} at 300 7E1 with {@code ident}, then after the ACK sends {@code readout} at the proposed rate. */
-    ScriptedMeter iec(String ident, byte[] readout) {
+    public ScriptedMeter iec(String ident, byte[] readout) {
         this.iecIdent = ident;
         this.iecReadout = readout;
         return this;

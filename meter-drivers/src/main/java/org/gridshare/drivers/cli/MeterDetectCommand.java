@@ -1,0 +1,138 @@
+package org.gridshare.drivers.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import org.gridshare.drivers.serial.JSerialCommPorts;
+import org.gridshare.drivers.serial.MeterDetector;
+import org.gridshare.drivers.serial.MeterDetector.Detection;
+import org.gridshare.drivers.serial.SerialPorts;
+
+/**
+ * {@code gridshare meter detect --port /dev/ttyX [--timeout 10s]}: tries DSMR 5, DSMR 2.2/3, SML and
+ * IEC 62056-21 on a serial port and prints one JSON report (what is attached, at which settings, its
+ * id and first reading, and what each attempt saw). Exit status 0 when a meter was found, 1 when none
+ * was or the port cannot be opened (error on stderr), 2 for a usage error.
+ */
+public final class MeterDetectCommand {
+
+    static final String USAGE = "usage: gridshare meter detect --port DEVICE [--timeout 10s]\n"
+            + "  --timeout  how long to listen per protocol and baud rate (ms, s or m; default 10s;"
+            + " DSMR 2.2/3 meters send every 10 s: give them 25s)";
+
+    private MeterDetectCommand() {
+    }
+
+    /** Runs the command on a real serial port (jSerialComm); returns the process exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, new JSerialCommPorts(), Clock.systemUTC());
+    }
+
+    /** The same over any ports and clock (recorded meters in tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err, SerialPorts ports, Clock clock) {
+        String port = null;
+        Duration timeout = Duration.ofSeconds(10);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port", "--timeout" -> {
+                    if (i + 1 >= args.length) {
+                        return usage(err, a + " needs a value");
+                    }
+                    String v = args[++i];
+                    if (a.equals("--port")) {
+                        port = v;
+                    } else {
+                        timeout = duration(v);
+                        if (timeout == null) {
+                            return usage(err, "bad --timeout '" + v + "' (e.g. 500ms, 10s, 1m)");
+                        }
+                    }
+                }
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    return usage(err, "unexpected argument '" + a + "'");
+                }
+            }
+        }
+        if (port == null) {
+            return usage(err, "--port is required");
+        }
+        Detection d;
+        try {
+            d = new MeterDetector(ports, clock, timeout).detect(port);
+        } catch (IOException ex) {
+            err.println("gridshare meter detect: " + ex.getMessage());
+            return 1;
+        }
+        out.println(toJson(d).toPrettyString());
+        if (!d.found()) {
+            err.println("gridshare meter detect: no meter recognised on " + port + " (tried " + d.attempts().size() + " settings)");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The report: {@code found}, {@code protocol}, {@code baud}, {@code settings}, {@code meterId}, {@code reading}, {@code attempts}. */
+    public static ObjectNode toJson(Detection d) {
+        ObjectNode o = ReadingJson.mapper().createObjectNode();
+        o.put("port", d.port());
+        o.put("found", d.found());
+        o.put("protocol", d.protocol());
+        if (d.found()) {
+            o.put("protocolVersion", d.reading().protocolVersion());
+            o.put("baud", d.settings().baud());
+            o.put("settings", d.settings().toString());
+            o.put("meterId", d.reading().meterId());
+            o.set("reading", ReadingJson.toTree(d.reading()));
+        } else {
+            o.putNull("baud");
+            o.putNull("settings");
+            o.putNull("meterId");
+            o.putNull("reading");
+        }
+        ArrayNode attempts = o.putArray("attempts");
+        for (MeterDetector.Attempt a : d.attempts()) {
+            ObjectNode n = attempts.addObject();
+            n.put("protocol", a.protocol());
+            n.put("settings", a.settings().toString());
+            n.put("bytesReceived", a.bytesReceived());
+            n.put("failedFrames", a.failedFrames());
+            n.put("firstError", a.firstError());
+            n.put("matched", a.matched());
+        }
+        return o;
+    }
+
+    static Duration duration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (s.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(s));
+            }
+            return d.isNegative() || d.isZero() ? null : d;
+        } catch (NumberFormatException ex) {
+            return null;
+        }
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("gridshare meter detect: " + problem);
+        err.println(USAGE);
+        return 2;
+    }
+}
