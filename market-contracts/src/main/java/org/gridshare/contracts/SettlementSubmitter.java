@@ -50,10 +50,14 @@ public final class SettlementSubmitter {
     private static final String BATCH_SETTLED_TOPIC = EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT);
     private static final BigInteger DEFAULT_TIP = BigInteger.valueOf(1_000_000_000L); // 1 gwei
 
-    /** Told of every transaction sent, for logs and tests. */
+    /** Told of every transaction sent and of the confirmations still missing, for logs and tests. */
     @FunctionalInterface
     public interface Listener {
         void sent(Bytes32 batchId, String txHash, BigInteger nonce, Fees fees);
+
+        /** Our transaction is mined with {@code have} of {@code want} confirmations; called on each poll until enough. */
+        default void confirming(Bytes32 batchId, String txHash, long have, long want) {
+        }
     }
 
     /**
@@ -275,6 +279,7 @@ public final class SettlementSubmitter {
                 receipt = moved;
                 continue;
             }
+            listener.confirming(id, receipt.getTransactionHash(), latest - block + 1, policy.confirmations());
             checkDeadline(deadline, "transaction " + receipt.getTransactionHash() + " has "
                     + (latest - block + 1) + " of " + policy.confirmations() + " confirmations", sent);
             pause();

@@ -52,6 +52,8 @@ class SettlementSubmitterTest {
     record Sent(String hash, BigInteger nonce, SettlementSubmitter.Fees fees) {}
 
     final List<Sent> sent = new CopyOnWriteArrayList<>();
+    /** Confirmation counts the submitter reported while waiting. */
+    final List<Long> confirming = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -81,7 +83,17 @@ class SettlementSubmitterTest {
 
     SettlementSubmitter submitter(Credentials who, SettlementPolicy policy) throws ChainCallException {
         return SettlementSubmitter.create(chain.web3j, who, s.market.address(), policy, Clock.systemUTC(),
-                DefaultBlockParameterName.EARLIEST, (id, hash, nonce, fees) -> sent.add(new Sent(hash, nonce, fees)));
+                DefaultBlockParameterName.EARLIEST, new SettlementSubmitter.Listener() {
+                    @Override
+                    public void sent(Bytes32 batchId, String txHash, BigInteger nonce, SettlementSubmitter.Fees fees) {
+                        sent.add(new Sent(txHash, nonce, fees));
+                    }
+
+                    @Override
+                    public void confirming(Bytes32 batchId, String txHash, long have, long want) {
+                        confirming.add(have);
+                    }
+                });
     }
 
     static SettlementPolicy dev() {
@@ -133,9 +145,12 @@ class SettlementSubmitterTest {
         long interval = INTERVAL;
         SettlementSubmitter sub = submitter(s.operator, dev().withConfirmations(3));
         Future<SettlementOutcome> result = async(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the settling receipt", () -> !sent.isEmpty() && receipt(sent.get(0).hash()) != null);
+        await("the submitter waiting at 1 confirmation", () -> confirming.contains(1L));
         TransactionReceipt mined = receipt(sent.get(0).hash());
+        assertFalse(result.isDone(), "not settled at 1 of 3");
         chain.anvilRpc("evm_mine");
+        await("the submitter waiting at 2 confirmations", () -> confirming.contains(2L));
+        assertFalse(result.isDone(), "not settled at 2 of 3");
         chain.anvilRpc("evm_mine");
 
         SettlementOutcome out = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -231,6 +246,35 @@ class SettlementSubmitterTest {
         SettlementOutcome loser = winner == oa ? ob : oa;
         assertEquals(winner.txHash(), loser.txHash(), "the loser names the winner's transaction");
         assertEquals(List.of(winner.txHash()), settledEvents(interval), "one BatchSettled event");
+    }
+
+    @Test
+    void a_transaction_that_loses_the_race_in_the_same_block_reports_already_settled() throws Exception {
+        long interval = INTERVAL + 8 * QUARTER;
+        SettlementBatch batch = s.fullDeliveryBatch(2, interval, PRICE);
+        SettlementSubmitter a = submitter(s.operator, dev().withDropTimeout(Duration.ofMillis(500)));
+        SettlementSubmitter b = submitter(second, dev());
+        chain.anvilRpc("evm_setAutomine", false);
+        Future<SettlementOutcome> fa = async(() -> a.submit(batch));
+        await("a's first transaction", () -> sent.size() == 1);
+        // a's transaction leaves our node's pool (as if it sat only in another node's), so b's estimate passes
+        chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());
+        Future<SettlementOutcome> fb = async(() -> b.submit(batch));
+        await("b's transaction and a's resubmission", () -> sent.size() == 3);
+        chain.anvilRpc("evm_mine");
+
+        SettlementOutcome oa = fa.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        SettlementOutcome ob = fb.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        SettlementOutcome winner = oa.status() == SettlementOutcome.Status.SETTLED ? oa : ob;
+        SettlementOutcome loser = winner == oa ? ob : oa;
+        assertEquals(SettlementOutcome.Status.SETTLED, winner.status(), oa + " / " + ob);
+        assertEquals(SettlementOutcome.Status.ALREADY_SETTLED, loser.status(), oa + " / " + ob);
+        assertEquals(winner.txHash(), loser.txHash(), "the loser names the winner's transaction");
+        String loserTx = sent.get(1).hash().equals(winner.txHash()) ? sent.get(2).hash() : sent.get(1).hash();
+        assertFalse(receipt(loserTx).isStatusOK(), "the losing transaction reverted on-chain");
+        assertEquals(receipt(loserTx).getBlockNumber(), receipt(winner.txHash()).getBlockNumber(), "same block");
+        assertEquals(List.of(winner.txHash()), settledEvents(interval));
     }
 
     @Test
