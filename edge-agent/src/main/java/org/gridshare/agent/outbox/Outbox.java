@@ -15,7 +15,6 @@ import org.gridshare.agent.signing.SigningState;
 import org.gridshare.agent.signing.SigningStateStore;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.MeterReading;
-import org.gridshare.protocol.wire.JsonWire;
 
 /**
  * The durable outbox: every signed reading the agent has not yet seen acknowledged end to end, in
@@ -51,6 +50,10 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
       // small pages: each commit appends its modified pages to the WAL, so the page size is what a
       // reading costs the SD card (only takes effect when the database is created)
       s.execute("PRAGMA page_size=1024");
+      // one process owns the outbox: with an exclusive lock SQLite keeps the WAL index in memory
+      // instead of a memory-mapped -shm file whose pages were written back on every commit. The price:
+      // no other process can open the database while the agent runs (stop it to inspect outbox.db).
+      s.execute("PRAGMA locking_mode=EXCLUSIVE");
       try (ResultSet r = s.executeQuery("PRAGMA journal_mode=WAL")) {
         if (!r.next() || !"wal".equalsIgnoreCase(r.getString(1))) {
           throw new SQLException("journal_mode WAL refused");
@@ -202,7 +205,7 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
           for (ReadingSigner.Prepared p : written) {
             ins.setLong(1, p.next().lastSeq());
             ins.setString(2, p.next().lastDigest().toHex());
-            ins.setBytes(3, JsonWire.encodeReading(p.signed()));
+            ins.setBytes(3, CompactReading.encode(p.signed()));
             ins.addBatch();
           }
           ins.executeBatch();
@@ -276,12 +279,12 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
       q.setInt(3, limit);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
-          out.add(new StoredReading(r.getLong(1), r.getString(2), r.getBytes(3)));
+          out.add(new StoredReading(r.getLong(1), r.getString(2), CompactReading.toWire(r.getLong(1), r.getBytes(3))));
         }
       }
       db.commit(); // ends the read transaction so WAL checkpoints are not held back
       return out;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollback();
       throw new OutboxException(file, "reading unacknowledged readings", e);
     }
@@ -294,12 +297,13 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
         ResultSet r = s.executeQuery("SELECT seq, digest, payload, reason, code, detail, rejected_at_ms"
             + " FROM rejected ORDER BY seq")) {
       while (r.next()) {
-        out.add(new RejectedReading(r.getLong(1), r.getString(2), r.getBytes(3), r.getString(4), r.getInt(5),
+        out.add(new RejectedReading(r.getLong(1), r.getString(2), CompactReading.toWire(r.getLong(1), r.getBytes(3)),
+            r.getString(4), r.getInt(5),
             r.getString(6), r.getLong(7)));
       }
       db.commit();
       return out;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollback();
       throw new OutboxException(file, "reading rejected readings", e);
     }

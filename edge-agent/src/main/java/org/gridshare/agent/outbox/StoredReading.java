@@ -1,7 +1,7 @@
 package org.gridshare.agent.outbox;
 
 /**
- * A signed reading as the outbox keeps it: its seq, the hex EIP-712 digest and the exact JSON wire
- * payload that is published (bytes are kept, not re-encoded, so a re-send is byte-identical).
+ * A signed reading from the outbox: its seq, the hex EIP-712 digest and the JSON wire payload that is
+ * published (rebuilt deterministically from the stored binary form, so a re-send is byte-identical).
  */
 public record StoredReading(long seq, String digest, byte[] payload) {}

@@ -7,10 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,14 +90,13 @@ class FootprintBenchmark {
       long seq1;
       try {
         awaitLine(p, "first reading signed and stored", Duration.ofSeconds(60));
-        Path db = config.getParent().resolve("data/outbox.db");
         // settle: the first commits create the database and its pages, which a box does once
         awaitDeadline(p, Duration.ofSeconds(10));
         io0 = writeBytes(p.pid());
-        seq0 = lastSeq(db);
+        seq0 = acker.contiguous();
         awaitDeadline(p, Duration.ofSeconds(SECONDS));
         io1 = writeBytes(p.pid());
-        seq1 = lastSeq(db);
+        seq1 = acker.contiguous();
         status = Files.readString(Path.of("/proc/" + p.pid() + "/status"));
       } finally {
         stop(p);
@@ -181,14 +176,6 @@ class FootprintBenchmark {
       }
     }
     throw new IllegalStateException("no write_bytes in /proc/" + pid + "/io");
-  }
-
-  private static long lastSeq(Path db) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db.toAbsolutePath() + "?mode=ro");
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT last_seq FROM signing_state WHERE id = 1")) {
-      return r.next() ? r.getLong(1) : 0;
-    }
   }
 
   private static String field(String status, String name) {
