@@ -50,18 +50,35 @@ public final class PtyPair implements AutoCloseable {
         Process p = new ProcessBuilder(requireSocat(), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         List<String> paths = new ArrayList<>();
-        List<String> seen = new ArrayList<>();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String line;
-        boolean loop = false;
-        while (!loop && System.nanoTime() < deadline && (line = err.readLine()) != null) {
-            seen.add(line);
-            Matcher m = PTY.matcher(line);
-            if (m.find()) {
-                paths.add(m.group(1));
+        // socat logs both pty paths and then "starting data transfer loop"; read that log off-thread so a
+        // silent socat cannot hang the test
+        java.util.concurrent.CompletableFuture<Boolean> ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    seen.add(line);
+                    Matcher m = PTY.matcher(line);
+                    if (m.find()) {
+                        synchronized (paths) {
+                            paths.add(m.group(1));
+                        }
+                    }
+                    if (line.contains("starting data transfer loop")) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException ex) {
+                return false;
             }
-            loop = line.contains("starting data transfer loop");
+        }, runnable -> Thread.ofVirtual().start(runnable));
+        boolean loop;
+        try {
+            loop = ready.get(10, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            loop = false;
         }
         if (paths.size() != 2 || !loop) {
             p.destroyForcibly();
