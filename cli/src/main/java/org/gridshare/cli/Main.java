@@ -6,6 +6,7 @@ import org.gridshare.agent.cli.AgentCommand;
 import org.gridshare.backend.clearing.ClearCommand;
 import org.gridshare.cli.demo.MicrogridDemo;
 import org.gridshare.drivers.cli.MeterDecodeCommand;
+import org.gridshare.drivers.cli.MeterDetectCommand;
 
 /** The {@code ./gridshare} command: one entry point, one sub-command per user task. */
 public final class Main {
@@ -27,6 +28,9 @@ public final class Main {
       case "meter":
         if (rest.length > 0 && rest[0].equals("decode")) {
           return MeterDecodeCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+        }
+        if (rest.length > 0 && rest[0].equals("detect")) {
+          return MeterDetectCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
         }
         break;
       case "agent":
@@ -56,6 +60,8 @@ public final class Main {
                       simulated signed meters; prints verified kWh per meter and interval
           meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--format json|table] FILE
                       decode a captured meter telegram (installers)
+          meter detect --port /dev/ttyUSB0 [--timeout 10s]
+                      find which meter protocol and baud rate a serial port speaks (installers)
           agent run --config FILE [--print-config]
                       run the household agent (firmware-config/examples/simulated.yaml runs anywhere)
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
