@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.config.AgentConfig;
+import org.gridshare.agent.homeassistant.HomeAssistantDiscovery;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -29,6 +30,10 @@ import org.gridshare.protocol.keys.KeyFiles;
  * configuration and exits.
  */
 public final class AgentCommand {
+  /** The agent's version as Home Assistant and the status API show it. */
+  static final String VERSION = java.util.Objects.requireNonNullElse(
+      AgentCommand.class.getPackage().getImplementationVersion(), "0.1.0-SNAPSHOT");
+
   private AgentCommand() {}
 
   /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage or bad configuration). */
@@ -121,14 +126,24 @@ public final class AgentCommand {
     ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, Clock.systemUTC());
     java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
     // one line when the first reading of this run is signed and durable: what start-up time is measured to
+    MqttUplink uplink = new MqttUplink(c.mqttServerUri(), c.zone(), key.address());
+    HomeAssistantDiscovery homeAssistant = c.homeAssistantEnabled()
+        ? new HomeAssistantDiscovery(uplink, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
+        : null;
+    if (homeAssistant != null) {
+      homeAssistant.install();
+    }
     java.util.function.Consumer<org.gridshare.protocol.Signed<org.gridshare.protocol.MeterReading>> onStored =
         r -> {
           if (!firstStored.getAndSet(true)) {
             out.printf("gridshare agent: first reading signed and stored (seq %d)%n", r.message().seq());
           }
+          if (homeAssistant != null) {
+            homeAssistant.publishState(r.message());
+          }
         };
     EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, Clock.systemUTC(), inputs), signer,
-        new MqttUplink(c.mqttServerUri(), c.zone(), key.address()), outbox, c.delivery(), onStored);
+        uplink, outbox, c.delivery(), onStored);
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d)%n",
         key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -101,6 +101,30 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
         Duration.ofMillis(num(o, "ackTimeoutMs")));
   }
 
+  public boolean homeAssistantEnabled() {
+    return Boolean.TRUE.equals(section("homeAssistant").get("enabled"));
+  }
+
+  public String homeAssistantPrefix() {
+    return (String) section("homeAssistant").get("discoveryPrefix");
+  }
+
+  public String homeAssistantModel() {
+    return (String) section("homeAssistant").get("model");
+  }
+
+  public boolean httpEnabled() {
+    return Boolean.TRUE.equals(section("http").get("enabled"));
+  }
+
+  public String httpBind() {
+    return (String) section("http").get("bind");
+  }
+
+  public int httpPort() {
+    return (int) num(section("http"), "port");
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> section(String name) {
     return (Map<String, Object>) effective.get(name);

@@ -29,6 +29,8 @@ public final class MqttUplink implements AutoCloseable {
   private final String zone;
   private final Address device;
   private volatile Consumer<byte[]> ackListener;
+  private final java.util.Map<String, Consumer<byte[]>> extraSubscriptions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.List<Runnable> onConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
@@ -70,6 +72,8 @@ public final class MqttUplink implements AutoCloseable {
       public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
           subscribeAcks();
+          extraSubscriptions.forEach(MqttUplink.this::subscribeNow);
+          onConnected.forEach(MqttUplink::runQuietly);
         }
       }
 
@@ -87,6 +91,69 @@ public final class MqttUplink implements AutoCloseable {
     client.connect(options).waitForCompletion(TIMEOUT_MS);
     subscribeAcks();
     client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
+    extraSubscriptions.forEach(this::subscribeNow);
+    onConnected.forEach(MqttUplink::runQuietly);
+  }
+
+  /** Runs {@code action} after every (re)connect, once the online status is published (on Paho's thread). */
+  public void onConnected(Runnable action) {
+    onConnected.add(action);
+  }
+
+  /**
+   * Delivers messages on {@code topicFilter} (QoS 1) to {@code listener}; subscribed now when connected
+   * and again after every reconnect.
+   */
+  public void subscribe(String topicFilter, Consumer<byte[]> listener) {
+    extraSubscriptions.put(topicFilter, listener);
+    if (client.isConnected()) {
+      subscribeNow(topicFilter, listener);
+    }
+  }
+
+  private void subscribeNow(String topicFilter, Consumer<byte[]> listener) {
+    try {
+      client.subscribe(new MqttSubscription[] {new MqttSubscription(topicFilter, 1)}, null, null,
+          new IMqttMessageListener[] {(topic, msg) -> listener.accept(msg.getPayload())}, new MqttProperties());
+    } catch (MqttException e) {
+      // renewed on the next reconnect
+    }
+  }
+
+  /**
+   * Publishes {@code payload} on any topic without waiting (for Home Assistant's discovery and state);
+   * returns false when not connected, the caller publishes again on the next connect.
+   */
+  public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
+    if (!client.isConnected()) {
+      return false;
+    }
+    MqttMessage m = new MqttMessage(payload);
+    m.setQos(qos);
+    m.setRetained(retained);
+    try {
+      client.publish(topic, m);
+      return true;
+    } catch (MqttException e) {
+      return false;
+    }
+  }
+
+  /** The retained status topic carrying {@code {"state":"online"|"offline"}} (Last Will on drop). */
+  public String statusTopic() {
+    return Topics.status(zone, device);
+  }
+
+  public String zone() {
+    return zone;
+  }
+
+  private static void runQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(MqttUplink.class).warn("on-connect action failed: {}", e.toString());
+    }
   }
 
   private void subscribeAcks() {
