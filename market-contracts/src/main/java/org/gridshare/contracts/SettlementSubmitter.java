@@ -58,6 +58,10 @@ public final class SettlementSubmitter {
         /** Our transaction is mined with {@code have} of {@code want} confirmations; called on each poll until enough. */
         default void confirming(Bytes32 batchId, String txHash, long have, long want) {
         }
+
+        /** The node's pending state already settles the batch (another sender): we wait instead of sending. */
+        default void pendingElsewhere(Bytes32 batchId) {
+        }
     }
 
     /**
@@ -152,15 +156,24 @@ public final class SettlementSubmitter {
             return alreadySettled(id);
         }
         String data = market.submitBatchCallData(batch);
-        EthEstimateGas est = rpc(() -> web3j.ethEstimateGas(
-                Transaction.createEthCallTransaction(credentials.getAddress(), contract, data)).send(), "eth_estimateGas");
-        if (est.hasError()) {
-            RevertReason reason = revertOf(est.getError());
-            if (reason.name().equals(ALREADY_SETTLED_ERROR)) {
-                // settled in a pending block or by a racing submitter: wait for it to show
-                return awaitSettledByOther(batch, id, deadline, List.of());
+        EthEstimateGas est;
+        while (true) {
+            est = estimate(data);
+            if (!est.hasError()) {
+                break;
             }
-            return SettlementOutcome.reverted(id, null, -1, 0, reason);
+            RevertReason reason = revertOf(est.getError());
+            if (!reason.name().equals(ALREADY_SETTLED_ERROR)) {
+                return SettlementOutcome.reverted(id, null, -1, 0, reason);
+            }
+            // the node estimates on its pending state, where another submitter's transaction settles the
+            // batch: wait until that is mined, or dropped (the estimate passes again, and we send)
+            if (market.isSettled(batch.zone(), batch.intervalStartMs())) {
+                return alreadySettled(id);
+            }
+            listener.pendingElsewhere(id);
+            checkDeadline(deadline, "batch " + id + " is settled by a pending transaction that is not mined", List.of());
+            pause();
         }
         BigInteger estimate = est.getAmountUsed();
         if (estimate.compareTo(BigInteger.valueOf(policy.gasCap())) > 0) {
@@ -202,6 +215,7 @@ public final class SettlementSubmitter {
                         fees = fees.bump(policy.feeBumpPercent()); // our own transaction still waits: replace it
                     }
                     nextNonce = nonce;
+                    pause(); // the node may keep refusing: never spin
                     continue;
                 } else if (!msg.contains("already known")) {
                     throw new ChainCallException(contract, FUNCTION, "node refused transaction " + hash + " for batch "
@@ -305,13 +319,9 @@ public final class SettlementSubmitter {
         return SettlementOutcome.reverted(id, r.getTransactionHash(), block, gas, reason);
     }
 
-    private SettlementOutcome awaitSettledByOther(SettlementBatch batch, Bytes32 id, Instant deadline, List<String> sent)
-            throws ChainCallException {
-        while (!market.isSettled(batch.zone(), batch.intervalStartMs())) {
-            checkDeadline(deadline, "the node says batch " + id + " is settled (pending) but it is not mined", sent);
-            pause();
-        }
-        return alreadySettled(id);
+    private EthEstimateGas estimate(String data) throws ChainCallException {
+        return rpc(() -> web3j.ethEstimateGas(Transaction.createEthCallTransaction(credentials.getAddress(), contract, data))
+                .send(), "eth_estimateGas");
     }
 
     /** ALREADY_SETTLED with the settling transaction from the BatchSettled event, when the log range has it. */

@@ -54,6 +54,8 @@ class SettlementSubmitterTest {
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     /** Confirmation counts the submitter reported while waiting. */
     final List<Long> confirming = new CopyOnWriteArrayList<>();
+    /** Set once a submitter saw the batch settled by someone else's pending transaction. */
+    final List<Bytes32> pendingElsewhere = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -92,6 +94,11 @@ class SettlementSubmitterTest {
                     @Override
                     public void confirming(Bytes32 batchId, String txHash, long have, long want) {
                         confirming.add(have);
+                    }
+
+                    @Override
+                    public void pendingElsewhere(Bytes32 batchId) {
+                        pendingElsewhere.add(batchId);
                     }
                 });
     }
@@ -275,6 +282,33 @@ class SettlementSubmitterTest {
         assertFalse(receipt(loserTx).isStatusOK(), "the losing transaction reverted on-chain");
         assertEquals(receipt(loserTx).getBlockNumber(), receipt(winner.txHash()).getBlockNumber(), "same block");
         assertEquals(List.of(winner.txHash()), settledEvents(interval));
+    }
+
+    @Test
+    void a_submitter_waits_for_another_ones_pending_settlement_and_sends_itself_when_that_is_dropped() throws Exception {
+        long interval = INTERVAL + 9 * QUARTER;
+        SettlementBatch batch = s.fullDeliveryBatch(2, interval, PRICE);
+        SettlementSubmitter a = submitter(s.operator, dev().withDropTimeout(Duration.ofSeconds(2)));
+        SettlementSubmitter b = submitter(second, dev());
+        BigInteger bNonce = nonce(second);
+        chain.anvilRpc("evm_setAutomine", false);
+        Future<SettlementOutcome> fa = async(() -> a.submit(batch));
+        await("a's transaction", () -> sent.size() == 1);
+        Future<SettlementOutcome> fb = async(() -> b.submit(batch));
+        await("b seeing a's pending settlement", () -> !pendingElsewhere.isEmpty());
+        assertEquals(1, sent.size(), "b sent nothing while a's transaction was pending");
+        chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());
+        chain.anvilRpc("evm_setAutomine", true);
+
+        SettlementOutcome ob = fb.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        SettlementOutcome oa = fa.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(SettlementOutcome.Status.SETTLED, ob.status(), "b settles once a's transaction is gone");
+        assertEquals(SettlementOutcome.Status.ALREADY_SETTLED, oa.status(), "a checks the chain before resending");
+        assertEquals(ob.txHash(), oa.txHash());
+        assertEquals(2, sent.size(), "a did not resend: " + sent);
+        assertEquals(bNonce.add(BigInteger.ONE), nonce(second));
+        assertEquals(List.of(ob.txHash()), settledEvents(interval));
     }
 
     @Test
