@@ -199,6 +199,31 @@ public final class EdgeAgent implements AutoCloseable {
     return Health.OK;
   }
 
+  /** The meter's address (the signing key). */
+  public org.gridshare.protocol.Address meterAddress() {
+    return signer.meter();
+  }
+
+  /** True when the last read or sign failed. */
+  public boolean meterFailed() {
+    return meterFailed;
+  }
+
+  /** True when the drain cannot reach the broker. */
+  public boolean uplinkDown() {
+    return drain.uplinkDown();
+  }
+
+  /** True while reading is paused because the outbox is full. */
+  public boolean outboxFull() {
+    return outboxFull;
+  }
+
+  /** True when the last group commit failed. */
+  public boolean outboxFailed() {
+    return outboxFailed;
+  }
+
   /** Readings signed (committed or about to be). */
   public long signedCount() {
     return signedCount.get();

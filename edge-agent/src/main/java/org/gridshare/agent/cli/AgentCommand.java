@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.homeassistant.HomeAssistantDiscovery;
+import org.gridshare.agent.http.DailyEnergy;
+import org.gridshare.agent.http.StatusServer;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -126,6 +128,7 @@ public final class AgentCommand {
     ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, Clock.systemUTC());
     java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
     // one line when the first reading of this run is signed and durable: what start-up time is measured to
+    DailyEnergy energy = new DailyEnergy(java.time.ZoneId.systemDefault());
     MqttUplink uplink = new MqttUplink(c.mqttServerUri(), c.zone(), key.address());
     HomeAssistantDiscovery homeAssistant = c.homeAssistantEnabled()
         ? new HomeAssistantDiscovery(uplink, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
@@ -138,6 +141,7 @@ public final class AgentCommand {
           if (!firstStored.getAndSet(true)) {
             out.printf("gridshare agent: first reading signed and stored (seq %d)%n", r.message().seq());
           }
+          energy.accept(r.message());
           if (homeAssistant != null) {
             homeAssistant.publishState(r.message());
           }
@@ -146,10 +150,24 @@ public final class AgentCommand {
         uplink, outbox, c.delivery(), onStored);
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d)%n",
         key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough());
+    StatusServer http = null;
+    if (c.httpEnabled()) {
+      try {
+        http = StatusServer.start(c.httpBind(), c.httpPort(), agent, energy, c.zone(), VERSION);
+        out.printf("gridshare agent: status on http://%s:%d/%n", c.httpBind(), http.port());
+      } catch (java.io.IOException e) {
+        // the page is a convenience: readings go on without it
+        out.printf("gridshare agent: no status page on %s:%d: %s%n", c.httpBind(), c.httpPort(), e.getMessage());
+      }
+    }
+    StatusServer httpClose = http;
     CountDownLatch stopped = new CountDownLatch(1);
     SimulatedS0Meter sim = simulatedMeter;
     Thread hook = new Thread(() -> {
       simulation.shutdownNow();
+      if (httpClose != null) {
+        httpClose.close();
+      }
       agent.close();
       if (sim != null) {
         sim.close();
