@@ -51,6 +51,8 @@ class FootprintBenchmark {
   private static final int THROUGHPUT_RUNS = Integer.getInteger("bench.throughputRuns", 5);
   private static final int READINGS = Integer.getInteger("bench.readings", 20_000);
   private static final int GROUP_COMMIT_MS = Integer.getInteger("bench.groupCommitMs", 2000);
+  /** Extra JVM options for the child, space-separated (e.g. "-XX:TieredStopAtLevel=1"). */
+  private static final String JVM_ARGS = System.getProperty("bench.jvmArgs", "").trim();
 
   @TempDir Path dir;
 
@@ -58,7 +60,7 @@ class FootprintBenchmark {
   void measures_footprint_and_writes_report() throws Exception {
     StringBuilder report = new StringBuilder();
     report.append("# edge-agent footprint, ").append(Instant.now()).append('\n')
-        .append("\nchild JVM: `taskset -c 0 java -Xmx64m -XX:-UsePerfData`, JDK ")
+        .append("\nchild JVM: `taskset -c 0 java -Xmx64m -XX:-UsePerfData ").append(JVM_ARGS).append("`, JDK ")
         .append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" cores on the host, host load ").append(Files.readString(Path.of("/proc/loadavg")).trim())
         .append("\n\n| measure | median | runs | target |\n|---|---|---|---|\n");
@@ -148,7 +150,11 @@ class FootprintBenchmark {
   private static Process startPinned(List<String> mainAndArgs) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", "0", java, "-Xmx64m", "-XX:-UsePerfData",
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        "--enable-native-access=ALL-UNNAMED"));
+    if (!JVM_ARGS.isEmpty()) {
+      cmd.addAll(List.of(JVM_ARGS.split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
     cmd.addAll(mainAndArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
