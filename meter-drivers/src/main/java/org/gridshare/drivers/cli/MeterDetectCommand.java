@@ -13,16 +13,18 @@ import org.gridshare.drivers.serial.MeterDetector.Detection;
 import org.gridshare.drivers.serial.SerialPorts;
 
 /**
- * {@code gridshare meter detect --port /dev/ttyX [--timeout 10s]}: tries DSMR 5, DSMR 2.2/3, SML and
- * IEC 62056-21 on a serial port and prints one JSON report (what is attached, at which settings, its
- * id and first reading, and what each attempt saw). Exit status 0 when a meter was found, 1 when none
- * was or the port cannot be opened (error on stderr), 2 for a usage error.
+ * {@code gridshare meter detect --port /dev/ttyX [--timeout 10s] [--key HEX]}: tries DSMR 4/5 and Smarty,
+ * DSMR 2.2/3 and IEC mode D, SML, IEC mode D at 2400 and the IEC 62056-21 sign-on on a serial port and
+ * prints one JSON report (what is attached, at which settings, its id and first reading, and what each
+ * attempt saw). Exit status 0 when a meter was found and read, 1 when none was or the port cannot be opened
+ * (error on stderr), 2 for a usage error, 3 when a Smarty meter was recognised but its key is needed.
  */
 public final class MeterDetectCommand {
 
-    static final String USAGE = "usage: gridshare meter detect --port DEVICE [--timeout 10s]\n"
+    static final String USAGE = "usage: gridshare meter detect --port DEVICE [--timeout 10s] [--key HEX]\n"
             + "  --timeout  how long to listen per protocol and baud rate (ms, s or m; default 10s;"
-            + " DSMR 2.2/3 meters send every 10 s: give them 25s)";
+            + " DSMR 2.2/3 meters send every 10 s: give them 25s)\n"
+            + "  --key HEX  Luxembourg Smarty AES-128 key: encrypted frames are then decoded (without it they are only recognised)";
 
     private MeterDetectCommand() {
     }
@@ -35,17 +37,27 @@ public final class MeterDetectCommand {
     /** The same over any ports and clock (recorded meters in tests). */
     public static int run(String[] args, PrintStream out, PrintStream err, SerialPorts ports, Clock clock) {
         String port = null;
+        byte[] key = null;
         Duration timeout = Duration.ofSeconds(10);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--port", "--timeout" -> {
+                case "--port", "--timeout", "--key" -> {
                     if (i + 1 >= args.length) {
                         return usage(err, a + " needs a value");
                     }
                     String v = args[++i];
                     if (a.equals("--port")) {
                         port = v;
+                    } else if (a.equals("--key")) {
+                        try {
+                            key = java.util.HexFormat.of().parseHex(v);
+                        } catch (IllegalArgumentException ex) {
+                            return usage(err, "--key must be hex: " + ex.getMessage());
+                        }
+                        if (key.length != 16) {
+                            return usage(err, "--key must be 16 bytes (32 hex digits), is " + key.length);
+                        }
                     } else {
                         timeout = duration(v);
                         if (timeout == null) {
@@ -67,12 +79,17 @@ public final class MeterDetectCommand {
         }
         Detection d;
         try {
-            d = new MeterDetector(ports, clock, timeout).detect(port);
+            d = new MeterDetector(ports, clock, timeout, MeterDetector.defaultCandidates(key)).detect(port);
         } catch (IOException ex) {
             err.println("gridshare meter detect: " + ex.getMessage());
             return 1;
         }
         out.println(toJson(d).toPrettyString());
+        if (d.keyNeeded()) {
+            err.println("gridshare meter detect: smarty, key needed: encrypted DSMR frames (system title " + d.encrypted().systemTitleText()
+                    + ") on " + port + " at " + d.settings() + "; ask the grid operator for the meter's key and run again with --key");
+            return 3;
+        }
         if (!d.found()) {
             err.println("gridshare meter detect: no meter recognised on " + port + " (tried " + d.attempts().size() + " settings)");
             return 1;
@@ -86,12 +103,22 @@ public final class MeterDetectCommand {
         o.put("port", d.port());
         o.put("found", d.found());
         o.put("protocol", d.protocol());
-        if (d.found()) {
+        o.put("keyNeeded", d.keyNeeded());
+        if (d.reading() != null) {
             o.put("protocolVersion", d.reading().protocolVersion());
             o.put("baud", d.settings().baud());
             o.put("settings", d.settings().toString());
             o.put("meterId", d.reading().meterId());
             o.set("reading", ReadingJson.toTree(d.reading()));
+        } else if (d.keyNeeded()) {
+            // the system title is the meter's DLMS identity; the frame counter shows the frames are live
+            o.putNull("protocolVersion");
+            o.put("baud", d.settings().baud());
+            o.put("settings", d.settings().toString());
+            o.put("meterId", d.encrypted().systemTitleText());
+            o.putNull("reading");
+            o.put("systemTitle", java.util.HexFormat.of().withUpperCase().formatHex(d.encrypted().systemTitle()));
+            o.put("frameCounter", d.encrypted().frameCounter());
         } else {
             o.putNull("baud");
             o.putNull("settings");

@@ -50,6 +50,45 @@ public final class SmartyDecryptor {
         return HEADER + (((data[off + 11] & 0xFF) << 8) | (data[off + 12] & 0xFF));
     }
 
+    /**
+     * What an encrypted frame shows without its key: the system title (the meter's DLMS identity, e.g.
+     * {@code SAG} + serial for Sagemcom), the frame counter and the security control byte.
+     *
+     * @param systemTitle the 8 bytes as sent
+     * @param systemTitleText the title as printed: three maker letters and the remaining five bytes as
+     *     hex (bytes {@code 53 41 47 10 30 70 08 90} print as {@code SAG1030700890}), or all hex when it does not start
+     *     with three capital letters
+     */
+    public record Header(byte[] systemTitle, String systemTitleText, long frameCounter, int securityControl, int length) {
+    }
+
+    /**
+     * Checks the shape of one whole encrypted frame without decrypting it (meter detection without the key):
+     * header, length, security control 0x30 (suite 0, authenticated and encrypted), room for counter and tag.
+     */
+    public static Header header(byte[] frame) throws DecodeException {
+        int total = frameLength(frame, 0, frame.length);
+        if (total < 0 || frame.length < total) {
+            throw new DecodeException(Kind.TRUNCATED, "frame needs " + Math.max(total, HEADER) + " bytes, has " + frame.length, "length", frame,
+                    frame.length);
+        }
+        if (total - HEADER < 5 + TAG_BYTES) {
+            throw new DecodeException(Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, HEADER);
+        }
+        int securityControl = frame[HEADER] & 0xFF;
+        if (securityControl != 0x30) {
+            throw new DecodeException(Kind.UNSUPPORTED, String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
+                    "security", frame, HEADER);
+        }
+        byte[] title = Arrays.copyOfRange(frame, 2, 10);
+        boolean maker = title[0] >= 'A' && title[0] <= 'Z' && title[1] >= 'A' && title[1] <= 'Z' && title[2] >= 'A' && title[2] <= 'Z';
+        String text = maker ? new String(title, 0, 3, java.nio.charset.StandardCharsets.US_ASCII) + HexFormat.of().withUpperCase().formatHex(title, 3, 8)
+                : HexFormat.of().withUpperCase().formatHex(title);
+        long counter = ((frame[HEADER + 1] & 0xFFL) << 24) | ((frame[HEADER + 2] & 0xFFL) << 16) | ((frame[HEADER + 3] & 0xFFL) << 8)
+                | (frame[HEADER + 4] & 0xFFL);
+        return new Header(title, text, counter, securityControl, total);
+    }
+
     /** Decrypts and authenticates one frame; returns the telegram bytes. */
     public byte[] decrypt(byte[] frame) throws DecodeException {
         int total = frameLength(frame, 0, frame.length);

@@ -49,7 +49,8 @@ public final class IecDecoder {
                 throw new DecodeException(Kind.TRUNCATED, "identification line not terminated", "identification", frame, frame.length);
             }
             identification = new String(frame, 1, lf - 1, StandardCharsets.ISO_8859_1).strip();
-            if (!identification.matches("[A-Za-z]{3}\\d.*")) {
+            // Z is the baud rate character: a digit in modes A and C, 'A'..'I' in mode B
+            if (!identification.matches("[A-Za-z]{3}[0-9A-I].*")) {
                 throw new DecodeException(Kind.MALFORMED, "identification '" + identification + "' is not XXXZ<ident>", "identification", frame, 1);
             }
             pos = lf + 1;

@@ -21,6 +21,8 @@ public record SerialSettings(int baud, int dataBits, Parity parity, int stopBits
     public static final SerialSettings DSMR22 = new SerialSettings(9_600, 7, Parity.EVEN, 1);
     /** SML on the optical eHZ interface. */
     public static final SerialSettings SML = new SerialSettings(9_600, 8, Parity.NONE, 1);
+    /** IEC 62056-21 mode D pushes at the standard's 2400 baud (EasyMeter sends mode D at 9600 7E1, as DSMR22). */
+    public static final SerialSettings IEC_MODE_D = new SerialSettings(2_400, 7, Parity.EVEN, 1);
     /** IEC 62056-21 sign-on (mode A to C start at 300 baud). */
     public static final SerialSettings IEC_SIGN_ON = new SerialSettings(300, 7, Parity.EVEN, 1);
 

@@ -56,7 +56,7 @@ class MeterDetectCommandTest {
         JsonNode j = json();
         assertEquals(false, j.get("found").asBoolean());
         assertTrue(j.get("reading").isNull());
-        assertEquals(4, j.get("attempts").size());
+        assertEquals(5, j.get("attempts").size());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no meter recognised on /dev/ttyUSB1"));
     }
 
@@ -68,6 +68,8 @@ class MeterDetectCommandTest {
         assertEquals(2, run(meter, "--port", "/dev/x", "--timeout", "0s"));
         assertEquals(2, run(meter, "--port"));
         assertEquals(2, run(meter, "--port", "/dev/x", "extra"));
+        assertEquals(2, run(meter, "--port", "/dev/x", "--key", "AABB"));
+        assertEquals(2, run(meter, "--port", "/dev/x", "--key", "not-hex"));
         assertEquals(Duration.ofMinutes(1), MeterDetectCommand.duration("1m"));
         assertEquals(Duration.ofSeconds(25), MeterDetectCommand.duration("25"));
         assertNull(MeterDetectCommand.duration("-3s"));
@@ -111,5 +113,58 @@ class MeterDetectCommandTest {
             assertEquals("K8EG004046395507", j.get("meterId").asText());
             assertEquals(6_825_000L, j.get("reading").get("importMilliWh").asLong());
         }
+    }
+
+    private int runOnPtyWithMeterWriting(byte[] frame, String... args) throws Exception {
+        try (PtyPair pty = PtyPair.start(); OutputStream meter = new FileOutputStream(pty.a)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        meter.write(frame);
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the assertions report what the reader saw
+                }
+            });
+            try {
+                String[] all = new String[args.length + 2];
+                all[0] = "--port";
+                all[1] = pty.b;
+                System.arraycopy(args, 0, all, 2, args.length);
+                return MeterDetectCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            } finally {
+                stop.set(true);
+                writer.join(2_000);
+            }
+        }
+    }
+
+    @Test
+    void recognises_a_smarty_meter_on_a_real_pty_without_its_key_and_exits_3() throws Exception {
+        byte[] frame = Fixtures.bytes(Fixtures.ROOT.resolve("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"));
+        int status = runOnPtyWithMeterWriting(frame, "--timeout", "5s");
+        assertEquals(3, status, err.toString(StandardCharsets.UTF_8));
+        JsonNode j = json();
+        assertTrue(j.get("found").asBoolean());
+        assertTrue(j.get("keyNeeded").asBoolean());
+        assertEquals("smarty", j.get("protocol").asText());
+        assertEquals("115200 8N1", j.get("settings").asText());
+        assertEquals("53595354454D4944", j.get("systemTitle").asText(), "SYSTEMID");
+        assertEquals(0x10000001L, j.get("frameCounter").asLong());
+        assertTrue(j.get("reading").isNull());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("smarty, key needed"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodes_a_smarty_meter_on_a_real_pty_with_its_key() throws Exception {
+        byte[] frame = Fixtures.bytes(Fixtures.ROOT.resolve("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"));
+        int status = runOnPtyWithMeterWriting(frame, "--timeout", "5s", "--key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        JsonNode j = json();
+        assertEquals("smarty", j.get("protocol").asText());
+        assertEquals(false, j.get("keyNeeded").asBoolean());
+        assertTrue(j.get("reading").get("status").toString().contains("AUTHENTICATED"), j.get("reading").get("status").toString());
     }
 }

@@ -100,6 +100,38 @@ class JSerialCommPtyTest {
     }
 
     @Test
+    void follows_a_mode_b_iec_meter_on_a_pty_switching_without_acknowledgement() throws Exception {
+        byte[] readout = fixture("iec62056-21/pwitab-readout-mode-c.txt");
+        String text = new String(readout, StandardCharsets.ISO_8859_1);
+        int identEnd = text.indexOf("\r\n") + 2;
+        byte[] ident = "/ElsE\\2EK280\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        try (PtyPair pty = PtyPair.start(); InputStream fromReader = new FileInputStream(pty.a); OutputStream toReader = new FileOutputStream(pty.a)) {
+            AtomicReference<Throwable> meterFailure = new AtomicReference<>();
+            Thread meter = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    assertArrayEquals(MeterDetector.SIGN_ON, readExactly(fromReader, MeterDetector.SIGN_ON.length));
+                    toReader.write(ident);
+                    toReader.flush();
+                    // mode B: the meter goes on at 9600 without waiting for anything
+                    toReader.write(readout, identEnd, readout.length - identEnd);
+                    toReader.flush();
+                } catch (Throwable ex) {
+                    meterFailure.set(ex);
+                }
+            });
+            List<MeterDetector.Candidate> iecOnly = List.of(new MeterDetector.Candidate("iec62056-21", SerialSettings.IEC_SIGN_ON, true,
+                    IecStreamDecoder::new));
+            Detection d = new MeterDetector(new JSerialCommPorts(), Clock.systemUTC(), Duration.ofSeconds(5), iecOnly).detect(pty.b);
+            meter.join(2_000);
+            assertEquals(null, meterFailure.get());
+            assertTrue(d.found(), "attempts: " + d.attempts());
+            assertEquals(SerialSettings.IEC_SIGN_ON.withBaud(9_600), d.settings());
+            assertEquals("314", d.reading().obis().values().iterator().next().value());
+            assertEquals(0, fromReader.available(), "nothing but the request was written: no ACK in mode B");
+        }
+    }
+
+    @Test
     void opening_a_port_that_does_not_exist_names_the_port() {
         IOException ex = assertThrows(IOException.class, () -> new JSerialCommPorts().open("/dev/ttyNOPE42", SerialSettings.DSMR5));
         assertTrue(ex.getMessage().contains("/dev/ttyNOPE42"), ex.getMessage());

@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.gridshare.drivers.DecodeException;
+import org.gridshare.drivers.dsmr.SmartyDecryptor;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.gridshare.drivers.serial.MeterDetector.Detection;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,10 +107,10 @@ class MeterDetectorTest {
         Detection d = detect(meter);
         assertFalse(d.found());
         assertNull(d.protocol());
-        assertEquals(4, d.attempts().size());
+        assertEquals(5, d.attempts().size());
         assertTrue(d.attempts().stream().allMatch(a -> a.bytesReceived() == 0 && !a.matched()));
-        assertEquals(4 * LISTEN.toMillis(), meter.clock.millis() - start, "each candidate listens exactly its time");
-        assertEquals(4, meter.opened.size());
+        assertEquals(5 * LISTEN.toMillis(), meter.clock.millis() - start, "each candidate listens exactly its time");
+        assertEquals(5, meter.opened.size());
     }
 
     @Test
@@ -125,11 +129,98 @@ class MeterDetectorTest {
     }
 
     @Test
+    void finds_an_easymeter_pushing_iec_mode_d_at_9600_7e1() throws Exception {
+        ScriptedMeter meter = new ScriptedMeter(21).pushing(SerialSettings.DSMR22, fixture("iec62056-21/easymeter-q3da1004-mode-d.txt"),
+                Duration.ofSeconds(2)).noisyElsewhere();
+        Detection d = detect(meter);
+        assertTrue(d.found(), "attempts: " + d.attempts());
+        assertEquals("9600 7E1", d.settings().toString());
+        assertEquals(32_549_506L * 1000 + 166, d.reading().importMilliWh(), "00032549.5061662 kWh, cut toward zero below 1 mWh");
+        // a mode D push is DSMR 2.2 shaped; DSMR is asked first at 9600 7E1, so it reports it (same values)
+        assertEquals("dsmr", d.protocol());
+        assertEquals("dsmr", d.reading().protocol());
+        assertEquals("1ESY1336001560", d.reading().meterId());
+        assertEquals(2, d.attempts().size());
+    }
+
+    @Test
+    void finds_an_iec_mode_d_meter_at_the_standard_2400_7e1() throws Exception {
+        ScriptedMeter meter = new ScriptedMeter(22).pushing(SerialSettings.IEC_MODE_D, fixture("iec62056-21/easymeter-q3db1024-mode-d.txt"),
+                Duration.ofSeconds(2)).noisyElsewhere();
+        Detection d = detect(meter);
+        assertTrue(d.found(), "attempts: " + d.attempts());
+        assertEquals("iec62056-21", d.protocol());
+        assertEquals("2400 7E1", d.settings().toString());
+        assertEquals(4, d.attempts().size());
+        assertTrue(meter.written.isEmpty(), "mode D is only listened to");
+    }
+
+    @Test
+    void follows_an_iec_mode_b_meter_to_its_rate_without_acknowledgement() throws Exception {
+        byte[] readout = fixture("iec62056-21/pwitab-readout-mode-c.txt");
+        String text = new String(readout, StandardCharsets.ISO_8859_1);
+        int identEnd = text.indexOf("\r\n");
+        byte[] data = Arrays.copyOfRange(readout, identEnd + 2, readout.length);
+        ScriptedMeter meter = new ScriptedMeter(23).iec("/ElsE\\2EK280", data);
+        Detection d = detect(meter);
+        assertTrue(d.found(), "attempts: " + d.attempts());
+        assertEquals("iec62056-21", d.protocol());
+        assertEquals("9600 7E1", d.settings().toString(), "Z = 'E' is 9600 baud in mode B");
+        assertEquals(1, meter.written.size(), "only the request: mode B has no acknowledgement");
+        assertEquals(List.of(SerialSettings.IEC_SIGN_ON.withBaud(9_600)), meter.reconfigured);
+    }
+
+    @Test
+    void recognises_a_smarty_meter_without_its_key_and_says_the_key_is_needed() throws Exception {
+        ScriptedMeter meter = new ScriptedMeter(24).pushing(SerialSettings.DSMR5, fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
+                Duration.ofSeconds(10)).noisyElsewhere();
+        Detection d = detect(meter, Duration.ofSeconds(25));
+        assertTrue(d.found());
+        assertTrue(d.keyNeeded());
+        assertNull(d.reading());
+        assertEquals("smarty", d.protocol());
+        assertEquals("115200 8N1", d.settings().toString());
+        assertEquals("SYSTEMID", new String(d.encrypted().systemTitle(), StandardCharsets.US_ASCII));
+        assertEquals(0x10000001L, d.encrypted().frameCounter());
+        assertEquals(1, d.attempts().size());
+    }
+
+    @Test
+    void decodes_a_smarty_meter_when_the_key_is_given() throws Exception {
+        ScriptedMeter meter = new ScriptedMeter(25).pushing(SerialSettings.DSMR5, fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
+                Duration.ofSeconds(10)).noisyElsewhere();
+        byte[] key = java.util.HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        Detection d = new MeterDetector(meter, meter.clock, Duration.ofSeconds(25), MeterDetector.defaultCandidates(key)).detect("/dev/ttyUSB0");
+        assertTrue(d.found());
+        assertFalse(d.keyNeeded());
+        assertEquals("smarty", d.protocol());
+        assertTrue(d.reading().status().contains(org.gridshare.drivers.StatusFlag.AUTHENTICATED));
+        assertNotNull(d.reading().importMilliWh());
+    }
+
+    @Test
+    void an_encrypted_frame_with_an_unknown_security_suite_is_not_a_smarty_detection() throws Exception {
+        byte[] frame = fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin").clone();
+        frame[13] = 0x31;
+        ScriptedMeter meter = new ScriptedMeter(26).pushing(SerialSettings.DSMR5, frame, Duration.ofSeconds(1));
+        Detection d = detect(meter);
+        assertFalse(d.found());
+        assertTrue(d.attempts().get(0).failedFrames() > 0, "the frame is counted as failed: " + d.attempts().get(0));
+        DecodeException ex = assertThrows(DecodeException.class, () -> SmartyDecryptor.header(frame));
+        assertTrue(ex.getMessage().contains("security control 0x31"), ex.getMessage());
+    }
+
+    @Test
     void reads_the_mode_c_baud_character() {
         assertEquals(300, MeterDetector.IecIdentification.modeCBaud("/LGZ0ZMD"));
         assertEquals(9600, MeterDetector.IecIdentification.modeCBaud("/ISk5ME165"));
         assertEquals(19200, MeterDetector.IecIdentification.modeCBaud("/Els6\\2EK280"));
         assertEquals(0, MeterDetector.IecIdentification.modeCBaud("/ABCEmeter"), "mode B letter: no mode C switch");
+        assertEquals(9600, MeterDetector.IecIdentification.modeBBaud("/ABCEmeter"));
+        assertEquals(600, MeterDetector.IecIdentification.modeBBaud("/ABCAmeter"));
+        assertEquals(19200, MeterDetector.IecIdentification.modeBBaud("/ABCFmeter"));
+        assertEquals(0, MeterDetector.IecIdentification.modeBBaud("/ABCGmeter"), "G..I are reserved");
+        assertEquals(0, MeterDetector.IecIdentification.modeBBaud("/LGZ0ZMD"));
         assertNull(MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME".getBytes(StandardCharsets.US_ASCII)), "echo only, ident incomplete");
         assertEquals("/ISk5ME162", MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME162\r\n".getBytes(StandardCharsets.US_ASCII)));
     }

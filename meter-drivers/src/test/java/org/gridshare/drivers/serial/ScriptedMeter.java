@@ -70,7 +70,10 @@ public final class ScriptedMeter implements SerialPorts {
         return this;
     }
 
-    /** Answers {@code /?!} at 300 7E1 with {@code ident}, then after the ACK sends {@code readout} at the proposed rate. */
+    /**
+     * Answers {@code /?!} at 300 7E1 with {@code ident}, then sends {@code readout} at the proposed rate: after the
+     * ACK in mode C (Z a digit), right after the identification in mode B (Z 'A'..'F').
+     */
     public ScriptedMeter iec(String ident, byte[] readout) {
         this.iecIdent = ident;
         this.iecReadout = readout;
@@ -88,6 +91,7 @@ public final class ScriptedMeter implements SerialPorts {
         private final ArrayDeque<Byte> line = new ArrayDeque<>();
         private boolean firstPush = true;
         private boolean acked;
+        private boolean identSent;
 
         Link(SerialSettings settings) {
             this.settings = settings;
@@ -97,7 +101,9 @@ public final class ScriptedMeter implements SerialPorts {
         public void reconfigure(SerialSettings s) {
             reconfigured.add(s);
             settings = s;
-            if (acked && iecReadout != null && s.baud() == ScriptedMeter.proposedBaud(iecIdent)) {
+            // mode C waits for the ACK; mode B switches right after its identification
+            boolean modeB = iecIdent != null && Character.isUpperCase(iecIdent.charAt(4)) && identSent;
+            if ((acked || modeB) && iecReadout != null && s.baud() == ScriptedMeter.proposedBaud(iecIdent)) {
                 clock.millis += 300; // the meter waits before it answers at the new rate
                 add(iecReadout, 0);
             }
@@ -137,6 +143,7 @@ public final class ScriptedMeter implements SerialPorts {
             }
             if (Arrays.equals(data, MeterDetector.SIGN_ON)) {
                 add((iecIdent + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0);
+                identSent = true;
             } else if (data.length == 6 && data[0] == 0x06 && data[2] == iecIdent.charAt(4)) {
                 acked = true;
             }
@@ -154,7 +161,8 @@ public final class ScriptedMeter implements SerialPorts {
     }
 
     static int proposedBaud(String ident) {
-        return 300 << (ident.charAt(4) - '0');
+        char z = ident.charAt(4);
+        return Character.isUpperCase(z) ? 600 << (z - 'A') : 300 << (z - '0');
     }
 
     static byte[] concat(byte[]... parts) throws IOException {
