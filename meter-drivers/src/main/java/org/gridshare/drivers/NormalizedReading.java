@@ -23,6 +23,7 @@ import java.util.Set;
  * @param subMeters gas, water and heat meters on the M-Bus channels
  * @param powerFailures the long power failure log
  * @param textMessage the meter's text message, decoded, or null
+ * @param authenticity the meter's public key and signatures as sent (SML), or null when the frame has none
  */
 public record NormalizedReading(
         String protocol,
@@ -37,7 +38,16 @@ public record NormalizedReading(
         Set<StatusFlag> status,
         List<SubMeterReading> subMeters,
         List<PowerFailure> powerFailures,
-        String textMessage) {
+        String textMessage,
+        MeterAuthenticity authenticity) {
+
+    /** A reading without public key or signatures (every protocol but SML). */
+    public NormalizedReading(String protocol, String protocolVersion, String meterId, OffsetDateTime timestamp, Long importMilliWh,
+            Long exportMilliWh, Long powerMilliW, List<PhaseReading> phases, Map<String, ObisValue> obis, Set<StatusFlag> status,
+            List<SubMeterReading> subMeters, List<PowerFailure> powerFailures, String textMessage) {
+        this(protocol, protocolVersion, meterId, timestamp, importMilliWh, exportMilliWh, powerMilliW, phases, obis, status, subMeters, powerFailures,
+                textMessage, null);
+    }
 
     public NormalizedReading {
         Objects.requireNonNull(protocol, "protocol");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import org.gridshare.drivers.MeterAuthenticity;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.PhaseReading;
@@ -71,6 +72,26 @@ public final class ReadingJson {
             n.put("durationSeconds", f.durationSeconds());
         }
         o.put("textMessage", r.textMessage());
+        MeterAuthenticity a = r.authenticity();
+        if (a == null) {
+            o.putNull("authenticity");
+        } else {
+            ObjectNode n = o.putObject("authenticity");
+            n.put("serverId", a.serverId());
+            n.put("publicKey", a.publicKey());
+            n.put("listSignature", a.listSignature());
+            ArrayNode signed = n.putArray("signedValues");
+            for (MeterAuthenticity.SignedValue v : a.signedValues()) {
+                ObjectNode e = signed.addObject();
+                e.put("obis", v.obis());
+                e.put("status", v.status());
+                e.put("valTime", v.valTime());
+                e.put("unit", v.unit());
+                e.put("scaler", v.scaler());
+                e.put("value", v.value());
+                e.put("signature", v.signature());
+            }
+        }
         return o;
     }
 

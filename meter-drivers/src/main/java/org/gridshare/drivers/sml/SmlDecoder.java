@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.DecodeException.Kind;
+import org.gridshare.drivers.MeterAuthenticity;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.StatusFlag;
@@ -51,6 +53,9 @@ public final class SmlDecoder {
             Map.entry(30, "Wh"), Map.entry(31, "VAh"), Map.entry(32, "varh"), Map.entry(33, "A"), Map.entry(35, "V"), Map.entry(44, "Hz"),
             Map.entry(9, "°C"), Map.entry(13, "m3"), Map.entry(7, "s"), Map.entry(8, "°"), Map.entry(255, "count"));
 
+    /** OBIS 81 81 C7 82 05 FF: the meter's public key (EMH, ISKRA, EasyMeter eHZ send it). */
+    static final String PUBLIC_KEY_CODE = "129-129:199.130.5";
+
     /** Codes whose value is the meter's server id (DIN 43863-5). */
     private static final List<String> METER_ID_CODES = List.of("1-0:96.1.0", "1-0:0.0.9", "0-0:96.1.0");
 
@@ -64,6 +69,10 @@ public final class SmlDecoder {
         Map<String, ObisValue> obis = new LinkedHashMap<>();
         Set<StatusFlag> status = EnumSet.noneOf(StatusFlag.class);
         String serverId = null;
+        byte[] rawServerId = null;
+        byte[] publicKey = null;
+        byte[] listSignature = null;
+        List<MeterAuthenticity.SignedValue> signedValues = new ArrayList<>();
         OffsetDateTime timestamp = null;
         boolean sawList = false;
         int messages = 0;
@@ -84,12 +93,22 @@ public final class SmlDecoder {
                 if (message.getMessageBody().getChoice() instanceof SmlGetListRes list) {
                     sawList = true;
                     if (list.getServerId() != null && list.getServerId().getValue() != null) {
-                        serverId = meterId(list.getServerId().getValue());
+                        rawServerId = list.getServerId().getValue();
+                        serverId = meterId(rawServerId);
+                    }
+                    if (list.getListSignature() != null && list.getListSignature().getValue() != null) {
+                        listSignature = list.getListSignature().getValue();
                     }
                     timestamp = time(list.getActSensorTime());
                     if (list.getValList() != null && list.getValList().getValListEntry() != null) {
                         for (SmlListEntry e : list.getValList().getValListEntry()) {
                             addEntry(e, obis, file, at);
+                            String code = ObisCode.ofBytes(e.getObjName().getValue()).toString();
+                            if (code.equals(PUBLIC_KEY_CODE) && publicKey == null && e.getValue() != null
+                                    && e.getValue().getChoice() instanceof OctetString key && key.getValue() != null) {
+                                publicKey = key.getValue();
+                            }
+                            SignedEntries.signed(e, code).ifPresent(signedValues::add);
                         }
                     }
                 }
@@ -115,8 +134,10 @@ public final class SmlDecoder {
             status.add(StatusFlag.CLOCK_UNSYNCHRONISED);
         }
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
+        MeterAuthenticity authenticity = rawServerId == null && publicKey == null && listSignature == null && signedValues.isEmpty() ? null
+                : new MeterAuthenticity(hex(rawServerId), hex(publicKey), hex(listSignature), signedValues);
         return new NormalizedReading("sml", null, meterId, timestamp, registers.importMilliWh(), registers.exportMilliWh(),
-                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null);
+                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null, authenticity);
     }
 
     private static void addEntry(SmlListEntry e, Map<String, ObisValue> obis, byte[] file, int at) throws DecodeException {
@@ -148,7 +169,11 @@ public final class SmlDecoder {
         obis.putIfAbsent(code, new ObisValue(text, unit));
     }
 
-    private static BigInteger integerOf(ASNObject v) {
+    static String hex(byte[] b) {
+        return b == null ? null : HexFormat.of().withUpperCase().formatHex(b);
+    }
+
+    static BigInteger integerOf(ASNObject v) {
         return switch (v) {
             case Integer8 i -> BigInteger.valueOf(i.getVal());
             case Integer16 i -> BigInteger.valueOf(i.getVal());
