@@ -40,6 +40,7 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     /** BlueZ's well-known bus name. */
     public static final String BLUEZ = "org.bluez";
     static final String DEVICE1 = "org.bluez.Device1";
+    private static final String BUS_DRIVER = "org.freedesktop.DBus";
     /** BlueZ's documented device object path: {@code [prefix]/{hci0,...}/dev_XX_XX_XX_XX_XX_XX}. */
     private static final Pattern DEVICE_PATH = Pattern.compile("/dev_([0-9A-Fa-f]{2}(?:_[0-9A-Fa-f]{2}){5})$");
 
@@ -55,6 +56,10 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     private volatile Set<String> wanted = Set.of();
     private volatile Consumer<BleAdvertisement> sink;
     private Adapter1 adapter;
+    private BluetoothAdapter wrapper;
+    private Map<String, Variant<?>> filter;
+    private final AtomicLong rearms = new AtomicLong();
+    private volatile BleTransportException lastRearmError;
     private AutoCloseable addedHandler;
     private AutoCloseable changedHandler;
     private AutoCloseable ownerHandler;
@@ -62,7 +67,8 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     private volatile String bluezOwner;
 
     /**
-     * Over an existing connection (the caller closes it).
+     * Over an existing connection (the caller closes it; it should have one signal thread, dbus-java's
+     * default, so that advertisements arrive in order).
      *
      * @param adapterName {@code hci0}
      */
@@ -90,7 +96,10 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     public static BluezAdvertisementSource atAddress(String busAddress, String adapterName, Clock clock) throws BleTransportException {
         try {
             DBusConnectionBuilder b = busAddress == null ? DBusConnectionBuilder.forSystemBus() : DBusConnectionBuilder.forAddress(busAddress);
-            return new BluezAdvertisementSource(b.withShared(false).build(), true, adapterName, clock);
+            // one signal thread (dbus-java's default, made explicit): advertisements reach the sink in bus order,
+            // which the receiver's packet-id de-duplication relies on
+            return new BluezAdvertisementSource(b.withShared(false).receivingThreadConfig().withSignalThreadCount(1).connectionConfig().build(), true,
+                    adapterName, clock);
         } catch (DBusException | RuntimeException ex) {
             throw new BleTransportException(adapterName, "connect", "cannot connect to D-Bus " + (busAddress == null ? "system bus" : busAddress)
                     + ": " + ex.getMessage(), ex);
@@ -107,7 +116,7 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
         String step = "getRemoteObject";
         try {
             adapter = connection.getRemoteObject(BLUEZ, adapterPath, Adapter1.class);
-            BluetoothAdapter wrapper = new BluetoothAdapter(adapter, adapterPath, connection);
+            wrapper = new BluetoothAdapter(adapter, adapterPath, connection);
             step = "addSigHandler";
             // handlers first, so nothing seen right after StartDiscovery is missed; D-Bus match rules take
             // unique names only, so the sender is checked against bluetoothd's current unique name
@@ -115,8 +124,8 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
             addedHandler = connection.addSigHandler(ObjectManager.InterfacesAdded.class, this::onInterfacesAdded);
             changedHandler = connection.addSigHandler(Properties.PropertiesChanged.class, this::onPropertiesChanged);
             step = "GetNameOwner";
-            bluezOwner = connection.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class).GetNameOwner(BLUEZ);
-            Map<String, Variant<?>> filter = new LinkedHashMap<>();
+            bluezOwner = connection.getRemoteObject(BUS_DRIVER, "/org/freedesktop/DBus", DBus.class).GetNameOwner(BLUEZ);
+            filter = new LinkedHashMap<>();
             filter.put("UUIDs", new Variant<>(wanted.toArray(String[]::new)));
             filter.put("Transport", new Variant<>("le"));
             filter.put("DuplicateData", new Variant<>(Boolean.TRUE));
@@ -172,11 +181,44 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     }
 
     private void onNameOwnerChanged(DBus.NameOwnerChanged s) {
-        if (BLUEZ.equals(s.name)) {
-            // bluetoothd restarted or stopped: its discovery session is gone with it, so the devices' health
-            // will go FAILED by silence; the owner of the next instance is followed for when it is re-armed
-            bluezOwner = s.newOwner == null || s.newOwner.isEmpty() ? null : s.newOwner;
+        // only the bus itself announces owners: a look-alike from a client must not redirect us
+        if (!BLUEZ.equals(s.name) || !BUS_DRIVER.equals(s.getSource())) {
+            return;
         }
+        String owner = s.newOwner == null || s.newOwner.isEmpty() ? null : s.newOwner;
+        bluezOwner = owner;
+        if (owner != null && sink != null) {
+            // bluetoothd restarted: its discovery session died with the old instance; arm the new one, off the
+            // signal thread (a method call from here would wait on the thread that delivers signals)
+            Thread.ofVirtual().name("bluez-rearm").start(this::rearm);
+        }
+    }
+
+    private synchronized void rearm() {
+        if (sink == null) {
+            return;
+        }
+        String step = "SetDiscoveryFilter";
+        try {
+            wrapper.setDiscoveryFilter(filter);
+            step = "StartDiscovery";
+            adapter.StartDiscovery();
+            rearms.incrementAndGet();
+            lastRearmError = null;
+        } catch (DBusException | DBusExecutionException ex) {
+            // e.g. the new bluetoothd has not powered the adapter yet: the devices' health goes FAILED by silence
+            lastRearmError = new BleTransportException(adapterName, step + " after bluetoothd restarted", describe(ex), ex);
+        }
+    }
+
+    /** How often discovery was started again on a restarted bluetoothd. */
+    public long rearms() {
+        return rearms.get();
+    }
+
+    /** Why the last re-arm after a bluetoothd restart failed, or null. */
+    public BleTransportException lastRearmError() {
+        return lastRearmError;
     }
 
     private void onInterfacesAdded(ObjectManager.InterfacesAdded s) {

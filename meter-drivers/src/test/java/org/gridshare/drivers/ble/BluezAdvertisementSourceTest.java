@@ -241,6 +241,42 @@ class BluezAdvertisementSourceTest {
     }
 
     @Test
+    void a_restarted_bluetoothd_is_followed_and_discovery_started_again() throws Exception {
+        bluez = FakeBluezAdapter.export(bus.address, "hci0");
+        List<BleAdvertisement> seen = new CopyOnWriteArrayList<>();
+        try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
+            source.start(Set.of(FCD2), seen::add);
+            bluez.close();
+            FakeBluezAdapter restarted = FakeBluezAdapter.export(bus.address, "hci0");
+            bluez = restarted;
+            await("discovery on the new bluetoothd", () -> restarted.calls.contains("StartDiscovery"));
+            assertEquals(List.of("SetDiscoveryFilter", "StartDiscovery"), restarted.calls);
+            assertEquals(List.of(FCD2), restarted.filter.get("UUIDs").getValue());
+            await("re-arm counted", () -> source.rearms() == 1);
+            assertNull(source.lastRearmError());
+            restarted.propertiesChanged(restarted.devicePath(METER), null, Map.of(FCD2, bthome(5, 1, 1)));
+            await("advertisement from the new bluetoothd", () -> seen.size() == 1);
+        }
+    }
+
+    @Test
+    void a_client_imitating_the_bus_cannot_take_over_as_bluetoothd() throws Exception {
+        bluez = FakeBluezAdapter.export(bus.address, "hci0");
+        List<BleAdvertisement> seen = new CopyOnWriteArrayList<>();
+        try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock);
+                FakeBluezAdapter impostor = FakeBluezAdapter.impostor(bus.address)) {
+            source.start(Set.of(FCD2), seen::add);
+            impostor.send(new org.freedesktop.dbus.interfaces.DBus.NameOwnerChanged("/org/freedesktop/DBus", "org.bluez", "", impostor.uniqueName()));
+            impostor.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(1, 1, 1)));
+            bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(2, 1, 1)));
+            await("the real one", () -> !seen.isEmpty());
+            assertEquals(1, seen.size());
+            assertArrayEquals(bthome(2, 1, 1), seen.get(0).serviceData().get(FCD2));
+            assertEquals(0, source.rearms());
+        }
+    }
+
+    @Test
     void no_bluetoothd_on_the_bus_is_a_transport_error_naming_the_adapter() throws Exception {
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
             BleTransportException ex = assertThrows(BleTransportException.class, () -> source.start(Set.of(FCD2), ad -> { }));

@@ -80,6 +80,16 @@ public final class FakeBluezAdapter implements Adapter1, AutoCloseable {
         connection.sendMessage(new Properties.PropertiesChanged(devicePath, "org.bluez.Device1", changed, List.of()));
     }
 
+    /** Any signal, from this connection (to play a client that imitates the bus or bluetoothd). */
+    public void send(org.freedesktop.dbus.messages.DBusSignal signal) {
+        connection.sendMessage(signal);
+    }
+
+    /** This connection's unique bus name ({@code :1.42}). */
+    public String uniqueName() {
+        return connection.getUniqueName();
+    }
+
     private static Variant<?> serviceDataVariant(Map<String, byte[]> serviceData) {
         Map<String, Variant<?>> m = new java.util.LinkedHashMap<>();
         serviceData.forEach((uuid, bytes) -> m.put(uuid, new Variant<>(bytes)));
