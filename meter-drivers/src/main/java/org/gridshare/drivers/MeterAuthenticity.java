@@ -21,7 +21,8 @@ public record MeterAuthenticity(String serverId, String publicKey, String listSi
      *
      * @param obis the entry's OBIS code
      * @param status the entry's status word as an unsigned decimal, or null when absent
-     * @param valTime the entry's time as sent ({@code secIndex:N}, {@code timestamp:N}), or null when absent
+     * @param valTime the entry's time as sent ({@code secIndex:N}, {@code timestamp:N},
+     *     {@code timestampLocal:N,localOffsetMinutes,seasonOffsetMinutes}), or null when absent
      * @param unit the DLMS unit code, or null
      * @param scaler the power-of-ten scaler, or null
      * @param value the unscaled value: an integer in decimal, an octet string in hex, a boolean

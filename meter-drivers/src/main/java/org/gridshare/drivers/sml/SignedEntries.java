@@ -8,6 +8,7 @@ import org.openmuc.jsml.structures.OctetString;
 import org.openmuc.jsml.structures.SmlBoolean;
 import org.openmuc.jsml.structures.SmlListEntry;
 import org.openmuc.jsml.structures.SmlTime;
+import org.openmuc.jsml.structures.SmlTimestampLocal;
 import org.openmuc.jsml.structures.Unsigned32;
 
 /** SML list entries that carry a {@code valSignature}, with every field the meter may have signed, as sent. */
@@ -40,8 +41,16 @@ final class SignedEntries {
                 value, SmlDecoder.hex(e.getValueSignature().getValue())));
     }
 
+    /** As sent: {@code secIndex:N}, {@code timestamp:N} or {@code timestampLocal:N,localOffsetMin,seasonOffsetMin}. */
     private static String time(SmlTime t) {
-        if (t == null || t.getTag() == null || !(t.getChoice() instanceof Unsigned32 u)) {
+        if (t == null || t.getTag() == null) {
+            return null;
+        }
+        if (t.getChoice() instanceof SmlTimestampLocal local && local.getTimestamp() != null) {
+            return "timestampLocal:" + local.getTimestamp().getLongValue() + "," + (local.getLocalOffset() == null ? "" : local.getLocalOffset().getVal())
+                    + "," + (local.getSeasonTimeOffset() == null ? "" : local.getSeasonTimeOffset().getVal());
+        }
+        if (!(t.getChoice() instanceof Unsigned32 u)) {
             return null;
         }
         return switch (t.getTag().getVal()) {

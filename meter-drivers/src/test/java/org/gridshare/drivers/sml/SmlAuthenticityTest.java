@@ -15,6 +15,7 @@ import org.gridshare.drivers.cli.ReadingJson;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.openmuc.jsml.structures.EMessageBody;
+import org.openmuc.jsml.structures.Integer16;
 import org.openmuc.jsml.structures.Integer64;
 import org.openmuc.jsml.structures.Integer8;
 import org.openmuc.jsml.structures.OctetString;
@@ -25,6 +26,8 @@ import org.openmuc.jsml.structures.SmlMessageBody;
 import org.openmuc.jsml.structures.SmlSignature;
 import org.openmuc.jsml.structures.SmlStatus;
 import org.openmuc.jsml.structures.SmlTime;
+import org.openmuc.jsml.structures.SmlTimestamp;
+import org.openmuc.jsml.structures.SmlTimestampLocal;
 import org.openmuc.jsml.structures.SmlUnit;
 import org.openmuc.jsml.structures.SmlValue;
 import org.openmuc.jsml.structures.Unsigned32;
@@ -89,8 +92,12 @@ class SmlAuthenticityTest {
                 new SmlValue(new Integer64(123456789L)), new SmlSignature(new OctetString(valSig)));
         SmlListEntry power = new SmlListEntry(new OctetString(HexFormat.of().parseHex("0100100700FF")), null, null, new SmlUnit(new Unsigned8(27)),
                 new Integer8((byte) 0), new SmlValue(new Integer64(-450L)), null);
+        SmlListEntry export = new SmlListEntry(new OctetString(HexFormat.of().parseHex("0100020800FF")), null,
+                new SmlTime(SmlTime.TIMESTAMP_LOCAL, new SmlTimestampLocal(new SmlTimestamp(new Unsigned32(1_764_000_000L)), new Integer16((short) 60),
+                        new Integer16((short) 0))), new SmlUnit(new Unsigned8(30)), new Integer8((byte) 0), new SmlValue(new Integer64(42L)),
+                new SmlSignature(new OctetString(new byte[] {(byte) 0xEE, (byte) 0xFF})));
         SmlGetListRes list = new SmlGetListRes(null, new OctetString(serverId), null, new SmlTime(SmlTime.SECINDEX, new Unsigned32(1234567)),
-                new SmlList(new SmlListEntry[] {energy, power}), new SmlSignature(new OctetString(listSig)), null);
+                new SmlList(new SmlListEntry[] {energy, power, export}), new SmlSignature(new OctetString(listSig)), null);
         SmlMessage message = new SmlMessage(new OctetString(new byte[] {1, 2, 3}), new Unsigned8(0), new Unsigned8(0),
                 new SmlMessageBody(EMessageBody.GET_LIST_RESPONSE.id(), list));
         ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -103,9 +110,10 @@ class SmlAuthenticityTest {
         assertEquals(HEX.formatHex(serverId), a.serverId());
         assertEquals(HEX.formatHex(listSig), a.listSignature());
         assertNull(a.publicKey());
-        assertEquals(1, a.signedValues().size(), "only the entry that carries a signature");
+        assertEquals(2, a.signedValues().size(), "only the entries that carry a signature");
         MeterAuthenticity.SignedValue v = a.signedValues().get(0);
         assertEquals(new MeterAuthenticity.SignedValue("1-0:1.8.0", "130", "secIndex:1234567", 30, -1, "123456789", HEX.formatHex(valSig)), v);
+        assertEquals(new MeterAuthenticity.SignedValue("1-0:2.8.0", null, "timestampLocal:1764000000,60,0", 30, 0, "42", "EEFF"), a.signedValues().get(1));
 
         JsonNode json = ReadingJson.toTree(r).get("authenticity");
         assertEquals(HEX.formatHex(listSig), json.get("listSignature").asText());
