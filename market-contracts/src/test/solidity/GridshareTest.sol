@@ -17,9 +17,45 @@ interface Vm {
     function assume(bool condition) external;
 }
 
-/// Minimal test base: the cheatcode handle and assertions that revert with a readable reason.
+/// Minimal test base: the cheatcode handle, assertions that revert with a readable reason, and the
+/// target selection forge's invariant runner reads (the part of forge-std's StdInvariant we use: forge
+/// calls `targetContracts()` and `targetSelectors()` on the test contract by name, when they exist).
 abstract contract GridshareTest {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    /// A contract and the functions of it the invariant runner may call (forge-std's layout).
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    address[] private targetedContracts;
+    FuzzSelector[] private targetedSelectors;
+
+    /// Restricts the invariant runner to `target` (else it calls every contract setUp deployed).
+    function targetContract(address target) internal {
+        targetedContracts.push(target);
+    }
+
+    /// Restricts the runner to these functions of `selector.addr`.
+    function targetSelector(FuzzSelector memory selector) internal {
+        FuzzSelector storage s = targetedSelectors.push();
+        s.addr = selector.addr;
+        s.selectors = selector.selectors;
+    }
+
+    function targetContracts() public view returns (address[] memory) {
+        return targetedContracts;
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory) {
+        return targetedSelectors;
+    }
+
+    /// `x` mapped into [min, max] (max - min < 2^256 - 1).
+    function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
+        return min + x % (max - min + 1);
+    }
 
     function assertTrue(bool condition, string memory what) internal pure {
         if (!condition) revert(string.concat("expected true: ", what));
