@@ -79,7 +79,17 @@ abstract contract GridshareTest {
     }
 
     function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
-        if (actual != expected) revert(string.concat(what, ": got ", _hex(bytes32(actual)), ", expected ", _hex(bytes32(expected))));
+        if (actual != expected) revert(string.concat(what, ": got ", _dec(actual), ", expected ", _dec(expected)));
+    }
+
+    function _dec(uint256 value) private pure returns (string memory) {
+        if (value == 0) return "0";
+        bytes memory out = new bytes(78);
+        uint256 at = out.length;
+        for (; value != 0; value /= 10) out[--at] = bytes1(uint8(48 + value % 10));
+        bytes memory digits = new bytes(out.length - at);
+        for (uint256 i = 0; i < digits.length; ++i) digits[i] = out[at + i];
+        return string(digits);
     }
 
     function _hex(bytes32 value) private pure returns (string memory) {

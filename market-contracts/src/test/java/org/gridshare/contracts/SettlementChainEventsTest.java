@@ -194,6 +194,40 @@ class SettlementChainEventsTest {
     }
 
     @Test
+    void a_settlement_moved_to_a_later_block_by_a_reorganisation_counts_confirmations_from_there() throws Exception {
+        long interval = INTERVAL + 2 * QUARTER;
+        List<BigInteger> before = balances();
+        SettlementSubmitter sub = submitter(SettlementPolicy.devChain().withConfirmations(3));
+        Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
+        await("the submitter waiting at 1 of 3 confirmations", () -> confirming.contains(1L));
+        String hash = sent.get(0).hash();
+        long firstBlock = receipt(hash).getBlockNumber().longValueExact();
+        chain.anvilRpc("evm_mine");
+        await("the submitter waiting at 2 of 3 confirmations", () -> confirming.contains(2L));
+        String raw = (String) chain.anvilRpc("eth_getRawTransactionByHash", hash);
+
+        // the last two blocks are replaced; the same transaction lands in the second of the new ones
+        chain.anvilRpc("anvil_reorg", 2, List.of(List.of(raw, 1)));
+        TransactionReceipt moved = receipt(hash);
+        assertEquals(firstBlock + 1, moved.getBlockNumber().longValueExact(), "moved one block later");
+        chain.anvilRpc("evm_mine"); // 3 blocks from the old one, 2 from the new one
+        await("the submitter noticing the move and waiting at 2 of 3, or returning", () -> result.isDone()
+                || reorganised.contains(hash) && confirming.get(confirming.size() - 1) == 2L);
+        assertFalse(result.isDone(), "2 confirmations of the new block are not 3");
+        chain.anvilRpc("evm_mine");
+
+        SettlementOutcome out = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(SettlementOutcome.Status.SETTLED, out.status(), out.toString());
+        assertEquals(hash, out.txHash());
+        assertEquals(moved.getBlockNumber().longValueExact(), out.blockNumber(), "the block it moved to");
+        assertTrue(out.confirmedAtBlock() - out.blockNumber() + 1 >= 3, "3 confirmations of the new block: " + out);
+        assertEquals(1, sent.size(), "nothing resent: the transaction was still on the chain");
+        assertEquals(List.of(hash), settledEvents(interval));
+        assertEquals(afterOneSettlement(before), balances());
+    }
+
+    @Test
     void legacy_transactions_settle_and_a_dropped_one_is_repriced_with_the_same_nonce() throws Exception {
         long interval = INTERVAL + QUARTER;
         List<BigInteger> before = balances();
