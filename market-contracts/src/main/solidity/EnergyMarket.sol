@@ -85,6 +85,9 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
     error PriceOutsideTariffs(uint64 price, uint64 feedInTariff, uint64 retailTariff);
     error ParticipantsNotAscending(uint256 index);
     error OrderSignerMismatch(uint256 index, address recovered);
+    /// @notice The order's signed expiry lies before the start of the batch's interval: it was void
+    /// before delivery began (README "Settlement", order expiry).
+    error OrderExpired(uint256 index, uint64 expiryMs, uint64 intervalStartMs);
     error StatementSignerMismatch(uint256 index, address recovered);
     error MeterNotActive(uint256 index, address meter);
     error MeterNotOfAccount(uint256 index, address meter);
@@ -213,6 +216,10 @@ contract EnergyMarket is GridshareEip712, AccessControl, ReentrancyGuardTransien
     function _verify(Ctx memory c, uint256 i, uint256 at, address account) private view {
         address orderSigner = _recover(_orderDigest(c, at, account), at + ORDER_SIG);
         if (orderSigner != account) revert OrderSignerMismatch(i, orderSigner);
+        // block time is no measure here: a batch settles after its interval, when every order is past
+        // any expiry; what the household signed is that the order still stands when delivery starts
+        uint256 expiry = _field(at + EXPIRY, 8);
+        if (expiry < c.intervalStartMs) revert OrderExpired(i, uint64(expiry), uint64(c.intervalStartMs));
         address meter = address(uint160(_field(at + METER, 20)));
         address statementSigner = _recover(_statementDigest(c, at, meter), at + STATEMENT_SIG);
         if (statementSigner != meter) revert StatementSignerMismatch(i, statementSigner);

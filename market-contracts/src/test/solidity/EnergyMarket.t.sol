@@ -177,6 +177,29 @@ contract EnergyMarketTest is MarketFixture {
         submit(header(PRICE), one(s));
     }
 
+    function test_rejects_an_order_that_expired_before_its_interval_started_naming_its_index() public {
+        EnergyMarket.Batch memory b = header(PRICE);
+        Participant memory s = sellOf(KWH2, KWH2);
+        Participant memory d = buyOf(KWH2, KWH2);
+        // the second record in account order carries the expired order
+        if (s.account > d.account) s.expiryMs = INTERVAL - 1;
+        else d.expiryMs = INTERVAL - 1;
+        vm.expectRevert(abi.encodeWithSelector(EnergyMarket.OrderExpired.selector, 1, INTERVAL - 1, INTERVAL));
+        submit(b, pair(signed(1, b, s), signed(2, b, d)));
+        assertTrue(!market.settled(market.batchId(ZONE, INTERVAL)), "not settled");
+    }
+
+    function test_accepts_orders_that_expire_exactly_when_their_interval_starts() public {
+        EnergyMarket.Batch memory b = header(PRICE);
+        Participant memory s = sellOf(KWH2, KWH2);
+        Participant memory d = buyOf(KWH2, KWH2);
+        s.expiryMs = INTERVAL;
+        d.expiryMs = INTERVAL;
+        submit(b, pair(signed(1, b, s), signed(2, b, d)));
+        assertNet(seller, 310_000, "seller");
+        assertNet(buyer, -330_000, "buyer");
+    }
+
     function test_rejects_revoked_meter() public {
         vm.prank(OPERATOR);
         registry.revokeMeter(vm.addr(meterKey(1)));

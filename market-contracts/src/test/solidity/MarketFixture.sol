@@ -103,7 +103,7 @@ abstract contract MarketFixture is GridshareTest {
         p.energyMilliWh = energy;
         p.limitPricePerKWh = limit;
         p.nonce = uint64(i + 1);
-        p.expiryMs = INTERVAL - 60_000;
+        p.expiryMs = INTERVAL + uint64(SECONDS) * 1000; // stands through the interval
         p.fillMilliWh = fill;
         p.meter = vm.addr(meterKey(i));
         p.importStart = 5_000_000 + uint64(i);

@@ -17,9 +17,13 @@ import java.util.Objects;
  *     receipt) before it counts as dropped and is sent again with the same nonce
  * @param deadline how long one {@code submit} may take in all
  * @param pollInterval pause between polls of the node
+ * @param legacyTransactions send type-0 transactions priced by {@code eth_gasPrice} even when the chain
+ *     has a base fee (for nodes or relays that refuse EIP-1559 transactions); without a base fee the
+ *     submitter sends them anyway
  */
 public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPercent, int confirmations,
-                               Duration dropTimeout, Duration deadline, Duration pollInterval) {
+                               Duration dropTimeout, Duration deadline, Duration pollInterval,
+                               boolean legacyTransactions) {
 
     /** Margin over the estimate: 20%. */
     public static final int DEFAULT_GAS_MARGIN_PERCENT = 20;
@@ -31,6 +35,12 @@ public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPer
      * and 3 blocks only guard against a client serving a stale head.
      */
     public static final int PRODUCTION_CONFIRMATIONS = 3;
+
+    /** EIP-1559 transactions whenever the chain has a base fee. */
+    public SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPercent, int confirmations,
+                            Duration dropTimeout, Duration deadline, Duration pollInterval) {
+        this(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval, false);
+    }
 
     public SettlementPolicy {
         Objects.requireNonNull(dropTimeout, "dropTimeout");
@@ -70,18 +80,28 @@ public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPer
     }
 
     public SettlementPolicy withConfirmations(int n) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, n, dropTimeout, deadline, pollInterval);
+        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, n, dropTimeout, deadline, pollInterval,
+                legacyTransactions);
     }
 
     public SettlementPolicy withGasCap(long cap) {
-        return new SettlementPolicy(gasMarginPercent, cap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval);
+        return new SettlementPolicy(gasMarginPercent, cap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval,
+                legacyTransactions);
     }
 
     public SettlementPolicy withDropTimeout(Duration d) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, d, deadline, pollInterval);
+        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, d, deadline, pollInterval,
+                legacyTransactions);
     }
 
     public SettlementPolicy withDeadline(Duration d) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, d, pollInterval);
+        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, d, pollInterval,
+                legacyTransactions);
+    }
+
+    /** The same policy sending legacy (type-0, {@code gasPrice}) transactions when {@code legacy}. */
+    public SettlementPolicy withLegacyTransactions(boolean legacy) {
+        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, deadline,
+                pollInterval, legacy);
     }
 }

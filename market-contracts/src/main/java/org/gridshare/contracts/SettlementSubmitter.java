@@ -62,6 +62,13 @@ public final class SettlementSubmitter {
         /** The node's pending state already settles the batch (another sender): we wait instead of sending. */
         default void pendingElsewhere(Bytes32 batchId) {
         }
+
+        /**
+         * Our transaction, seen mined in block {@code blockNumber}, is no longer there: a re-organisation
+         * dropped it (or moved it: then confirmations are counted again from its new block).
+         */
+        default void reorganised(Bytes32 batchId, String txHash, long blockNumber) {
+        }
     }
 
     /**
@@ -228,22 +235,22 @@ public final class SettlementSubmitter {
             resetSharedNonce();
             listener.sent(id, hash, nonce, fees);
             TransactionReceipt receipt = awaitReceiptOrDrop(forNonce, deadline, sent);
-            if (receipt == null) {
-                // dropped: check the chain before sending again
-                if (market.isSettled(batch.zone(), batch.intervalStartMs())) {
-                    return alreadySettled(id);
-                }
-                BigInteger mined = latestNonce();
-                if (mined.compareTo(nonce) > 0) { // the nonce went to another transaction of this key
-                    nonce = pendingNonce().max(mined);
-                    forNonce.clear();
-                } else {
-                    fees = fees.bump(policy.feeBumpPercent()).max(currentFees());
-                }
-                nextNonce = nonce;
-                continue;
+            SettlementOutcome done = receipt == null ? null : confirm(batch, id, receipt, data, forNonce, deadline, sent);
+            if (done != null) {
+                return done;
             }
-            return confirm(batch, id, receipt, data, forNonce, deadline, sent);
+            // dropped, or mined and then removed by a re-organisation: check the chain before sending again
+            if (market.isSettled(batch.zone(), batch.intervalStartMs())) {
+                return alreadySettled(id);
+            }
+            BigInteger mined = latestNonce();
+            if (mined.compareTo(nonce) > 0) { // the nonce went to another transaction of this key
+                nonce = pendingNonce().max(mined);
+                forNonce.clear();
+            } else {
+                fees = fees.bump(policy.feeBumpPercent()).max(currentFees());
+            }
+            nextNonce = nonce;
         }
     }
 
@@ -274,24 +281,29 @@ public final class SettlementSubmitter {
         }
     }
 
+    /**
+     * Waits for N confirmations of {@code receipt}'s transaction, reading the receipt again on every
+     * poll: when a re-organisation moved it, counting restarts from its new block; when it removed it
+     * and no transaction of the nonce comes back within the drop timeout, returns null (the caller
+     * checks the chain and sends again).
+     */
     private SettlementOutcome confirm(SettlementBatch batch, Bytes32 id, TransactionReceipt receipt, String data,
                                       List<String> forNonce, Instant deadline, List<String> sent) throws ChainCallException {
         while (true) {
             long block = receipt.getBlockNumber().longValueExact();
             long latest = rpc(() -> web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber().longValueExact();
-            if (latest - block + 1 >= policy.confirmations()) {
-                // re-read: a re-organisation may have moved or removed it meanwhile
-                TransactionReceipt again = receipt(receipt.getTransactionHash());
-                if (again != null && again.getBlockNumber().longValueExact() == block) {
-                    return outcome(batch, id, again, data, latest);
-                }
-                TransactionReceipt moved = awaitReceiptOrDrop(forNonce, deadline, sent);
+            TransactionReceipt again = receipt(receipt.getTransactionHash());
+            if (again == null || !again.getBlockHash().equals(receipt.getBlockHash())) {
+                listener.reorganised(id, receipt.getTransactionHash(), block);
+                TransactionReceipt moved = again != null ? again : awaitReceiptOrDrop(forNonce, deadline, sent);
                 if (moved == null) {
-                    throw new SettlementDeadlineException(contract, "receipt of " + receipt.getTransactionHash()
-                            + " vanished in a re-organisation", sent);
+                    return null;
                 }
                 receipt = moved;
                 continue;
+            }
+            if (latest - block + 1 >= policy.confirmations()) {
+                return outcome(batch, id, again, data, latest);
             }
             listener.confirming(id, receipt.getTransactionHash(), latest - block + 1, policy.confirmations());
             checkDeadline(deadline, "transaction " + receipt.getTransactionHash() + " has "
@@ -348,23 +360,27 @@ public final class SettlementSubmitter {
     /**
      * EIP-1559 when the latest block has a base fee: tip = the node's suggestion (1 gwei if it has
      * none), max fee = 2 × base fee + tip, which stays valid through six full blocks of +12.5%.
-     * Otherwise the node's legacy gas price.
+     * Otherwise, or when the policy asks for legacy transactions, the node's {@code eth_gasPrice}.
      */
     Fees currentFees() throws ChainCallException {
-        EthBlock.Block latest = rpc(() -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send(),
-                "eth_getBlockByNumber").getBlock();
-        if (latest != null && latest.getBaseFeePerGasRaw() != null) {
-            BigInteger base = latest.getBaseFeePerGas();
-            BigInteger tip;
-            try {
+        return currentFees(web3j, policy.legacyTransactions(), contract);
+    }
+
+    /** {@link #currentFees()} on any node; {@code contract} names the market in errors. */
+    static Fees currentFees(Web3j web3j, boolean legacy, String contract) throws ChainCallException {
+        try {
+            EthBlock.Block latest = legacy ? null
+                    : web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
+            if (latest != null && latest.getBaseFeePerGasRaw() != null) {
+                BigInteger base = latest.getBaseFeePerGas();
                 var suggested = web3j.ethMaxPriorityFeePerGas().send();
-                tip = suggested.hasError() ? DEFAULT_TIP : suggested.getMaxPriorityFeePerGas();
-            } catch (IOException e) {
-                tip = DEFAULT_TIP;
+                BigInteger tip = suggested.hasError() ? DEFAULT_TIP : suggested.getMaxPriorityFeePerGas();
+                return new Fees(base.shiftLeft(1).add(tip), tip);
             }
-            return new Fees(base.shiftLeft(1).add(tip), tip);
+            return new Fees(web3j.ethGasPrice().send().getGasPrice(), null);
+        } catch (IOException | RuntimeException e) {
+            throw new ChainCallException(contract, FUNCTION, "reading fees failed: " + e.getMessage(), e);
         }
-        return new Fees(rpc(() -> web3j.ethGasPrice().send(), "eth_gasPrice").getGasPrice(), null);
     }
 
     private BigInteger pendingNonce() throws ChainCallException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
@@ -105,6 +106,31 @@ class MarketClientTest {
         ContractRevertException e = assertThrows(ContractRevertException.class,
                 () -> asHousehold.submitBatch(s.fullDeliveryBatch(2, INTERVAL + 1_800_000, PRICE)));
         assertEquals("AccessControlUnauthorizedAccount", e.errorName());
+    }
+
+    @Test
+    void an_order_that_expired_before_its_interval_started_reverts_naming_the_participant() throws Exception {
+        long interval = INTERVAL + 5_400_000;
+        SettlementBatch.Participant sell = s.participant(0, interval, Order.SELL, 1_000_000, 100_000, 1_000_000, 0, 1_000_000,
+                interval);
+        SettlementBatch.Participant expired = s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000,
+                0, interval - 1);
+        // the contract reads participants in ascending account order
+        int index = Arrays.compareUnsigned(s.households.get(1).account().bytes(), s.households.get(0).account().bytes()) < 0
+                ? 0 : 1;
+        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
+                List.of(sell, expired));
+
+        ContractRevertException e = assertThrows(ContractRevertException.class, () -> s.market.submitBatch(batch));
+
+        assertEquals("OrderExpired", e.errorName());
+        assertEquals(List.of(Integer.toString(index), Long.toString(interval - 1), Long.toString(interval)), e.arguments());
+        assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
+        // an order that expires exactly when its interval starts still stands
+        SettlementBatch.Participant atStart = s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000,
+                0, interval);
+        assertTrue(s.market.submitBatch(new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS,
+                PRICE, List.of(sell, atStart))).isStatusOK());
     }
 
     @Test

@@ -21,6 +21,8 @@ import org.web3j.utils.Numeric;
 @Tag("harness")
 class MarketGasHarness {
     static final int[] SIZES = {1, 10, 50, 100, 200};
+    /** README "Gas": the settlement target at 100 participants. */
+    static final long TARGET_PER_PARTICIPANT = 25_000;
 
     @Test
     void gas_per_settled_participant() throws Exception {
@@ -44,6 +46,10 @@ class MarketGasHarness {
                 rows.add(String.format(Locale.ROOT, "| %d | %,d | %,d | %d | %,d |", n, gas, gas / n, call.length / n,
                         callGas / n));
                 assertTrue(gas <= MarketClient.TX_GAS_CAP, n + " participants used " + gas + " gas");
+                if (n == 100) {
+                    assertTrue(gas / n <= TARGET_PER_PARTICIPANT, "the target is " + TARGET_PER_PARTICIPANT
+                            + " gas per participant at 100, got " + gas / n);
+                }
             }
         }
         String table = String.join("\n", rows) + "\n";

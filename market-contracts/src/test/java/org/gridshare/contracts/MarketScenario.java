@@ -75,8 +75,16 @@ final class MarketScenario {
     /** A signed participant: household i's order (side, energy, limit) and its meter's statement. */
     SettlementBatch.Participant participant(int i, long intervalStartMs, int side, long energy, long limit, long fill,
                                             long imported, long exported) {
+        // the order stands through its interval: the contract refuses one that expired before the start
+        return participant(i, intervalStartMs, side, energy, limit, fill, imported, exported,
+                intervalStartMs + INTERVAL_SECONDS * 1000);
+    }
+
+    /** As above with the order's signed expiry. */
+    SettlementBatch.Participant participant(int i, long intervalStartMs, int side, long energy, long limit, long fill,
+                                            long imported, long exported, long expiryMs) {
         Household h = households.get(i);
-        Order order = new Order(h.account(), ZONE, intervalStartMs, side, energy, limit, i + 1L, intervalStartMs - 60_000);
+        Order order = new Order(h.account(), ZONE, intervalStartMs, side, energy, limit, i + 1L, expiryMs);
         long importStart = 5_000_000L + 1_000L * i;
         long exportStart = 7_000_000L + 1_000L * i;
         IntervalStatement statement = new IntervalStatement(h.meter().address(), intervalStartMs, INTERVAL_SECONDS,

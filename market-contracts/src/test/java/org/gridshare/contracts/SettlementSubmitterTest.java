@@ -335,6 +335,27 @@ class SettlementSubmitterTest {
     }
 
     @Test
+    void a_batch_with_an_expired_order_is_reported_reverted_by_name_and_not_sent() throws Exception {
+        long interval = INTERVAL + 10 * QUARTER;
+        // one household sells, one buys; the buyer's order was void a minute before the interval began
+        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
+                List.of(s.participant(0, interval, Order.SELL, 1_000_000, MarketScenario.FEED_IN, 1_000_000, 0, 1_000_000),
+                        s.participant(1, interval, Order.BUY, 1_000_000, MarketScenario.RETAIL, 1_000_000, 1_000_000, 0,
+                                interval - 60_000)));
+        BigInteger before = nonce(s.operator);
+
+        SettlementOutcome out = submitter(s.operator, dev()).submit(batch);
+
+        assertEquals(SettlementOutcome.Status.REVERTED, out.status());
+        assertEquals("OrderExpired", out.errorName());
+        assertEquals(List.of(Long.toString(interval - 60_000), Long.toString(interval)),
+                out.revert().arguments().subList(1, 3), "expiry and interval start");
+        assertTrue(sent.isEmpty(), "no transaction, no retry");
+        assertEquals(before, nonce(s.operator));
+        assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
+    }
+
+    @Test
     void a_batch_estimated_above_the_gas_cap_is_refused_naming_batch_and_estimate() throws Exception {
         long interval = INTERVAL + 5 * QUARTER;
         SettlementBatch batch = s.fullDeliveryBatch(4, interval, PRICE);
