@@ -24,10 +24,11 @@ public final class IntervalClearing {
     /**
      * The clearing record of {@code orders} (one per account) under the tariffs read at clearing time.
      * An order whose limit is no longer within them (the operator changed tariffs after it was accepted)
-     * takes no part: fill 0, {@code excluded} says why.
+     * takes no part: fill 0, {@code excluded} says why. Orders a later nonce replaced are listed with
+     * fill 0 too, so every accepted order gets its fill message.
      */
     public static ClearingRecord clear(BookKey key, long intervalSeconds, long gateClosureMs, List<AcceptedOrder> orders,
-            Tariffs tariffs, PriceRule rule, long clearedAtMs) {
+            List<AcceptedOrder> replaced, Tariffs tariffs, PriceRule rule, long clearedAtMs) {
         List<AcceptedOrder> sorted = new ArrayList<>(orders);
         sorted.sort(Comparator.comparing(AcceptedOrder::account));
         OrderBook book = new OrderBook(tariffs.feedIn(), tariffs.retail(), sorted.size());
@@ -54,6 +55,12 @@ public final class IntervalClearing {
             entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
                     o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), fill, excluded[i], o.signedOrder()));
         }
+        for (AcceptedOrder o : replaced) {
+            entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
+                    o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), 0, "replaced by a later nonce", o.signedOrder()));
+        }
+        entries.sort(Comparator.comparing(ClearingRecord.Entry::account)
+                .thenComparing(ClearingRecord.Entry::nonce, Long::compareUnsigned));
         String zone = sorted.isEmpty() ? key.zoneId() : sorted.get(0).zone();
         return new ClearingRecord(zone, key.zoneId(), key.intervalStartMs(), intervalSeconds, gateClosureMs,
                 clearedAtMs, rule.name(), tariffs.feedIn(), tariffs.retail(), r.hasPrice(),

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  */
 public final class OrderBooks {
     private final Map<BookKey, Map<String, AcceptedOrder>> open = new TreeMap<>();
+    private final Map<BookKey, List<AcceptedOrder>> replaced = new HashMap<>();
     private final Set<BookKey> cleared = new HashSet<>();
     private final Map<String, Long> highestNonce = new HashMap<>();
     private final Set<String> acceptedDigests = new HashSet<>();
@@ -47,6 +48,14 @@ public final class OrderBooks {
         AcceptedOrder current = book.get(o.account());
         if (current == null || Long.compareUnsigned(o.nonce(), current.nonce()) > 0) {
             book.put(o.account(), o);
+            if (current != null) {
+                replaced.computeIfAbsent(key, k -> new ArrayList<>()).add(current);
+            }
+        } else if (!current.orderDigest().equals(o.orderDigest())) {
+            List<AcceptedOrder> r = replaced.computeIfAbsent(key, k -> new ArrayList<>());
+            if (r.stream().noneMatch(x -> x.orderDigest().equals(o.orderDigest()))) {
+                r.add(o); // an older order read again (a repeated record): it stays replaced
+            }
         }
     }
 
@@ -54,6 +63,7 @@ public final class OrderBooks {
     public void markCleared(BookKey key) {
         cleared.add(key);
         open.remove(key);
+        replaced.remove(key);
     }
 
     /** The books whose clearing time ({@code gate closure + delay}) is at or before {@code nowMs}, oldest first. */
@@ -71,6 +81,11 @@ public final class OrderBooks {
     public List<AcceptedOrder> orders(BookKey key) {
         Map<String, AcceptedOrder> book = open.get(key);
         return book == null ? List.of() : List.copyOf(book.values());
+    }
+
+    /** The accepted orders of a book that a later nonce of the same account replaced (they get a fill of 0). */
+    public List<AcceptedOrder> replaced(BookKey key) {
+        return List.copyOf(replaced.getOrDefault(key, List.of()));
     }
 
     /** Number of open books. */

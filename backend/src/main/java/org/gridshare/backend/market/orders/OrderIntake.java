@@ -197,7 +197,8 @@ public final class OrderIntake implements AutoCloseable {
         }
         for (BookKey key : due) {
             ClearingRecord c = IntervalClearing.clear(key, settings.interval().toSeconds(),
-                    settings.gateClosureMs(key.intervalStartMs()), books.orders(key), tariffs, settings.priceRule(),
+                    settings.gateClosureMs(key.intervalStartMs()), books.orders(key), books.replaced(key), tariffs,
+                    settings.priceRule(),
                     clock.millis());
             KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
             books.markCleared(key);
