@@ -135,11 +135,15 @@ public final class SettlementJob implements AutoCloseable {
         try {
             if (r.topic().equals(Topics.CLEARING)) {
                 ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
-                clearings.putIfAbsent(c.key(), c);
+                if (!finished.containsKey(c.key())) { // settled books need no memory
+                    clearings.putIfAbsent(c.key(), c);
+                }
             } else {
                 VerifiedStatement s = JsonCodec.read(r.value(), VerifiedStatement.class);
-                statements.computeIfAbsent(new BookKey(s.zoneId(), s.intervalStartMs()), k -> new HashMap<>())
-                        .put(s.meter(), s); // the latest per (meter, interval) wins
+                BookKey key = new BookKey(s.zoneId(), s.intervalStartMs());
+                if (!finished.containsKey(key)) {
+                    statements.computeIfAbsent(key, k -> new HashMap<>()).put(s.meter(), s); // the latest per meter wins
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
@@ -210,6 +214,8 @@ public final class SettlementJob implements AutoCloseable {
                     write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), status, batchId,
                             c.clearingPricePerKWh(), out.txHash(), block, null, null, ready.fingerprint(), ps, clock.millis()));
                     finished.put(key, status);
+                    clearings.remove(key);
+                    statements.remove(key);
                     settled.incrementAndGet();
                     LOG.info("{} {} interval {}: tx {} block {}", status, c.zone(), c.intervalStartMs(), out.txHash(), block);
                 } else {
