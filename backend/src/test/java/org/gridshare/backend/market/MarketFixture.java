@@ -50,6 +50,8 @@ public final class MarketFixture implements AutoCloseable {
         public final Secp256k1Signer account;
         public final Secp256k1Signer meter;
         public final String zone;
+        /** The account key as web3j credentials, for deposits and withdrawals. */
+        public Credentials credentials;
         long importRegister = 1_000_000;
         long exportRegister = 2_000_000;
         long seq = 1;
@@ -101,12 +103,13 @@ public final class MarketFixture implements AutoCloseable {
     public Household enrol(String zone, boolean registered) throws Exception {
         byte[] k = keyBytes();
         Household h = new Household(Secp256k1Signer.fromPrivateKey(k), Secp256k1Signer.fromPrivateKey(keyBytes()), zone);
+        h.credentials = Credentials.create(Numeric.toHexString(k));
         if (registered) {
             registry.registerMeter(h.meter.address(), h.account.address(), ZoneIds.of(zone));
         }
         new Request<>("anvil_setBalance", List.of(h.hex(), "0x56BC75E2D63100000"), http, RawResponse.class).send();
         token.mint(h.account.address(), DEPOSIT);
-        MarketClient.load(web3j, Credentials.create(Numeric.toHexString(k)), market.address()).deposit(DEPOSIT);
+        MarketClient.load(web3j, h.credentials, market.address()).deposit(DEPOSIT);
         return h;
     }
 

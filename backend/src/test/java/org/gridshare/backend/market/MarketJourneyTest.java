@@ -28,6 +28,8 @@ import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestFiles;
+import org.gridshare.backend.market.settlement.SettlementJob;
+import org.gridshare.contracts.MarketClient;
 import org.gridshare.contracts.SettlementPolicy;
 import org.gridshare.localgrid.AnvilNode;
 import org.gridshare.localgrid.EmbeddedHiveMq;
@@ -362,4 +364,46 @@ class MarketJourneyTest {
         }
     }
 
+    @Test
+    void a_batch_the_contract_refuses_is_recorded_with_its_error_and_settles_once_the_deposit_is_back() throws Exception {
+        Household seller = fx.enrol("zone-a", true);
+        Household buyer = fx.enrol("zone-a", true);
+        long start = nextInterval();
+        Signed<Order> sell = fx.order(seller, start, Order.SELL, 1000, 90_000, nonce(start, 1));
+        Signed<Order> buy = fx.order(buyer, start, Order.BUY, 1000, 280_000, nonce(start, 1));
+        try (Backend backend = Backend.start(config())) {
+            publish(seller, sell);
+            publish(buyer, buy);
+            awaitMessage("order", digest(sell));
+            awaitMessage("order", digest(buy));
+            clock.set(start - GATE_MS + 1000);
+            assertEquals(1000, awaitMessage("fill", digest(buy)).get("filledMilliWh").asLong());
+            clock.set(start + INTERVAL_MS);
+            publisher.publish(seller.statementTopic(), JsonWire.encodeStatement(fx.statement(seller, start,
+                    INTERVAL_MS / 1000, 0, 1000)));
+            publisher.publish(buyer.statementTopic(), JsonWire.encodeStatement(fx.statement(buyer, start,
+                    INTERVAL_MS / 1000, 1000, 0)));
+            awaitStatementAccepted(seller, start);
+            awaitStatementAccepted(buyer, start);
+            MarketClient buyerMarket = MarketClient.load(fx.web3j, buyer.credentials, fx.market.address());
+            BigInteger deposit = fx.balance(buyer);
+            buyerMarket.withdraw(deposit); // the buyer empties its market balance before settlement
+
+            clock.set(start + INTERVAL_MS + GRACE_MS);
+            Await.until(WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
+            JsonNode refused = records(Topics.SETTLEMENT, bookKey(start)).get(0);
+            assertEquals("REVERTED", refused.get("status").asText(), refused.toString());
+            assertEquals("InsufficientBalance", refused.get("errorName").asText());
+            assertEquals(false, fx.market.isSettled(ZoneIds.of("zone-a"), start));
+
+            fx.token.mint(buyer.account.address(), deposit);
+            buyerMarket.deposit(deposit);
+            clock.set(start + INTERVAL_MS + GRACE_MS + SettlementJob.REVERT_RETRY_MS);
+            // 1000 mWh at the midpoint 185,000: seller +185, buyer -185 - 10
+            assertEquals("-195", awaitMessage("settlement", digest(buy)).get("netBaseUnits").asText());
+            assertEquals(deposit.subtract(BigInteger.valueOf(195)), fx.balance(buyer));
+            assertEquals(List.of("REVERTED", "SETTLED"), records(Topics.SETTLEMENT, bookKey(start)).stream()
+                    .map(o -> o.get("status").asText()).toList());
+        }
+    }
 }

@@ -41,13 +41,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Policies: missing statements → HELD on {@code gridshare.settlement.v1} with the missing accounts
  * (recorded again only when that set changes), retried whenever a statement arrives; REVERTED is
- * recorded with the contract's error and retried only when the statements used change; a chain fault
+ * recorded with the contract's error (again only when the error or the statements change) and the
+ * batch is tried again at once when its statements change, else {@value #REVERT_RETRY_MS} ms later
+ * (market clock): a refused batch is found by the gas estimate, before anything is sent, so retrying
+ * costs nothing, and a refusal such as {@code InsufficientBalance} ends with a deposit. A chain fault
  * is retried after 5 s. Participants get their {@code settlement} message before the outcome record is
  * written, so a crash in between re-sends them after the restart (as ALREADY_SETTLED).
  */
 public final class SettlementJob implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SettlementJob.class);
     private static final long RETRY_MS = 5_000;
+    /** How long after a refusal the same batch is tried again (market clock): estimating it costs no gas. */
+    public static final long REVERT_RETRY_MS = 60_000;
+
+    /** The last refusal of a book's batch: which statements, which error, when. */
+    private record Revert(String fingerprint, String error, long atMs) {}
 
     private final MarketSettings settings;
     private final SettlementSubmitter submitter;
@@ -64,7 +72,7 @@ public final class SettlementJob implements AutoCloseable {
     private final Map<BookKey, Map<String, VerifiedStatement>> statements = new HashMap<>();
     private final Map<BookKey, String> finished = new HashMap<>();
     private final Map<BookKey, String> heldFor = new HashMap<>();
-    private final Map<BookKey, String> revertedWith = new HashMap<>();
+    private final Map<BookKey, Revert> reverted = new HashMap<>();
     private final Map<BookKey, Long> notBefore = new HashMap<>();
     private boolean caughtUp;
 
@@ -98,7 +106,8 @@ public final class SettlementJob implements AutoCloseable {
             switch (s.status()) {
                 case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED -> job.finished.put(s.key(), s.status());
                 case SettlementRecord.HELD -> job.heldFor.put(s.key(), String.join(",", s.missingAccounts()));
-                case SettlementRecord.REVERTED -> job.revertedWith.put(s.key(), s.fingerprint());
+                case SettlementRecord.REVERTED -> job.reverted.put(s.key(),
+                        new Revert(s.fingerprint(), s.errorName(), s.recordedAtMs()));
                 default -> LOG.warn("unknown settlement status {} for {}", s.status(), s.key());
             }
         });
@@ -185,8 +194,10 @@ public final class SettlementJob implements AutoCloseable {
                 }
             }
             case BatchPlan.Ready ready -> {
-                if (ready.fingerprint().equals(revertedWith.get(key))) {
-                    return; // the same batch was refused by the contract; wait for other statements
+                Revert last = reverted.get(key);
+                if (last != null && ready.fingerprint().equals(last.fingerprint())
+                        && clock.millis() < last.atMs() + REVERT_RETRY_MS) {
+                    return; // the same batch was refused a moment ago; a deposit or new statements may change that
                 }
                 SettlementOutcome out;
                 try {
@@ -219,11 +230,15 @@ public final class SettlementJob implements AutoCloseable {
                     settled.incrementAndGet();
                     LOG.info("{} {} interval {}: tx {} block {}", status, c.zone(), c.intervalStartMs(), out.txHash(), block);
                 } else {
-                    write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), SettlementRecord.REVERTED,
-                            batchId, c.clearingPricePerKWh(), out.txHash(), out.blockNumber() < 0 ? null : out.blockNumber(),
-                            out.errorName(), null, ready.fingerprint(), ps, clock.millis()));
-                    revertedWith.put(key, ready.fingerprint());
-                    LOG.error("settlement of {} interval {} REVERTED: {}", c.zone(), c.intervalStartMs(), out.revert());
+                    if (last == null || !ready.fingerprint().equals(last.fingerprint())
+                            || !out.errorName().equals(last.error()) || out.txHash() != null) {
+                        write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), SettlementRecord.REVERTED,
+                                batchId, c.clearingPricePerKWh(), out.txHash(),
+                                out.blockNumber() < 0 ? null : out.blockNumber(), out.errorName(), null,
+                                ready.fingerprint(), ps, clock.millis()));
+                        LOG.error("settlement of {} interval {} REVERTED: {}", c.zone(), c.intervalStartMs(), out.revert());
+                    }
+                    reverted.put(key, new Revert(ready.fingerprint(), out.errorName(), clock.millis()));
                 }
             }
         }
