@@ -25,9 +25,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Kafka plumbing shared by the market components: producers, consumers, replays, headers. */
 public final class KafkaIo {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIo.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private KafkaIo() {}
@@ -72,7 +75,10 @@ public final class KafkaIo {
         return all;
     }
 
-    /** Reads {@code topic} from its beginning up to the end it has now, handing every record to {@code sink}. */
+    /**
+     * Reads {@code topic} from its beginning up to the end it has now, handing every record to {@code sink};
+     * a record the sink throws on is logged and skipped.
+     */
     public static void replay(String bootstrap, String topic, Consumer<ConsumerRecord<String, byte[]>> sink) {
         try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, null)) {
             List<TopicPartition> tps = partitions(c, topic);
@@ -84,7 +90,14 @@ public final class KafkaIo {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("replaying " + topic + " did not reach " + end);
                 }
-                c.poll(Duration.ofMillis(200)).forEach(sink);
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    try {
+                        sink.accept(r);
+                    } catch (RuntimeException e) {
+                        // our own topics hold our own JSON; a record we cannot read is skipped, never fatal
+                        LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+                    }
+                }
             }
         }
     }
