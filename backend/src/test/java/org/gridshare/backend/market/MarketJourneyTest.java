@@ -181,6 +181,13 @@ class MarketJourneyTest {
         return out;
     }
 
+    /** The statuses on gridshare.settlement.v1 for the book, once there are {@code n} (they follow the MQTT messages). */
+    private List<String> awaitOutcomes(long start, int n) {
+        Await.until(WAIT, () -> records(Topics.SETTLEMENT, bookKey(start)).size() >= n,
+                () -> "settlement records " + records(Topics.SETTLEMENT, bookKey(start)));
+        return records(Topics.SETTLEMENT, bookKey(start)).stream().map(o -> o.get("status").asText()).toList();
+    }
+
     private static String bookKey(long start) {
         return ZoneIds.of("zone-a").toHex() + ":" + start;
     }
@@ -293,8 +300,7 @@ class MarketJourneyTest {
             }
             assertEquals(gridBefore.subtract(BigInteger.valueOf(sum)), fx.gridBalance(), "the grid gets the rest: +150");
             assertEquals(MarketFixture.DEPOSIT, fx.balance(stranger), "a rejected household is untouched");
-            List<JsonNode> outcome = records(Topics.SETTLEMENT, bookKey(start));
-            assertEquals(List.of("SETTLED"), outcome.stream().map(o -> o.get("status").asText()).toList());
+            assertEquals(List.of("SETTLED"), awaitOutcomes(start, 1));
             assertTrue(fx.market.isSettled(ZoneIds.of("zone-a"), start));
         }
     }
@@ -358,9 +364,7 @@ class MarketJourneyTest {
                 assertEquals(before.get(i).add(BigInteger.valueOf(nets[i])), fx.balance(hs.get(i)));
             }
             assertEquals(1, records(Topics.CLEARING, bookKey(start)).size(), "the restarted backend did not clear again");
-            List<String> statuses = records(Topics.SETTLEMENT, bookKey(start)).stream()
-                    .map(o -> o.get("status").asText()).toList();
-            assertEquals(List.of("HELD", "SETTLED"), statuses);
+            assertEquals(List.of("HELD", "SETTLED"), awaitOutcomes(start, 2));
         }
     }
 
@@ -402,8 +406,7 @@ class MarketJourneyTest {
             // 1000 mWh at the midpoint 185,000: seller +185, buyer -185 - 10
             assertEquals("-195", awaitMessage("settlement", digest(buy)).get("netBaseUnits").asText());
             assertEquals(deposit.subtract(BigInteger.valueOf(195)), fx.balance(buyer));
-            assertEquals(List.of("REVERTED", "SETTLED"), records(Topics.SETTLEMENT, bookKey(start)).stream()
-                    .map(o -> o.get("status").asText()).toList());
+            assertEquals(List.of("REVERTED", "SETTLED"), awaitOutcomes(start, 2));
         }
     }
 }

@@ -161,13 +161,20 @@ public final class SettlementJob implements AutoCloseable {
 
     private void settleDue() {
         long now = clock.millis();
-        for (ClearingRecord c : List.copyOf(clearings.values())) {
+        List<ClearingRecord> due = new ArrayList<>();
+        for (ClearingRecord c : clearings.values()) {
             BookKey key = c.key();
-            if (finished.containsKey(key) || !c.matched() || c.matchedMilliWh() == 0
-                    || now < c.intervalEndMs() + settings.statementGrace().toMillis()
-                    || now < notBefore.getOrDefault(key, 0L)) {
-                continue;
+            if (!finished.containsKey(key) && c.matched() && c.matchedMilliWh() > 0
+                    && now >= c.intervalEndMs() + settings.statementGrace().toMillis()
+                    && now >= notBefore.getOrDefault(key, 0L)) {
+                due.add(c);
             }
+        }
+        if (due.isEmpty() || !KafkaIo.caughtUp(consumer, consumer.endOffsets(consumer.assignment()))) {
+            return; // decide only on every statement Kafka has now: one in flight must not make a batch HELD
+        }
+        for (ClearingRecord c : due) {
+            BookKey key = c.key();
             try {
                 attempt(c);
             } catch (Exception e) {
