@@ -14,12 +14,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.gridshare.backend.ingest.MqttKafkaBridge;
+import org.gridshare.backend.market.MarketPipeline;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.RegistryMeterDirectory;
 import org.gridshare.backend.verify.ReadingVerifier;
@@ -29,8 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend in one process: the MQTT → Kafka bridge and the Streams application that verifies
- * readings against the on-chain registry and sums energy per meter per interval.
+ * The backend in one process: the MQTT → Kafka bridge, the Streams application that verifies
+ * readings against the on-chain registry and sums energy per meter per interval, and, when the config
+ * has {@link org.gridshare.backend.market.MarketSettings}, the market pipeline (orders, clearing at
+ * gate closure, statements, settlement on-chain).
  *
  * <pre>{@code
  * Backend.createTopics(kafka.bootstrapServers());
@@ -44,11 +48,13 @@ public final class Backend implements AutoCloseable {
     private final KafkaStreams streams;
     private final MqttKafkaBridge bridge;
     private final MeterDirectory directory;
+    private final MarketPipeline market;
 
-    private Backend(KafkaStreams streams, MqttKafkaBridge bridge, MeterDirectory directory) {
+    private Backend(KafkaStreams streams, MqttKafkaBridge bridge, MeterDirectory directory, MarketPipeline market) {
         this.streams = streams;
         this.bridge = bridge;
         this.directory = directory;
+        this.market = market;
     }
 
     /** Creates every backend topic ({@link Topics#all()}) on {@code bootstrap}; existing ones are kept. */
@@ -103,13 +109,22 @@ public final class Backend implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        MqttKafkaBridge bridge = null;
+        MarketPipeline market = null;
         try {
             awaitRunning(streams);
-            bridge = MqttKafkaBridge.start(config.mqttServerUri(), config.applicationId() + "-bridge",
-                    config.kafkaBootstrap(), config.clock(), () -> JsonWire.MAX_PAYLOAD_BYTES, "readings");
-            return new Backend(streams, bridge, directory);
+            if (config.market() != null) {
+                // before the bridge: orders must not be stamped and forwarded while nobody can clear them
+                market = MarketPipeline.start(config.market(), config.mqttServerUri(), config.kafkaBootstrap(),
+                        config.ethRpcUrl(), config.registryAddress(), config.applicationId(), config.clock());
+            }
+            String[] kinds = market == null ? new String[] {"readings"} : new String[] {"readings", "statements", "orders"};
+            MqttKafkaBridge bridge = MqttKafkaBridge.start(config.mqttServerUri(), config.applicationId() + "-bridge",
+                    config.kafkaBootstrap(), config.clock(), () -> JsonWire.MAX_PAYLOAD_BYTES, kinds);
+            return new Backend(streams, bridge, directory, market);
         } catch (RuntimeException e) {
+            if (market != null) {
+                market.close();
+            }
             streams.close(Duration.ofSeconds(10));
             throw e;
         }
@@ -158,13 +173,23 @@ public final class Backend implements AutoCloseable {
         return streams.state();
     }
 
+    /** The market pipeline, or null when the config has no market. */
+    public MarketPipeline market() {
+        return market;
+    }
+
     @Override
     public void close() {
         try {
             bridge.close();
+            if (market != null) {
+                market.close();
+            }
         } finally {
             try {
-                streams.close(Duration.ofSeconds(15));
+                // leave the group so that a restarted backend is assigned its tasks at once, not after the session timeout
+                streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(15)));
             } finally {
                 directory.close();
             }

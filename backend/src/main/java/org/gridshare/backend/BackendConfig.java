@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 
@@ -25,6 +26,8 @@ import org.gridshare.protocol.Eip712Domain;
  *     share the work
  * @param commitInterval Streams commit interval: with exactly-once, output becomes visible at commit,
  *     so this bounds the verification latency
+ * @param market the market pipeline's settings (orders, clearing, statements, settlement); null runs
+ *     the metering path only
  */
 public record BackendConfig(
         String mqttServerUri,
@@ -38,7 +41,8 @@ public record BackendConfig(
         Clock clock,
         Duration registryMaxAge,
         String applicationId,
-        Duration commitInterval) {
+        Duration commitInterval,
+        MarketSettings market) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(15);
     public static final Duration DEFAULT_REGISTRY_MAX_AGE = Duration.ofSeconds(2);
@@ -66,6 +70,14 @@ public record BackendConfig(
         }
     }
 
+    /** The configuration without a market. */
+    public BackendConfig(String mqttServerUri, String kafkaBootstrap, String ethRpcUrl, Address registryAddress,
+            Eip712Domain readingDomain, Duration interval, Duration grace, Path stateDir, Clock clock,
+            Duration registryMaxAge, String applicationId, Duration commitInterval) {
+        this(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval, grace, stateDir, clock,
+                registryMaxAge, applicationId, commitInterval, null);
+    }
+
     /** The configuration with default registry max age, application id and commit interval. */
     public BackendConfig(String mqttServerUri, String kafkaBootstrap, String ethRpcUrl, Address registryAddress,
             Eip712Domain readingDomain, Duration interval, Duration grace, Path stateDir, Clock clock) {
@@ -76,18 +88,24 @@ public record BackendConfig(
     /** A copy with another registry max age. */
     public BackendConfig withRegistryMaxAge(Duration maxAge) {
         return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, maxAge, applicationId, commitInterval);
+                grace, stateDir, clock, maxAge, applicationId, commitInterval, market);
     }
 
     /** A copy with another application id (separate consumer group, state and MQTT session). */
     public BackendConfig withApplicationId(String id) {
         return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, registryMaxAge, id, commitInterval);
+                grace, stateDir, clock, registryMaxAge, id, commitInterval, market);
     }
 
     /** A copy with another Streams commit interval. */
     public BackendConfig withCommitInterval(Duration commit) {
         return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, registryMaxAge, applicationId, commit);
+                grace, stateDir, clock, registryMaxAge, applicationId, commit, market);
+    }
+
+    /** A copy that also runs the market pipeline with {@code settings} (null: metering only). */
+    public BackendConfig withMarket(MarketSettings settings) {
+        return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
+                grace, stateDir, clock, registryMaxAge, applicationId, commitInterval, settings);
     }
 }

@@ -3,7 +3,10 @@ package org.gridshare.backend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The Kafka topics the backend reads and writes; all are keyed by meter (lowercase 0x address). */
+/**
+ * The Kafka topics the backend reads and writes. Device topics are keyed by the device (lowercase 0x
+ * address: meter, or account for orders); clearing and settlement records by {@code zoneId:intervalStartMs}.
+ */
 public final class Topics {
     /** Raw reading payloads exactly as received over MQTT. */
     public static final String READINGS = "gridshare.readings.v1";
@@ -18,6 +21,15 @@ public final class Topics {
     /** Energy per meter per interval (updates; the latest record per (meter, interval) wins). */
     public static final String INTERVALS = "gridshare.intervals.v1";
 
+    /** Market: orders that passed every check, with their arrival time (the books are rebuilt from it). */
+    public static final String ORDERS_ACCEPTED = "gridshare.orders.accepted.v1";
+    /** Market: statements that passed every check, keyed by meter; the latest per (meter, interval) wins. */
+    public static final String STATEMENTS_VERIFIED = "gridshare.statements.verified.v1";
+    /** Market: one clearing record per (zone, interval): price, volume and every order with its fill. */
+    public static final String CLEARING = "gridshare.clearing.v1";
+    /** Market: settlement outcomes per (zone, interval): HELD, SETTLED, ALREADY_SETTLED, REVERTED. */
+    public static final String SETTLEMENT = "gridshare.settlement.v1";
+
     /** Partitions per topic: keyed by meter, so a meter's records stay in order. */
     public static final int PARTITIONS = 3;
 
@@ -26,7 +38,8 @@ public final class Topics {
     /** Every topic the backend needs, with its partition count. */
     public static Map<String, Integer> all() {
         Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String t : new String[] {READINGS, STATEMENTS, ORDERS, READINGS_VERIFIED, REJECTED, INTERVALS}) {
+        for (String t : new String[] {READINGS, STATEMENTS, ORDERS, READINGS_VERIFIED, REJECTED, INTERVALS,
+                ORDERS_ACCEPTED, STATEMENTS_VERIFIED, CLEARING, SETTLEMENT}) {
             topics.put(t, PARTITIONS);
         }
         return topics;

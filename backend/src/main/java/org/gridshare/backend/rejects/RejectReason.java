@@ -28,7 +28,10 @@ public enum RejectReason {
      * {@code meter} (forged, or a field changed after signing).
      */
     BAD_SIGNATURE(10),
-    /** A validly signed reading was published on the topic of another meter than its signer. */
+    /**
+     * A validly signed message was published on the topic of another device than its signer (a reading
+     * or statement on another meter's topic, an order on another account's topic).
+     */
     SIGNER_MISMATCH(11),
     /** The meter is not in the on-chain MeterRegistry. */
     UNREGISTERED_METER(20),
@@ -48,6 +51,30 @@ public enum RejectReason {
     BROKEN_CHAIN(33),
     /** A cumulative import or export register is below the last accepted reading's (meter reset?). */
     REGISTER_DECREASED(34),
+    /** Market: the order's interval start is not a multiple of the market interval (epoch-aligned). */
+    INTERVAL_NOT_ALIGNED(40),
+    /** Market: the order names another zone than the MQTT topic it was published on. */
+    ORDER_ZONE_MISMATCH(41),
+    /** Market: the order arrived at or after its interval's gate closure, or its book was already cleared. */
+    GATE_CLOSED(42),
+    /** Market: the order expires before its interval's gate closure. */
+    ORDER_EXPIRED(43),
+    /** Market: the limit price lies outside the contract's published [feed-in, retail] tariffs. */
+    LIMIT_OUTSIDE_TARIFFS(44),
+    /** Market: the nonce is not above the highest nonce already accepted from the account. */
+    NONCE_NOT_INCREASING(45),
+    /** Market: the account has no active meter registered on-chain in the order's zone. */
+    NO_ACTIVE_METER(46),
+    /** Market: the order's energy is zero or does not fit a signed 64-bit integer. */
+    ORDER_ENERGY_INVALID(47),
+    /** Market: the order is for an interval further ahead than the backend keeps books for. */
+    INTERVAL_TOO_FAR(48),
+    /** Market: the statement's interval length is not the market interval, or its start is not aligned. */
+    STATEMENT_INTERVAL_MISMATCH(50),
+    /** Market: a statement register or seq range runs backwards (end below start). */
+    STATEMENT_RANGE_INVALID(51),
+    /** Market: the statement arrived before its interval ended. */
+    STATEMENT_BEFORE_INTERVAL_END(52),
     /** A fault of the backend itself while handling this record; the record is kept for replay. */
     INTERNAL_ERROR(99);
 

@@ -1,0 +1,69 @@
+package org.gridshare.backend.market.clearing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.gridshare.backend.clearing.ClearingResult;
+import org.gridshare.backend.clearing.OrderBook;
+import org.gridshare.backend.clearing.OrderRejectedException;
+import org.gridshare.backend.clearing.PartitioningAuction;
+import org.gridshare.backend.clearing.PriceRule;
+import org.gridshare.backend.clearing.Side;
+import org.gridshare.backend.market.chain.Tariffs;
+import org.gridshare.backend.market.orders.AcceptedOrder;
+import org.gridshare.backend.market.orders.BookKey;
+
+/**
+ * Clears one book with {@link PartitioningAuction}. Deterministic: the orders are put into the auction
+ * ascending by account with the position as id, time = arrival at the bridge, so the same accepted
+ * orders always give the same record (ties of price and time go to the lower account).
+ */
+public final class IntervalClearing {
+    private IntervalClearing() {}
+
+    /**
+     * The clearing record of {@code orders} (one per account) under the tariffs read at clearing time.
+     * An order whose limit is no longer within them (the operator changed tariffs after it was accepted)
+     * takes no part: fill 0, {@code excluded} says why. Orders a later nonce replaced are listed with
+     * fill 0 too, so every accepted order gets its fill message.
+     */
+    public static ClearingRecord clear(BookKey key, long intervalSeconds, long gateClosureMs, List<AcceptedOrder> orders,
+            List<AcceptedOrder> replaced, Tariffs tariffs, PriceRule rule, long clearedAtMs) {
+        List<AcceptedOrder> sorted = new ArrayList<>(orders);
+        sorted.sort(Comparator.comparing(AcceptedOrder::account));
+        OrderBook book = new OrderBook(tariffs.feedIn(), tariffs.retail(), sorted.size());
+        int[] bookIndex = new int[sorted.size()];
+        String[] excluded = new String[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            AcceptedOrder o = sorted.get(i);
+            if (i > 0 && sorted.get(i - 1).account().equals(o.account())) {
+                throw new IllegalArgumentException("two orders of account " + o.account() + " in book " + key);
+            }
+            try {
+                bookIndex[i] = book.add(i, o.side() == 0 ? Side.BUY : Side.SELL, o.energyMilliWh(),
+                        o.limitPricePerKWh(), o.arrivalMs());
+            } catch (OrderRejectedException e) {
+                bookIndex[i] = -1;
+                excluded[i] = e.code().name() + ": " + e.getMessage();
+            }
+        }
+        ClearingResult r = new PartitioningAuction().clear(book, rule);
+        List<ClearingRecord.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            AcceptedOrder o = sorted.get(i);
+            long fill = bookIndex[i] < 0 ? 0 : r.fillMilliWh(bookIndex[i]);
+            entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
+                    o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), fill, excluded[i], o.signedOrder()));
+        }
+        for (AcceptedOrder o : replaced) {
+            entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
+                    o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), 0, "replaced by a later nonce", o.signedOrder()));
+        }
+        entries.sort(Comparator.comparing(ClearingRecord.Entry::account)
+                .thenComparing(ClearingRecord.Entry::nonce, Long::compareUnsigned));
+        String zone = sorted.isEmpty() ? key.zoneId() : sorted.get(0).zone();
+        return new ClearingRecord(zone, key.zoneId(), key.intervalStartMs(), intervalSeconds, gateClosureMs,
+                clearedAtMs, rule.name(), tariffs.feedIn(), tariffs.retail(), r.hasPrice(),
+                r.hasPrice() ? r.clearingPrice() : 0, r.matchedMilliWh(), entries);
+    }
+}

@@ -1,0 +1,158 @@
+package org.gridshare.backend.market;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.gridshare.backend.registry.ZoneIds;
+import org.gridshare.contracts.MarketClient;
+import org.gridshare.contracts.RegistryClient;
+import org.gridshare.contracts.TokenClient;
+import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.protocol.IntervalStatement;
+import org.gridshare.protocol.Order;
+import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.Signed;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * Registry, token and market deployed on anvil (dev account 0 = admin, installer and grid; dev account 3
+ * settles), and
+ * households with keys generated here (seeded), each funded with gas, a registered meter and a deposit.
+ */
+public final class MarketFixture implements AutoCloseable {
+    public static final long FEED_IN = 80_000;
+    public static final long RETAIL = 300_000;
+    public static final long FEE = 10_000;
+    public static final BigInteger DEPOSIT = BigInteger.valueOf(10_000_000);
+
+    public final Web3j web3j;
+    public final HttpService http;
+    public final Credentials operator;
+    /** Settles batches (dev account 3, granted the operator role): the backend's own key, apart from the test's. */
+    public final Credentials settler;
+    public final RegistryClient registry;
+    public final TokenClient token;
+    public final MarketClient market;
+    public final Eip712Domain domain;
+    private final Random random;
+
+    /** One household: account key, meter key, and its meter's running registers. */
+    public static final class Household {
+        public final Secp256k1Signer account;
+        public final Secp256k1Signer meter;
+        public final String zone;
+        /** The account key as web3j credentials, for deposits and withdrawals. */
+        public Credentials credentials;
+        long importRegister = 1_000_000;
+        long exportRegister = 2_000_000;
+        long seq = 1;
+
+        Household(Secp256k1Signer account, Secp256k1Signer meter, String zone) {
+            this.account = account;
+            this.meter = meter;
+            this.zone = zone;
+        }
+
+        public String hex() {
+            return account.address().toHex();
+        }
+
+        public String orderTopic() {
+            return "gridshare/v1/" + zone + "/" + hex() + "/orders";
+        }
+
+        public String statementTopic() {
+            return "gridshare/v1/" + zone + "/" + meter.address().toHex() + "/statements";
+        }
+    }
+
+    public MarketFixture(AnvilNode anvil, long seed) throws Exception {
+        this.random = new Random(seed);
+        http = new HttpService(anvil.rpcUrl());
+        web3j = Web3j.build(http);
+        operator = Credentials.create(anvil.devPrivateKeys().get(0));
+        registry = RegistryClient.deploy(web3j, operator);
+        registry.grantInstaller(Address.fromHex(operator.getAddress()));
+        token = TokenClient.deploy(web3j, operator, "gridshare test euro", "gEUR");
+        market = MarketClient.deploy(web3j, operator, token.address(), registry.address());
+        market.setTariffs(FEED_IN, RETAIL, FEE);
+        domain = new Eip712Domain(anvil.chainId(), market.address());
+        settler = Credentials.create(anvil.devPrivateKeys().get(3));
+        market.grantOperator(Address.fromHex(settler.getAddress()));
+        token.mint(Address.fromHex(operator.getAddress()), DEPOSIT);
+        market.deposit(DEPOSIT);
+    }
+
+    private byte[] keyBytes() {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        k[0] = (byte) ((k[0] & 0x7f) | 0x01); // below the group order, never zero
+        return k;
+    }
+
+    /** A household with a registered meter in {@code zone} (when {@code registered}) and a deposit. */
+    public Household enrol(String zone, boolean registered) throws Exception {
+        byte[] k = keyBytes();
+        Household h = new Household(Secp256k1Signer.fromPrivateKey(k), Secp256k1Signer.fromPrivateKey(keyBytes()), zone);
+        h.credentials = Credentials.create(Numeric.toHexString(k));
+        if (registered) {
+            registry.registerMeter(h.meter.address(), h.account.address(), ZoneIds.of(zone));
+        }
+        new Request<>("anvil_setBalance", List.of(h.hex(), "0x56BC75E2D63100000"), http, RawResponse.class).send();
+        token.mint(h.account.address(), DEPOSIT);
+        MarketClient.load(web3j, h.credentials, market.address()).deposit(DEPOSIT);
+        return h;
+    }
+
+    /** Enrols {@code n} registered households in {@code zone}. */
+    public List<Household> enrol(String zone, int n) throws Exception {
+        List<Household> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(enrol(zone, true));
+        }
+        return out;
+    }
+
+    /** The household's signed order for the interval (expiry = interval start). */
+    public Signed<Order> order(Household h, long intervalStartMs, int side, long energy, long limit, long nonce) {
+        return h.account.sign(domain, new Order(h.account.address(), ZoneIds.of(h.zone), intervalStartMs, side, energy,
+                limit, nonce, intervalStartMs));
+    }
+
+    /** The meter's signed statement for the interval; its registers move on by the amounts. */
+    public Signed<IntervalStatement> statement(Household h, long intervalStartMs, long intervalSeconds, long imported,
+            long exported) {
+        IntervalStatement s = new IntervalStatement(h.meter.address(), intervalStartMs, intervalSeconds,
+                h.importRegister, h.importRegister + imported, h.exportRegister, h.exportRegister + exported, h.seq,
+                h.seq + 9, new Bytes32(org.web3j.crypto.Hash.sha3(Numeric.toBytesPadded(BigInteger.valueOf(h.seq), 32))));
+        h.importRegister += imported;
+        h.exportRegister += exported;
+        h.seq += 10;
+        return h.meter.sign(domain, s);
+    }
+
+    public BigInteger balance(Household h) throws Exception {
+        return market.balanceOf(h.account.address());
+    }
+
+    public BigInteger gridBalance() throws Exception {
+        return market.balanceOf(Address.fromHex(operator.getAddress()));
+    }
+
+    /** Any JSON result. */
+    public static final class RawResponse extends Response<Object> {}
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}
