@@ -26,8 +26,8 @@ import org.gridshare.protocol.wire.WireFormatException;
  * market domain recovers the order's account; account = the topic's account; order zone = the topic's
  * zone; a re-delivered accepted order is recognised here (same digest: accepted again, nothing
  * changes); energy &gt; 0; interval aligned to the epoch; arrival before gate closure (the bridge's
- * receive time, so a replay decides the same) and not beyond the horizon; expiry not before gate
- * closure; book not yet cleared; limit within the contract's tariffs; nonce above the account's highest
+ * receive time, so a replay decides the same) and not beyond the horizon; expiry not before the
+ * interval start (the contract's rule); book not yet cleared; limit within the contract's tariffs; nonce above the account's highest
  * accepted one; the account has an active meter in the zone on-chain. Pure apart from the chain reads.
  */
 public final class OrderValidator {
@@ -111,9 +111,11 @@ public final class OrderValidator {
             return reject(RejectReason.INTERVAL_TOO_FAR, "interval " + o.intervalStartMs() + " starts more than "
                     + settings.horizon() + " after arrival " + in.arrivalMs(), zone, account, digest, interval);
         }
-        if (Long.compareUnsigned(o.expiryMs(), gateClosureMs) < 0) {
+        // the contract refuses expiryMs < intervalStartMs (OrderExpired) and a batch is all-or-nothing:
+        // such an order must never reach a book
+        if (Long.compareUnsigned(o.expiryMs(), o.intervalStartMs()) < 0) {
             return reject(RejectReason.ORDER_EXPIRED, "expiryMs " + Long.toUnsignedString(o.expiryMs())
-                    + " is before gate closure " + gateClosureMs, zone, account, digest, interval);
+                    + " is before the interval start " + o.intervalStartMs(), zone, account, digest, interval);
         }
         if (books.isCleared(new BookKey(zoneId.toHex(), o.intervalStartMs()))) {
             return reject(RejectReason.GATE_CLOSED, "the book of " + zone + " interval " + o.intervalStartMs()

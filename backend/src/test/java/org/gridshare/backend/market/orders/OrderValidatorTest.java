@@ -119,7 +119,7 @@ class OrderValidatorTest {
     void rejects_unaligned_interval_expired_order_and_zero_energy() {
         Order unaligned = new Order(household.address(), ZoneIds.of("zone-a"), START + 1, 0, 10, 100_000, 1, START);
         assertEquals(RejectReason.INTERVAL_NOT_ALIGNED, reason(submit(household.sign(DOMAIN, unaligned), ARR)));
-        Order expired = new Order(household.address(), ZoneIds.of("zone-a"), START, 0, 10, 100_000, 1, GATE - 1);
+        Order expired = new Order(household.address(), ZoneIds.of("zone-a"), START, 0, 10, 100_000, 1, START - 1);
         assertEquals(RejectReason.ORDER_EXPIRED, reason(submit(household.sign(DOMAIN, expired), ARR)));
         assertEquals(RejectReason.ORDER_ENERGY_INVALID, reason(submit(household.sign(DOMAIN, order(0, 0, 100_000, 1)), ARR + 0)));
         assertEquals(RejectReason.ORDER_ENERGY_INVALID, reason(submit(household.sign(DOMAIN, order(0, -1L, 100_000, 1)), ARR + 0)));
