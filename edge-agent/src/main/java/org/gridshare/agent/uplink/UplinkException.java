@@ -29,6 +29,10 @@ public final class UplinkException extends Exception {
     for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
       String m = c.getMessage();
       String part = c.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
+      // a cause that only repeats what an outer one said adds nothing
+      if (m != null && !m.isBlank() && sb.indexOf(m) >= 0) {
+        continue;
+      }
       if (sb.indexOf(part) < 0) {
         if (!sb.isEmpty()) {
           sb.append(" ← ");
