@@ -32,7 +32,8 @@ public final class MqttUplink implements ReadingUplink {
   private final MqttAsyncClient client;
   private final String serverUri;
   private final MqttTls tls;
-  private final java.util.concurrent.atomic.AtomicBoolean reconnecting = new java.util.concurrent.atomic.AtomicBoolean();
+  private final ReconnectLoop reconnect =
+      new ReconnectLoop("gridshare-uplink-connect", () -> this.closed || isConnected(), this::connectNow);
   private final String zone;
   private final Address device;
   private volatile Consumer<byte[]> ackListener;
@@ -278,31 +279,7 @@ public final class MqttUplink implements ReadingUplink {
    */
   @Override
   public void reconnectInBackground() {
-    if (closed || !reconnecting.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      Backoff backoff = new Backoff(1000, 60_000, java.util.concurrent.ThreadLocalRandom.current());
-      try {
-        while (!closed && !client.isConnected()) {
-          try {
-            Thread.sleep(backoff.nextDelayMs()); // backoff between attempts, not a wait for a condition
-            connectNow();
-          } catch (MqttException | RuntimeException e) {
-            LOG.debug("MQTT broker {}: reconnect failed: {}", serverUri, UplinkException.describe(e));
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      } finally {
-        reconnecting.set(false);
-      }
-      if (!closed && !client.isConnected()) {
-        reconnectInBackground(); // lost again right after the loop ended
-      }
-    }, "gridshare-uplink-connect");
-    t.setDaemon(true);
-    t.start();
+    reconnect.start();
   }
 
   @Override

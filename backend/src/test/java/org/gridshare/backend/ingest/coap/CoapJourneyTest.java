@@ -31,9 +31,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.gridshare.agent.EdgeAgent;
-import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
-import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.agent.uplink.coap.CoapUplink;
 import org.gridshare.agent.uplink.coap.DtlsCredentials;
@@ -44,11 +42,9 @@ import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.testing.Await;
+import org.gridshare.backend.testing.SimulatedAgent;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.verify.VerifiedReading;
-import org.gridshare.drivers.s0.S0Counter;
-import org.gridshare.drivers.s0.S0PulseInput;
-import org.gridshare.drivers.s0.SimulatedS0Meter;
 import org.gridshare.localgrid.AnvilNode;
 import org.gridshare.localgrid.KafkaNode;
 import org.gridshare.localgrid.Mosquitto;
@@ -281,19 +277,8 @@ class CoapJourneyTest {
     }
 
     private EdgeAgent agent(Secp256k1Signer key, DtlsCredentials credentials, Outbox outbox) throws Exception {
-        int pin = nextPin++;
-        S0Counter counter = new S0Counter(1000, Duration.ofMillis(1).toNanos(), outbox.lastRegisters()[0] / 1000);
-        S0PulseInput input = new S0PulseInput(pi4j, pin, counter, System::nanoTime);
-        SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, pin);
-        meter.start(sim, 50);
-        EdgeAgent agent = new EdgeAgent(new S0MeterSource(counter, null, Clock.systemUTC(), () -> {
-                    meter.close();
-                    input.close();
-                }),
-                new ReadingSigner(key, domain, outbox, Clock.systemUTC()), uplink(key, credentials), outbox,
-                new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)), null);
-        agent.start(Duration.ofMillis(50));
-        return agent;
+        return SimulatedAgent.start(pi4j, sim, nextPin++, key, domain, uplink(key, credentials), outbox,
+                new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
     }
 
     /** Short CoAP timers: a dead server is noticed within about 5 s. */

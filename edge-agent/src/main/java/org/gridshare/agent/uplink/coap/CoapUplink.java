@@ -3,10 +3,8 @@ package org.gridshare.agent.uplink.coap;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
@@ -21,7 +19,7 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.gridshare.agent.uplink.Backoff;
+import org.gridshare.agent.uplink.ReconnectLoop;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.protocol.Address;
@@ -95,7 +93,8 @@ public final class CoapUplink implements ReadingUplink {
   private final String acksUri;
   private final String name;
   private final CoapClient client = new CoapClient();
-  private final AtomicBoolean reconnecting = new AtomicBoolean();
+  private final ReconnectLoop reconnect =
+      new ReconnectLoop("gridshare-coap-connect", () -> this.closed || this.connected, this::connectNow);
   private volatile Consumer<byte[]> ackListener;
   private volatile CoapEndpoint endpoint;
   private volatile CoapObserveRelation observation;
@@ -233,28 +232,7 @@ public final class CoapUplink implements ReadingUplink {
 
   @Override
   public void reconnectInBackground() {
-    if (closed || !reconnecting.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      Backoff backoff = new Backoff(1000, 60_000, ThreadLocalRandom.current());
-      try {
-        while (!closed && !connected) {
-          try {
-            Thread.sleep(backoff.nextDelayMs()); // backoff between attempts, not a wait for a condition
-            connectNow();
-          } catch (UplinkException e) {
-            LOG.debug("reconnect failed: {}", e.getMessage());
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      } finally {
-        reconnecting.set(false);
-      }
-    }, "gridshare-coap-connect");
-    t.setDaemon(true);
-    t.start();
+    reconnect.start();
   }
 
   @Override
