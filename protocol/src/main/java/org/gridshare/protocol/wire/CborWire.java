@@ -23,11 +23,12 @@ import org.gridshare.protocol.wire.WireFormatException.Reason;
  * CBOR wire form of a signed reading (CoAP payloads, content format 60 {@code application/cbor}): one
  * map with the same text keys as the JSON form ({@link JsonWire}), integers as CBOR integers of major
  * type 0/1 (uint64 up to 2^64-1 exactly, int64 for {@code powerMilliW}), {@code meter}, {@code prev}
- * and {@code signature} as byte strings of 20, 32 and 65 bytes. About 200 bytes instead of ≈ 390.
+ * and {@code signature} as byte strings of 20, 32 and 65 bytes: at most 270 bytes (every integer at
+ * its maximum) instead of ≈ 390 as JSON.
  *
  * <p>Decoding is strict: no floats, no tags other than bignums (tags 2/3 are exact integers too), no
- * unknown or duplicate keys, nothing after the map, each integer range-checked for its EIP-712 type. The digest is computed from the
- * typed fields, so a reading decoded from CBOR verifies exactly like its JSON twin.
+ * unknown or duplicate keys, nothing after the map, each integer range-checked for its EIP-712 type.
+ * The digest is computed from the typed fields, so a reading decoded from CBOR verifies exactly like its JSON twin.
  */
 public final class CborWire {
     /** Same limit as the JSON form. */
