@@ -15,6 +15,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +33,11 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.outbox.Outbox;
+import org.gridshare.agent.config.AgentConfig;
+import org.gridshare.agent.config.UplinkConfig;
+import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.agent.uplink.UplinkException;
+import org.gridshare.agent.uplink.coap.RpkFiles;
 import org.gridshare.agent.uplink.coap.CoapUplink;
 import org.gridshare.agent.uplink.coap.DtlsCredentials;
 import org.gridshare.backend.Backend;
@@ -106,8 +111,11 @@ class CoapJourneyTest {
                 .withApplicationId("coap-journey");
         backend = Backend.start(config);
         table = IntervalTable.start(kafka.bootstrapServers());
-        rpkDeviceKey = p256();
+        // the RPK box makes its DTLS key on first start; the installer hands both public keys over
+        Path box = Files.createDirectories(dir.resolve("rpk-box"));
+        rpkDeviceKey = RpkFiles.loadOrCreate(box.resolve("coap-dtls.key"));
         serverKey = p256();
+        Files.writeString(box.resolve("backend-dtls.pub.pem"), RpkFiles.pem("PUBLIC KEY", serverKey.getPublic().getEncoded()));
         keys = new DeviceKeys().serverKey(serverKey).rpk(rpkDeviceKey.getPublic(), rpkMeter.address());
         chain.register(rpkMeter.address(), ZONE);
         startCoap(0);
@@ -145,7 +153,8 @@ class CoapJourneyTest {
         try (Outbox pskOutbox = Outbox.open(dir.resolve("psk").resolve("outbox.db"), 10_000);
                 Outbox rpkOutbox = Outbox.open(dir.resolve("rpk").resolve("outbox.db"), 10_000)) {
             EdgeAgent psk = agent(pskMeter, new DtlsCredentials.Psk(pskMeter.address().toHex(), secret), pskOutbox);
-            EdgeAgent rpk = agent(rpkMeter, new DtlsCredentials.Rpk(rpkDeviceKey, serverKey.getPublic()), rpkOutbox);
+            EdgeAgent rpk = SimulatedAgent.start(pi4j, sim, nextPin++, rpkMeter, domain, configuredRpkUplink(), rpkOutbox,
+                    new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
             try {
                 Await.until(WAIT, () -> psk.ackedThrough() >= 40 && rpk.ackedThrough() >= 40,
                         () -> "acked through psk " + psk.ackedThrough() + ", rpk " + rpk.ackedThrough());
@@ -279,6 +288,27 @@ class CoapJourneyTest {
     private EdgeAgent agent(Secp256k1Signer key, DtlsCredentials credentials, Outbox outbox) throws Exception {
         return SimulatedAgent.start(pi4j, sim, nextPin++, key, domain, uplink(key, credentials), outbox,
                 new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
+    }
+
+    /** The RPK box's uplink as the agent builds it from its configuration file. */
+    private ReadingUplink configuredRpkUplink() throws Exception {
+        Path file = dir.resolve("rpk-box").resolve("agent.yaml");
+        Files.writeString(file, """
+                dataDir: .
+                zone: %s
+                chain: {chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3"}
+                meter: {type: s0-simulated}
+                uplink: coap
+                coap:
+                  serverUri: %s
+                  security: rpk
+                  serverPublicKeyFile: backend-dtls.pub.pem
+                  ackTimeoutMs: 500
+                  maxRetransmit: 2
+                """.formatted(ZONE, coap.serverUri()));
+        ReadingUplink uplink = UplinkConfig.readings(AgentConfig.load(file, Map.of()), rpkMeter.address());
+        assertTrue(uplink instanceof CoapUplink, "uplink: coap builds the CoAP uplink");
+        return uplink;
     }
 
     /** Short CoAP timers: a dead server is noticed within about 5 s. */

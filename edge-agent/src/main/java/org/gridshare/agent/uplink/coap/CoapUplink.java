@@ -61,7 +61,7 @@ public final class CoapUplink implements ReadingUplink {
    * @param meter the meter address (path segment, and the PSK identity by default)
    * @param credentials PSK or raw public key
    * @param ackTimeout CoAP ACK_TIMEOUT (RFC 7252 default 2 s)
-   * @param maxRetransmit CoAP MAX_RETRANSMIT (default 4: about 45 s before an exchange fails at 2 s)
+   * @param maxRetransmit CoAP MAX_RETRANSMIT (default 4: an exchange fails after 62–93 s at 2 s)
    * @param maxUnconfirmed confirmable POSTs in flight at once (RFC 7252 NSTART is 1: keeps seq order)
    */
   public record Settings(String serverUri, String zone, Address meter, DtlsCredentials credentials,
