@@ -243,6 +243,34 @@ class CoapJourneyTest {
     }
 
     @Test
+    void a_2_04_without_an_end_to_end_ack_removes_nothing_from_the_outbox() throws Exception {
+        Secp256k1Signer meter = Secp256k1Signer.generate();
+        chain.register(meter.address(), ZONE);
+        byte[] secret = secret();
+        keys.psk(meter.address(), secret);
+        // an ingest nobody feeds acks to: every reading is answered 2.04 once Kafka has it, nothing more
+        try (CoapIngest silent = CoapIngest.start("127.0.0.1", 0, kafka.bootstrapServers(), "coap-journey-silent",
+                        keys, Clock.systemUTC());
+                Outbox outbox = Outbox.open(dir.resolve("silent").resolve("outbox.db"), 10_000)) {
+            EdgeAgent agent = SimulatedAgent.start(pi4j, sim, nextPin++, meter, domain,
+                    new CoapUplink(new CoapUplink.Settings(silent.serverUri(), ZONE, meter.address(),
+                            new DtlsCredentials.Psk(meter.address().toHex(), secret), Duration.ofMillis(500), 2, 1)),
+                    outbox, new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(30)));
+            try {
+                Await.until(WAIT, () -> silent.forwarded() >= 20, () -> "answered 2.04: " + silent.forwarded());
+                Await.until(WAIT, () -> verified(meter).size() >= 20, () -> "verified " + verified(meter).size());
+            } finally {
+                agent.close();
+            }
+            outbox.commit();
+            assertEquals(0, outbox.ackedThrough(), "a CoAP ACK or 2.04 is not an end-to-end ack");
+            assertEquals(outbox.lastCommittedSeq(), outbox.size(), "every signed reading is still in the outbox");
+            System.out.printf("CoapJourneyTest without acks: %d answered 2.04, %d verified, outbox %d%n",
+                    silent.forwarded(), verified(meter).size(), outbox.size());
+        }
+    }
+
+    @Test
     void a_backend_restart_mid_stream_loses_no_reading() throws Exception {
         Secp256k1Signer meter = Secp256k1Signer.generate();
         chain.register(meter.address(), ZONE);
