@@ -42,6 +42,9 @@ public final class CoapIngest implements AutoCloseable {
         UdpConfig.register();
     }
 
+    /** Uploads up to this size are reassembled and, when over the 4096-byte limit, kept as OVERSIZED. */
+    public static final int MAX_KEPT_UPLOAD_BYTES = 64 * 1024;
+
     private final CoapServer server;
     private final CoapEndpoint endpoint;
     private final KafkaProducer<String, byte[]> producer;
@@ -64,6 +67,9 @@ public final class CoapIngest implements AutoCloseable {
         config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
         // notifications wait at most this long for the device's ACK per try
         config.set(CoapConfig.ACK_TIMEOUT, 2, TimeUnit.SECONDS);
+        // block-wise uploads are reassembled up to this size, so an oversized payload reaches the
+        // resource and is kept with its reason; beyond it Californium itself answers 4.13
+        config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_KEPT_UPLOAD_BYTES);
         DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, port));
         keys.apply(dtls);
