@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.gridshare.agent.meter.MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.OutboxDrain;
@@ -19,6 +18,8 @@ import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.signing.SigningState;
 import org.gridshare.agent.signing.SigningStateFile;
 import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.ReadingUplink;
+import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Signed;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The household box's loop: every period it reads the meter and signs the reading at once with the
  * meter key; a group commit writes the signed readings to the durable {@link Outbox}; the
- * {@link OutboxDrain} publishes them in seq order over MQTT (QoS 1) and deletes them only when the
+ * {@link OutboxDrain} publishes them in seq order over the uplink ({@link MqttUplink} QoS 1, or CoAP over
+ * DTLS) and deletes them only when the
  * backend acknowledges them end to end.
  *
  * <p>When the outbox is full the agent stops reading (backpressure) and says so in {@link #health()}:
@@ -56,7 +58,7 @@ public final class EdgeAgent implements AutoCloseable {
 
   private final MeterSource meter;
   private final ReadingSigner signer;
-  private final MqttUplink uplink;
+  private final ReadingUplink uplink;
   private final Outbox outbox;
   private final boolean ownsOutbox;
   private final Delivery delivery;
@@ -75,7 +77,7 @@ public final class EdgeAgent implements AutoCloseable {
    * An agent over a durable outbox. The signer continues from the outbox's signing state when that is
    * ahead of its own (the database is the authority); a signer ahead of the database seeds it.
    */
-  public EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, Outbox outbox, Delivery delivery,
+  public EdgeAgent(MeterSource meter, ReadingSigner signer, ReadingUplink uplink, Outbox outbox, Delivery delivery,
       Consumer<Signed<MeterReading>> onSigned) throws OutboxException {
     this(meter, signer, uplink, outbox, false, delivery, onSigned);
   }
@@ -91,7 +93,7 @@ public final class EdgeAgent implements AutoCloseable {
         onSigned);
   }
 
-  private EdgeAgent(MeterSource meter, ReadingSigner signer, MqttUplink uplink, Outbox outbox, boolean ownsOutbox,
+  private EdgeAgent(MeterSource meter, ReadingSigner signer, ReadingUplink uplink, Outbox outbox, boolean ownsOutbox,
       Delivery delivery, Consumer<Signed<MeterReading>> onSigned) throws OutboxException {
     this.meter = meter;
     this.signer = signer;
@@ -128,12 +130,12 @@ public final class EdgeAgent implements AutoCloseable {
    * Connects the uplink (when it cannot connect now, the drain keeps trying in the background),
    * reads every {@code period} (the first time at once) and commits every group-commit window.
    */
-  public void start(Duration period) throws MqttException {
+  public void start(Duration period) {
     started = true;
     try {
       uplink.connect();
-    } catch (MqttException e) {
-      LOG.warn("uplink not connected at start ({}); readings are kept in the outbox", e.toString());
+    } catch (UplinkException e) {
+      LOG.warn("uplink not connected at start ({}); readings are kept in the outbox", e.getMessage());
       uplink.reconnectInBackground();
     }
     drainThread.start();

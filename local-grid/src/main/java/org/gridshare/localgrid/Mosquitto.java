@@ -26,6 +26,15 @@ public final class Mosquitto {
 
   /** Starts mosquitto with its config and log under {@code workDir}; returns once it accepts connections. */
   public static MqttBroker start(Path workDir) throws IOException {
+    return start(workDir, "");
+  }
+
+  /**
+   * As {@link #start(Path)}, with {@code extraConfig} appended to the generated configuration, e.g. a
+   * second {@code listener} with {@code cafile}/{@code certfile}/{@code keyfile} for TLS on a port the
+   * caller chose; {@link MqttBroker#serverUri()} stays the plain listener.
+   */
+  public static MqttBroker start(Path workDir, String extraConfig) throws IOException {
     Path bin =
         executable()
             .orElseThrow(
@@ -40,7 +49,7 @@ public final class Mosquitto {
     for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
       int port = FreePorts.pick();
       try {
-        return startOn(bin, workDir, port);
+        return startOn(bin, workDir, port, extraConfig);
       } catch (PartStartException e) {
         last = e; // typically "Address already in use" after a bind race: try another port
       }
@@ -48,7 +57,7 @@ public final class Mosquitto {
     throw last;
   }
 
-  private static MqttBroker startOn(Path bin, Path workDir, int port) throws IOException {
+  private static MqttBroker startOn(Path bin, Path workDir, int port, String extraConfig) throws IOException {
     Path conf = workDir.resolve("mosquitto-" + port + ".conf");
     Files.writeString(
         conf,
@@ -61,7 +70,8 @@ public final class Mosquitto {
         log_type warning
         log_type notice
         """
-            .formatted(port));
+            .formatted(port)
+            + extraConfig);
     GuardedProcess process =
         GuardedProcess.start(
             NAME,

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,12 +20,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.gridshare.backend.Topics;
 import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.rejects.JsonCodec;
@@ -38,10 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acknowledges readings end to end: consumes {@code gridshare.readings.verified.v1} and
- * {@code gridshare.rejected.v1} (read_committed) and publishes, per meter and poll, one {@link Ack} to
- * {@code gridshare/v1/{zone}/{meter}/acks} with QoS 1. Offsets are committed only after every ack of
- * the poll has its PUBACK, so an ack is never lost, only possibly repeated (acks are cumulative and
- * idempotent).
+ * {@code gridshare.rejected.v1} (read_committed) and hands, per meter and poll, one {@link Ack} to an
+ * {@link AckSink}: over MQTT to {@code gridshare/v1/{zone}/{meter}/acks} with QoS 1
+ * ({@link MqttAckSink}), or to the CoAP ingest's observable ack resources. Offsets are committed only
+ * after the sink took every ack of the poll (for MQTT: every PUBACK), so an ack is never lost, only
+ * possibly repeated (acks are cumulative and idempotent).
  *
  * <p>A DUPLICATE rejection (the same reading as the meter's last accepted one) counts as evidence of
  * acceptance: after a restart of this component it re-establishes {@code acceptedThrough} as soon as
@@ -54,11 +48,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckPublisher.class);
-    private static final long MQTT_TIMEOUT_MS = 10_000;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaConsumer<String, byte[]> lookup;
-    private final MqttAsyncClient mqtt;
+    private final AckSink sink;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong published = new AtomicLong();
@@ -66,32 +59,25 @@ public final class AckPublisher implements AutoCloseable {
     private final Map<String, String> zones = new HashMap<>();
 
     private AckPublisher(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> lookup,
-            MqttAsyncClient mqtt) {
+            AckSink sink) {
         this.consumer = consumer;
         this.lookup = lookup;
-        this.mqtt = mqtt;
+        this.sink = sink;
         this.thread = new Thread(this::run, "gridshare-acks");
         thread.setDaemon(true);
     }
 
     /** Connects to the broker, subscribes to both Kafka topics as consumer group {@code groupId}, and starts. */
     public static AckPublisher start(String kafkaBootstrap, String mqttServerUri, String groupId) {
-        MqttAsyncClient mqtt;
-        try {
-            mqtt = new MqttAsyncClient(mqttServerUri, groupId + "-" + UUID.randomUUID(), new MemoryPersistence());
-            MqttConnectionOptions o = new MqttConnectionOptions();
-            o.setCleanStart(true);
-            o.setAutomaticReconnect(true);
-            o.setAutomaticReconnectDelay(1, 30);
-            o.setConnectionTimeout(10);
-            mqtt.connect(o).waitForCompletion(MQTT_TIMEOUT_MS);
-        } catch (MqttException e) {
-            throw new IllegalStateException("ack publisher cannot connect to " + mqttServerUri, e);
-        }
+        return start(kafkaBootstrap, groupId, new MqttAckSink(mqttServerUri, groupId));
+    }
+
+    /** Subscribes to both Kafka topics as consumer group {@code groupId} and hands the acks to {@code sink}. */
+    public static AckPublisher start(String kafkaBootstrap, String groupId, AckSink sink) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props(kafkaBootstrap, groupId));
         consumer.subscribe(List.of(Topics.READINGS_VERIFIED, Topics.REJECTED));
         KafkaConsumer<String, byte[]> lookup = new KafkaConsumer<>(props(kafkaBootstrap, null));
-        AckPublisher p = new AckPublisher(consumer, lookup, mqtt);
+        AckPublisher p = new AckPublisher(consumer, lookup, sink);
         p.thread.start();
         return p;
     }
@@ -127,7 +113,7 @@ public final class AckPublisher implements AutoCloseable {
                 consumer.commitSync();
             } catch (WakeupException e) {
                 return;
-            } catch (MqttException | RuntimeException e) {
+            } catch (Exception e) {
                 LOG.warn("ack round failed, re-reading from the last committed offsets: {}", e.toString());
                 rewind();
                 pause();
@@ -217,19 +203,12 @@ public final class AckPublisher implements AutoCloseable {
         return null;
     }
 
-    private void publish(Map<String, Ack> acks) throws MqttException {
-        List<IMqttToken> tokens = new ArrayList<>();
+    private void publish(Map<String, Ack> acks) throws Exception {
+        List<AckSink.Addressed> out = new ArrayList<>(acks.size());
         for (Ack ack : acks.values()) {
-            MqttMessage m = new MqttMessage(JsonCodec.write(ack));
-            m.setQos(1);
-            tokens.add(mqtt.publish(MqttTopic.of(zones.get(ack.meter()), ack.meter(), "acks"), m));
-            if (tokens.size() >= 8) { // stay under the broker's receive maximum
-                tokens.remove(0).waitForCompletion(MQTT_TIMEOUT_MS);
-            }
+            out.add(new AckSink.Addressed(zones.get(ack.meter()), ack));
         }
-        for (IMqttToken t : tokens) {
-            t.waitForCompletion(MQTT_TIMEOUT_MS);
-        }
+        sink.deliver(out);
         published.addAndGet(acks.size());
     }
 
@@ -272,13 +251,6 @@ public final class AckPublisher implements AutoCloseable {
         }
         consumer.close(Duration.ofSeconds(5));
         lookup.close(Duration.ofSeconds(5));
-        try {
-            if (mqtt.isConnected()) {
-                mqtt.disconnect().waitForCompletion(MQTT_TIMEOUT_MS);
-            }
-            mqtt.close(true);
-        } catch (MqttException ignored) {
-            // closing anyway
-        }
+        sink.close();
     }
 }

@@ -1,6 +1,5 @@
 package org.gridshare.backend.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Properties;
@@ -21,9 +20,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
-import org.gridshare.backend.rejects.Rejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,16 +140,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
 
     private static Properties producerProps(String bootstrap, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // send() runs on Paho's callback thread: never block it for long waiting for Kafka metadata
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return p;
+        return IngestRecords.producerProps(bootstrap, clientId);
     }
 
     private void onMessage(String topic, MqttMessage message) {
@@ -173,8 +161,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         } else {
             record = new ProducerRecord<>(target, key, payload);
         }
-        record.headers().add("mqtt.topic", topic.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("ingest.receivedMs", Long.toString(now).getBytes(StandardCharsets.UTF_8));
+        IngestRecords.stamp(record, topic, now);
         int id = message.getId();
         int qos = message.getQos();
         producer.send(record, (meta, error) -> {
@@ -192,9 +179,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
     private static ProducerRecord<String, byte[]> rejection(RejectReason reason, String detail, String key,
             String topic, byte[] payload, long now) {
-        Rejection r = Rejection.of(reason, detail, key, null, new Rejection.Source(null, null, null, topic),
-                payload, now);
-        return new ProducerRecord<>(Topics.REJECTED, key, JsonCodec.write(r));
+        return IngestRecords.rejection(reason, detail, key, topic, payload, now);
     }
 
     private void ack(int id, int qos, String topic) {

@@ -23,6 +23,8 @@ public enum RejectReason {
     UNKNOWN_FIELD(7),
     /** The MQTT topic does not have the form gridshare/v1/{zone}/{meter}/{kind}. */
     BAD_TOPIC(8),
+    /** The CoAP payload is not one CBOR map (syntax error, duplicate key, trailing data, empty). */
+    MALFORMED_CBOR(9),
     /**
      * The signature is malformed, does not recover, or recovers another key than the reading's
      * {@code meter} (forged, or a field changed after signing).

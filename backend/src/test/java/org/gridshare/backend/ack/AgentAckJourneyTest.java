@@ -13,19 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
 import org.gridshare.agent.EdgeAgent;
-import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
-import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.testing.Await;
+import org.gridshare.backend.testing.SimulatedAgent;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.verify.VerifiedReading;
-import org.gridshare.drivers.s0.S0Counter;
-import org.gridshare.drivers.s0.S0PulseInput;
-import org.gridshare.drivers.s0.SimulatedS0Meter;
 import org.gridshare.localgrid.AnvilNode;
 import org.gridshare.localgrid.EmbeddedHiveMq;
 import org.gridshare.localgrid.KafkaNode;
@@ -102,20 +98,8 @@ class AgentAckJourneyTest {
 
     private static EdgeAgent agent(Context pi4j, ScheduledExecutorService sim, int pin, Secp256k1Signer key,
             Eip712Domain domain, MqttBroker broker, Outbox outbox) throws Exception {
-        // pulses resume from the last committed register (1 pulse = 1 Wh at 1000 imp/kWh)
-        S0Counter counter = new S0Counter(1000, Duration.ofMillis(1).toNanos(), outbox.lastRegisters()[0] / 1000);
-        S0PulseInput input = new S0PulseInput(pi4j, pin, counter, System::nanoTime);
-        SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, pin);
-        meter.start(sim, 50);
-        EdgeAgent agent = new EdgeAgent(new S0MeterSource(counter, null, Clock.systemUTC(), () -> {
-                    meter.close();
-                    input.close();
-                }),
-                new ReadingSigner(key, domain, outbox, Clock.systemUTC()),
-                new MqttUplink(broker.serverUri(), "zone-j", key.address()), outbox,
-                new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(10)), null);
-        agent.start(Duration.ofMillis(50));
-        return agent;
+        return SimulatedAgent.start(pi4j, sim, pin, key, domain, new MqttUplink(broker.serverUri(), "zone-j", key.address()),
+                outbox, new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(10)));
     }
 
     private static List<Long> verified(IntervalTable table, Secp256k1Signer key) {

@@ -18,7 +18,9 @@ import org.gridshare.agent.http.StatusServer;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.config.UplinkConfig;
 import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.config.schema.ConfigException;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -129,12 +131,18 @@ public final class AgentCommand {
     java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
     // one line when the first reading of this run is signed and durable: what start-up time is measured to
     DailyEnergy energy = new DailyEnergy(java.time.ZoneId.systemDefault());
-    MqttUplink uplink = new MqttUplink(c.mqttServerUri(), c.zone(), key.address());
-    HomeAssistantDiscovery homeAssistant = c.homeAssistantEnabled()
-        ? new HomeAssistantDiscovery(uplink, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
+    ReadingUplink uplink = UplinkConfig.readings(c, key.address());
+    // Home Assistant speaks MQTT: over the reading uplink, or with uplink coap over the mqtt section's broker
+    MqttUplink mqtt = uplink instanceof MqttUplink m ? m : UplinkConfig.mqtt(c, key.address());
+    HomeAssistantDiscovery homeAssistant = c.homeAssistantEnabled() && mqtt != null
+        ? new HomeAssistantDiscovery(mqtt, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
         : null;
     if (homeAssistant != null) {
       homeAssistant.install();
+    }
+    MqttUplink homeAssistantOnly = mqtt == uplink ? null : mqtt;
+    if (homeAssistantOnly != null) {
+      homeAssistantOnly.reconnectInBackground();
     }
     java.util.function.Consumer<org.gridshare.protocol.Signed<org.gridshare.protocol.MeterReading>> onStored =
         r -> {
@@ -148,8 +156,9 @@ public final class AgentCommand {
         };
     EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, Clock.systemUTC(), inputs), signer,
         uplink, outbox, c.delivery(), onStored);
-    out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d)%n",
-        key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough());
+    out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d), "
+        + "uplink %s %s%n", key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough(),
+        UplinkConfig.uplink(c), uplink.serverUri());
     StatusServer http = null;
     if (c.httpEnabled()) {
       try {
@@ -169,6 +178,9 @@ public final class AgentCommand {
         httpClose.close();
       }
       agent.close();
+      if (homeAssistantOnly != null) {
+        homeAssistantOnly.close();
+      }
       if (sim != null) {
         sim.close();
       }

@@ -24,6 +24,7 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
   /** Reads and validates {@code file}; {@code env} is the process environment (for the data-dir override). */
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException, IOException {
     Map<String, Object> c = new LinkedHashMap<>(ConfigSchema.agent().validate(file));
+    UplinkConfig.validate(file, c);
     String override = env.get(DATA_DIR_ENV);
     if (override != null && !override.isBlank()) {
       c.put("dataDir", override);
@@ -61,8 +62,9 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
     return new Eip712Domain(num(chain, "chainId"), Address.fromHex((String) chain.get("verifyingContract")));
   }
 
+  /** The broker of the mqtt section, or null when there is none (uplink coap without Home Assistant). */
   public String mqttServerUri() {
-    return (String) section("mqtt").get("serverUri");
+    return section("mqtt") == null ? null : (String) section("mqtt").get("serverUri");
   }
 
   public String meterType() {

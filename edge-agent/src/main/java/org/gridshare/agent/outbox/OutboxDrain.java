@@ -5,16 +5,15 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.gridshare.agent.uplink.AckMessage;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.ReadingUplink;
+import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.protocol.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the outbox in seq order with a bounded window of readings in flight (published, not yet
+ * Publishes the outbox in seq order over any {@link ReadingUplink} (MQTT or CoAP) with a bounded window of readings in flight (published, not yet
  * acknowledged end to end), and applies the backend's acks to the outbox.
  *
  * <p>The backend accepts a meter's readings only in seq order, so live readings go out right after the
@@ -30,10 +29,9 @@ public final class OutboxDrain implements Runnable {
   private static final Set<String> TRANSIENT = Set.of("SEQ_GAP", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR");
   /** Reasons that mean the backend already has this seq: the cumulative ack covers it. */
   private static final Set<String> ALREADY_HELD = Set.of("REPLAYED_SEQ");
-  private static final int MAX_UNCONFIRMED_PUBLISHES = 8;
 
   private final Outbox outbox;
-  private final MqttUplink uplink;
+  private final ReadingUplink uplink;
   private final Address meter;
   private final int window;
   private final long ackTimeoutMs;
@@ -51,7 +49,7 @@ public final class OutboxDrain implements Runnable {
   private long lastProgressMs;
   private long lastRewindMs;
 
-  public OutboxDrain(Outbox outbox, MqttUplink uplink, Address meter, int window, long ackTimeoutMs, Clock clock) {
+  public OutboxDrain(Outbox outbox, ReadingUplink uplink, Address meter, int window, long ackTimeoutMs, Clock clock) {
     if (window < 1) {
       throw new IllegalArgumentException("in-flight window must be at least 1: " + window);
     }
@@ -94,7 +92,7 @@ public final class OutboxDrain implements Runnable {
     return uplinkDown;
   }
 
-  /** Applies one ack message from the backend (called on the MQTT client's thread). */
+  /** Applies one ack message from the backend (called on the uplink's thread). */
   public void onAck(byte[] payload) {
     AckMessage ack;
     try {
@@ -124,7 +122,7 @@ public final class OutboxDrain implements Runnable {
 
   @Override
   public void run() {
-    ArrayDeque<IMqttToken> unconfirmed = new ArrayDeque<>();
+    ArrayDeque<ReadingUplink.Sent> unconfirmed = new ArrayDeque<>();
     while (running) {
       try {
         if (!step(unconfirmed)) {
@@ -135,11 +133,11 @@ public final class OutboxDrain implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (MqttException e) {
+      } catch (UplinkException e) {
         uplinkDown = true;
         unconfirmed.clear();
         cursor = 0; // re-send everything unacknowledged once the link is back
-        LOG.debug("publish failed: {}", e.toString());
+        LOG.debug("send failed: {}", e.getMessage());
         pause();
       } catch (OutboxException e) {
         LOG.error("{}", e.getMessage());
@@ -162,22 +160,23 @@ public final class OutboxDrain implements Runnable {
     }
   }
 
-  private IMqttToken publish(StoredReading r, ArrayDeque<IMqttToken> unconfirmed) throws MqttException {
+  private ReadingUplink.Sent publish(StoredReading r, ArrayDeque<ReadingUplink.Sent> unconfirmed)
+      throws UplinkException {
     while (true) {
       try {
-        return uplink.publish(meter, r.payload());
-      } catch (MqttException e) {
-        // the broker's receive maximum is reached: wait for the oldest PUBACK, then try again
-        if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT || unconfirmed.isEmpty()) {
+        return uplink.send(meter, r.payload());
+      } catch (UplinkException e) {
+        // the link's own limit (e.g. the broker's receive maximum) is reached: wait for the oldest, then again
+        if (!e.busy() || unconfirmed.isEmpty()) {
           throw e;
         }
-        unconfirmed.removeFirst().waitForCompletion(10_000);
+        unconfirmed.removeFirst().await(10_000);
       }
     }
   }
 
   /** One round; false when there was nothing to publish. */
-  private boolean step(ArrayDeque<IMqttToken> unconfirmed) throws MqttException, OutboxException {
+  private boolean step(ArrayDeque<ReadingUplink.Sent> unconfirmed) throws UplinkException, OutboxException {
     if (!uplink.isConnected()) {
       uplinkDown = true;
       cursor = 0;
@@ -214,8 +213,8 @@ public final class OutboxDrain implements Runnable {
       return false;
     }
     for (StoredReading r : batch) {
-      while (unconfirmed.size() >= MAX_UNCONFIRMED_PUBLISHES) {
-        unconfirmed.removeFirst().waitForCompletion(10_000);
+      while (unconfirmed.size() >= uplink.maxUnconfirmed()) {
+        unconfirmed.removeFirst().await(10_000);
       }
       unconfirmed.addLast(publish(r, unconfirmed));
       if (r.seq() > highestPublished) {

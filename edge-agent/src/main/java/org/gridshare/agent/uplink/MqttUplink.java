@@ -19,13 +19,21 @@ import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
 
 /**
- * MQTT 5 uplink (Eclipse Paho): signed readings as JSON with QoS 1, a persistent session, automatic
- * reconnect, and a retained online status with a Last Will that says "offline" when the box drops.
+ * MQTT 5 uplink (Eclipse Paho): signed readings as JSON with QoS 1, a persistent session (clean start
+ * off, 7-day expiry), reconnect with exponential backoff and jitter ({@link Backoff}, 1 s to 60 s), and
+ * a retained online status with a Last Will that says "offline" when the box drops. Over TLS
+ * ({@code ssl://}) with the CA and optional client certificate of {@link MqttTls}, host name verified.
  * A PUBACK only means the broker has the message; end-to-end acknowledgement is the outbox's job.
  */
-public final class MqttUplink implements AutoCloseable {
+public final class MqttUplink implements ReadingUplink {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MqttUplink.class);
   private static final long TIMEOUT_MS = 10_000;
+  private static final int MAX_UNCONFIRMED = 8;
   private final MqttAsyncClient client;
+  private final String serverUri;
+  private final MqttTls tls;
+  private final ReconnectLoop reconnect =
+      new ReconnectLoop("gridshare-uplink-connect", () -> this.closed || isConnected(), this::connectNow);
   private final String zone;
   private final Address device;
   private volatile Consumer<byte[]> ackListener;
@@ -33,9 +41,24 @@ public final class MqttUplink implements AutoCloseable {
   private final java.util.List<Runnable> onConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
+  /** A plain uplink ({@code tcp://}), or TLS with the JVM's trust store for an {@code ssl://} URI. */
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
+    this(serverUri, zone, device, null);
+  }
+
+  /**
+   * An uplink over TLS with the given CA and optional client certificate ({@code tls} null: as above).
+   *
+   * @throws IllegalArgumentException when {@code tls} is given for a URI that is not {@code ssl://}
+   */
+  public MqttUplink(String serverUri, String zone, Address device, MqttTls tls) throws MqttException {
+    if (tls != null && !serverUri.startsWith("ssl://") && !serverUri.startsWith("wss://")) {
+      throw new IllegalArgumentException("mqtt.tls is set but " + serverUri + " is not an ssl:// or wss:// URI");
+    }
     this.zone = zone;
     this.device = device;
+    this.serverUri = serverUri;
+    this.tls = tls;
     this.client = new MqttAsyncClient(serverUri, "gridshare-agent-" + device.toHex(), new MemoryPersistence());
   }
 
@@ -44,14 +67,33 @@ public final class MqttUplink implements AutoCloseable {
    * thread). Set before {@link #connect()}; the subscription is renewed on every (re)connect, so a
    * broker that lost its sessions still delivers acks.
    */
+  @Override
   public void onAck(Consumer<byte[]> listener) {
     this.ackListener = listener;
   }
 
-  public void connect() throws MqttException {
+  @Override
+  public void connect() throws UplinkException {
+    try {
+      connectNow();
+    } catch (MqttException | RuntimeException e) {
+      throw new UplinkException("MQTT broker " + serverUri, "cannot connect", e);
+    }
+  }
+
+  private synchronized void connectNow() throws MqttException {
+    if (client.isConnected()) {
+      return;
+    }
     client.setCallback(new MqttCallback() {
       @Override
-      public void disconnected(MqttDisconnectResponse r) {}
+      public void disconnected(MqttDisconnectResponse r) {
+        if (!closed) {
+          LOG.warn("MQTT broker {} disconnected ({}); reconnecting with backoff", serverUri,
+              r == null ? "no reason" : r.getReasonString());
+          reconnectInBackground();
+        }
+      }
 
       @Override
       public void mqttErrorOccurred(MqttException e) {}
@@ -83,9 +125,17 @@ public final class MqttUplink implements AutoCloseable {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(false);
     options.setSessionExpiryInterval(7L * 24 * 3600);
-    options.setAutomaticReconnect(true);
-    options.setAutomaticReconnectDelay(1, 60);
+    // our own reconnect loop adds jitter, which Paho's automatic reconnect does not
+    options.setAutomaticReconnect(false);
     options.setConnectionTimeout(10);
+    options.setHttpsHostnameVerificationEnabled(true);
+    if (tls != null) {
+      try {
+        options.setSocketFactory(tls.socketFactory());
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        throw new MqttException(org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_SSL_CONFIG_ERROR, e);
+      }
+    }
     options.setKeepAliveInterval(30);
     options.setWill(Topics.status(zone, device), statusMessage("offline"));
     client.connect(options).waitForCompletion(TIMEOUT_MS);
@@ -178,6 +228,36 @@ public final class MqttUplink implements AutoCloseable {
     return client.publish(Topics.readings(zone, meter), m);
   }
 
+  @Override
+  public Sent send(Address meter, byte[] jsonPayload) throws UplinkException {
+    IMqttToken token;
+    try {
+      token = publish(meter, jsonPayload);
+    } catch (MqttException e) {
+      if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+        throw UplinkException.busy("MQTT broker " + serverUri, e);
+      }
+      throw new UplinkException("MQTT broker " + serverUri, "publish failed", e);
+    }
+    return timeoutMs -> {
+      try {
+        token.waitForCompletion(timeoutMs);
+      } catch (MqttException e) {
+        throw new UplinkException("MQTT broker " + serverUri, "no PUBACK", e);
+      }
+    };
+  }
+
+  @Override
+  public int maxUnconfirmed() {
+    return MAX_UNCONFIRMED;
+  }
+
+  @Override
+  public String serverUri() {
+    return serverUri;
+  }
+
   private static MqttMessage statusMessage(String state) {
     MqttMessage m = new MqttMessage(("{\"state\":\"" + state + "\"}").getBytes(StandardCharsets.UTF_8));
     m.setQos(1);
@@ -193,29 +273,16 @@ public final class MqttUplink implements AutoCloseable {
   }
 
   /**
-   * Keeps trying {@link #connect()} on a daemon thread with exponential backoff (1 s doubling to
-   * 60 s) and full jitter, for a box that starts while its network or broker is down. Once connected,
-   * Paho's automatic reconnect takes over.
+   * Keeps trying to connect on a daemon thread with exponential backoff (1 s doubling to 60 s) and
+   * jitter, for a box that starts while its network or broker is down and after every lost
+   * connection. One loop at a time.
    */
+  @Override
   public void reconnectInBackground() {
-    Thread t = new Thread(() -> {
-      long delayMs = 1000;
-      java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-      while (!closed && !client.isConnected()) {
-        try {
-          Thread.sleep(random.nextLong(delayMs / 2, delayMs + 1)); // backoff between attempts, not a wait for a condition
-          connect();
-        } catch (MqttException e) {
-          delayMs = Math.min(60_000, delayMs * 2);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "gridshare-uplink-connect");
-    t.setDaemon(true);
-    t.start();
+    reconnect.start();
   }
 
+  @Override
   public boolean isConnected() {
     return client.isConnected();
   }

@@ -59,7 +59,7 @@ public final class ContiguousAcker implements AutoCloseable {
     return contiguous;
   }
 
-  List<String> violations() {
+  public List<String> violations() {
     synchronized (violations) {
       return List.copyOf(violations);
     }

@@ -22,7 +22,9 @@ public final class WireFormatException extends Exception {
         /** The signature is not 0x + 65 bytes, or not canonical (high-s, v not 27/28, r or s out of range). */
         BAD_SIGNATURE_ENCODING,
         /** A field that the message type does not have. */
-        UNKNOWN_FIELD
+        UNKNOWN_FIELD,
+        /** Not a single definite CBOR map (syntax error, duplicate key, trailing data, empty input). */
+        MALFORMED_CBOR
     }
 
     private final Reason reason;

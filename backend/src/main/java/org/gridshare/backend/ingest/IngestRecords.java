@@ -1,0 +1,50 @@
+package org.gridshare.backend.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.gridshare.backend.Topics;
+import org.gridshare.backend.rejects.JsonCodec;
+import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.rejects.Rejection;
+
+/**
+ * What every ingest (MQTT bridge, CoAP) writes to Kafka, so the verifier cannot tell them apart: the
+ * producer settings (idempotent, acks=all) and records keyed by the device segment with the headers
+ * {@code mqtt.topic} (the MQTT topic the message was, or would have been, published on) and
+ * {@code ingest.receivedMs}.
+ */
+public final class IngestRecords {
+    private IngestRecords() {}
+
+    /** Idempotent producer, acks=all, bounded blocking (sends run on I/O threads). */
+    public static Properties producerProps(String bootstrap, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // send() runs on the transport's I/O thread: never block it for long waiting for Kafka metadata
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return p;
+    }
+
+    /** A rejection record for {@code gridshare.rejected.v1}, keeping the payload (cut to 4096 bytes). */
+    public static ProducerRecord<String, byte[]> rejection(RejectReason reason, String detail, String key,
+            String topic, byte[] payload, long now) {
+        Rejection r = Rejection.of(reason, detail, key, null, new Rejection.Source(null, null, null, topic),
+                payload, now);
+        return new ProducerRecord<>(Topics.REJECTED, key, JsonCodec.write(r));
+    }
+
+    /** Adds the ingest headers every consumer relies on; returns {@code record}. */
+    public static ProducerRecord<String, byte[]> stamp(ProducerRecord<String, byte[]> record, String mqttTopic,
+            long receivedMs) {
+        record.headers().add("mqtt.topic", mqttTopic.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ingest.receivedMs", Long.toString(receivedMs).getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
