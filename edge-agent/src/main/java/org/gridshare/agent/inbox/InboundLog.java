@@ -49,6 +49,16 @@ public final class InboundLog {
     });
   }
 
+  /** Deletes applied messages received before {@code beforeMs}; those with a problem are kept. */
+  public int prune(long beforeMs) throws OutboxException {
+    return db.transaction("pruning the inbound table", c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM inbound WHERE problem IS NULL AND received_at_ms < ?")) {
+        p.setLong(1, beforeMs);
+        return p.executeUpdate();
+      }
+    });
+  }
+
   /** Messages that could not be applied, oldest first. */
   public List<Entry> problems() throws OutboxException {
     return db.transaction("reading the inbound table", c -> {

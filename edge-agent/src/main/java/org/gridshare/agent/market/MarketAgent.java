@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class MarketAgent implements StatusSection, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MarketAgent.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long ROUND_MS = 250;
+  private static final long ROUND_MS = 500;
+  /** Applied messages are kept this long (the orders and statements keep what they said). */
+  private static final long INBOUND_RETENTION_MS = 7L * 24 * 3600 * 1000;
+  private long nextPruneMs;
 
   /**
    * @param marketDomain the EIP-712 domain of the market contract (statements and orders)
@@ -124,6 +127,10 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
       publishStatements(now);
       if (trader != null) {
         trader.tick();
+      }
+      if (now >= nextPruneMs) {
+        inbound.prune(now - INBOUND_RETENTION_MS);
+        nextPruneMs = now + 3_600_000;
       }
       lastError = null;
     } catch (OutboxException | RuntimeException e) {

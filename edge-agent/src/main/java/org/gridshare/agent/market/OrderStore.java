@@ -119,9 +119,10 @@ public final class OrderStore {
     return outbox.transaction("reading open orders", db -> list(db, "status <> 'rejected' AND filled_mwh IS NULL"));
   }
 
-  /** Orders without a verdict yet (re-published until their gate closes), oldest first. */
-  public List<PlacedOrder> unconfirmed() throws OutboxException {
-    return outbox.transaction("reading unconfirmed orders", db -> list(db, "status = 'sent'"));
+  /** Orders without a verdict yet for intervals starting after {@code afterMs}, oldest first. */
+  public List<PlacedOrder> unconfirmed(long afterMs) throws OutboxException {
+    return outbox.transaction("reading unconfirmed orders", db -> list(db, "status = 'sent' AND interval_start_ms > ?",
+        afterMs));
   }
 
   /**

@@ -83,7 +83,8 @@ public final class Trader {
         placeFor(start, now);
       }
     }
-    for (PlacedOrder o : orders.unconfirmed()) {
+    // only intervals whose gate is still open: after gate closure a re-send would only be refused
+    for (PlacedOrder o : orders.unconfirmed(now + schedule.gateClosureSeconds() * 1000)) {
       long gate = schedule.gateClosureMs(o.intervalStartMs());
       Long last = lastPublished.get(o.intervalStartMs());
       if (now < gate && (last == null || now - last >= resendMs)) {
