@@ -214,7 +214,13 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
     n.put("date", today.toString());
     ArrayNode open = n.putArray("openOrders");
     for (PlacedOrder o : orders.open()) {
-      open.add(order(o));
+      // an order the backend never answered stays open; the page shows the last day's, newest 50
+      if (o.intervalStartMs() > now - 86_400_000L) {
+        open.add(order(o));
+      }
+    }
+    while (open.size() > 50) {
+      open.remove(0);
     }
     long from = today.atStartOfDay(tz).toInstant().toEpochMilli();
     long to = today.plusDays(1).atStartOfDay(tz).toInstant().toEpochMilli();
