@@ -60,7 +60,7 @@ import org.web3j.crypto.Hash;
  * child JVM exactly as {@code gridshare agent run} starts it: a simulated meter that exports more than
  * it imports, 10-second intervals, gate closure 3 s before each. The test plays the backend: it reads
  * the readings, statements and orders the agent publishes, checks them, and answers with a statement
- * verdict and an order verdict, fill and settlement (plus two messages that cannot be applied). Then the
+ * verdict and an order verdict, fill and settlement (plus three messages that cannot be applied). Then the
  * agent is killed with SIGKILL and restarted: statements are never signed twice differently and nonces
  * keep increasing.
  */
@@ -186,8 +186,10 @@ class MarketJourneyTest {
       publish(backend, fills, "{\"type\":\"fill\",\"intervalStartMs\":1.5}");
       publish(backend, fills, "{\"type\":\"order\",\"orderDigest\":\"0x" + "cd".repeat(32)
           + "\",\"intervalStartMs\":0,\"status\":\"accepted\"}");
+      publish(backend, "gridshare/v1/" + ZONE + "/" + meter.toHex() + "/statement-acks",
+          "{\"intervalStartMs\":\"soon\",\"status\":\"accepted\"}");
       JsonNode m = awaitStatus(status, j -> j.path("market").path("earningsTodayBaseUnits").asText().equals("1234")
-          && j.path("market").path("messagesNotApplied").asInt() == 2).path("market");
+          && j.path("market").path("messagesNotApplied").asInt() == 3).path("market");
       JsonNode fill = m.path("fillsToday").get(0);
       assertEquals(digest, fill.path("digest").asText());
       assertEquals(filled, fill.path("filledMilliWh").asLong());
