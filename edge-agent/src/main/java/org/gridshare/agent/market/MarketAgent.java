@@ -204,6 +204,9 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
     st.put("pending", statements.count(StoredStatement.PENDING));
     st.put("accepted", statements.count(StoredStatement.ACCEPTED));
     st.put("rejected", statements.count(StoredStatement.REJECTED));
+    if (statements.problem() != null) {
+      st.put("problem", statements.problem());
+    }
     n.put("messagesNotApplied", inbound.problems().size());
     if (trader == null) {
       return n;

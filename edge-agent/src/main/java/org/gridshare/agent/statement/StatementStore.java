@@ -49,6 +49,7 @@ public final class StatementStore implements Outbox.CommitHook {
   private final long intervalSeconds;
   private final long lengthMs;
   private final Clock clock;
+  private volatile String problem;
 
   /**
    * Creates the tables when missing. Install it with {@code outbox.onCommit(store)} before the agent
@@ -100,7 +101,23 @@ public final class StatementStore implements Outbox.CommitHook {
       ins.executeBatch();
     }
     long newest = written.get(written.size() - 1).signed().message().timeMs();
-    closeEndedBy(db, newest);
+    // the readings come first: a statement that cannot be signed now must not stop them from being
+    // stored; its interval stays journaled and is tried again at the next commit
+    try (Statement sp = db.createStatement()) {
+      sp.execute("SAVEPOINT stating");
+      try {
+        closeEndedBy(db, newest);
+        problem = null;
+      } catch (SQLException | RuntimeException e) {
+        sp.execute("ROLLBACK TO stating");
+        if (!e.toString().equals(problem)) { // once per distinct problem, not every commit
+          LOG.error("stating intervals ended by seq {} failed, kept for the next commit: {}",
+              written.get(written.size() - 1).signed().message().seq(), e.toString());
+        }
+        problem = e.toString();
+      }
+      sp.execute("RELEASE stating");
+    }
   }
 
   /**
@@ -321,6 +338,11 @@ public final class StatementStore implements Outbox.CommitHook {
       }
       return out;
     });
+  }
+
+  /** Why the last attempt to state ended intervals failed, or null when it did not. */
+  public String problem() {
+    return problem;
   }
 
   /** Readings held in the journal (the open intervals and the one before them). */

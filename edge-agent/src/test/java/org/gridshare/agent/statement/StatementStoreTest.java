@@ -181,6 +181,29 @@ class StatementStoreTest {
   }
 
   @Test
+  void a_statement_that_cannot_be_built_does_not_stop_the_readings() throws Exception {
+    try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), 10_000)) {
+      StatementStore store = new StatementStore(outbox, key, MARKET, 10, clock);
+      outbox.onCommit(store);
+      // a journal that contradicts the readings: a higher seq before the interval
+      outbox.transaction("corrupting the journal", db -> {
+        try (java.sql.Statement s = db.createStatement()) {
+          s.execute("INSERT INTO statement_readings VALUES (50, " + (T0 - 1_000) + ", 0, 0, zeroblob(32))");
+        }
+        return null;
+      });
+      ReadingSigner signer = new ReadingSigner(key, READINGS, outbox, clock);
+      read(outbox, signer, T0 + 1_000, 1, 0);
+      read(outbox, signer, T0 + 11_000, 1, 0);
+      assertEquals(2, outbox.commit().size(), "the readings are committed");
+      assertEquals(2, outbox.unacknowledged(0, 10).size());
+      assertEquals(0, store.list(null, 10).size(), "no statement from a contradictory journal");
+      assertEquals(3, store.journalSize(), "the interval stays journaled");
+      assertTrue(store.problem().contains("does not follow seq 50"), store.problem());
+    }
+  }
+
+  @Test
   void a_transient_refusal_keeps_the_statement_pending() throws Exception {
     try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), 10_000)) {
       StatementStore store = new StatementStore(outbox, key, MARKET, 10, clock);
