@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -163,9 +162,5 @@ public final class Trader {
   /** The local day of {@code ms} in the household's time zone. */
   LocalDate day(long ms) {
     return Instant.ofEpochMilli(ms).atZone(timeZone).toLocalDate();
-  }
-
-  List<PlacedOrder> open() throws OutboxException {
-    return orders.open();
   }
 }
