@@ -23,12 +23,15 @@ import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
-import org.junit.jupiter.api.Test;
+import org.gridshare.localgrid.InstalledParts;
+import org.gridshare.localgrid.Mosquitto;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fills topic is subscribed in the agent's persistent MQTT session: a verdict the backend sends
- * while the agent is away is delivered when it comes back (HiveMQ CE), and recorded on the order.
+ * while the agent is away is delivered when it comes back (HiveMQ CE and Mosquitto), and recorded on the order.
  */
 class FillsSessionTest {
   private static final Eip712Domain MARKET =
@@ -36,13 +39,19 @@ class FillsSessionTest {
 
   @TempDir Path dir;
 
-  @Test
-  void a_verdict_sent_while_the_agent_was_away_is_recorded_after_it_reconnects() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {EmbeddedHiveMq.NAME, Mosquitto.NAME})
+  void a_verdict_sent_while_the_agent_was_away_is_recorded_after_it_reconnects(String brokerName) throws Exception {
+    if (brokerName.equals(Mosquitto.NAME)) {
+      InstalledParts.requireMosquitto();
+    }
     Secp256k1Signer meter = Secp256k1Signer.generate();
     Secp256k1Signer household = Secp256k1Signer.generate();
     MarketAgent.Settings settings = new MarketAgent.Settings(MARKET, new MarketSchedule(10, 3),
         new TradingLimits(100, 200, 1000, 0, 100, 200), ZoneOffset.UTC, 50, true, 1000);
-    try (MqttBroker broker = EmbeddedHiveMq.start(Files.createDirectories(dir.resolve("mqtt")));
+    try (MqttBroker broker = brokerName.equals(Mosquitto.NAME)
+            ? Mosquitto.start(Files.createDirectories(dir.resolve("mqtt")))
+            : EmbeddedHiveMq.start(Files.createDirectories(dir.resolve("mqtt")));
         Outbox outbox = Outbox.open(dir.resolve("outbox.db"), 100)) {
       MqttUplink first = new MqttUplink(broker.serverUri(), "zone-f", meter.address());
       MarketAgent market = MarketAgent.install(outbox, meter, household, "zone-f", first, () -> 0, settings,
