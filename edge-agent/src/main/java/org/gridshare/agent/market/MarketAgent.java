@@ -138,6 +138,10 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         LOG.error("market round failed: {}", e.getMessage());
       }
       lastError = String.valueOf(e.getMessage());
+    } catch (Error e) {
+      // the executor would drop the schedule without a word: say so before it does
+      LOG.error("market rounds stop: {}", e.toString());
+      throw e;
     }
   }
 

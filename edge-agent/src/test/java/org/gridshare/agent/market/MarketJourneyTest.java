@@ -118,6 +118,9 @@ class MarketJourneyTest {
           new MqttSubscription("gridshare/v1/" + ZONE + "/+/orders", 1)},
           new IMqttMessageListener[] {record, record, record});
 
+      // the backend's reading acks, so the agent's outbox drains as it would in the field
+      org.gridshare.agent.fault.ContiguousAcker acker = new org.gridshare.agent.fault.ContiguousAcker(READINGS, ZONE);
+      acker.connect(broker.serverUri());
       Agent agent = Agent.start(config);
       Address meter = Address.fromHex(agent.await("meter (0x[0-9a-f]{40})", 30));
       Address household = Address.fromHex(agent.await("trading as household (0x[0-9a-f]{40})", 30));
@@ -218,8 +221,14 @@ class MarketJourneyTest {
 
       Agent again = Agent.start(config);
       again.await("(running)", 30);
-      Signed<Order> later = await("an order after the restart", 25, () -> orders().stream()
-          .filter(x -> x.message().intervalStartMs() > lastOrderedBefore).findFirst());
+      Signed<Order> later;
+      try {
+        later = await("an order after the restart", 40, () -> orders().stream()
+            .filter(x -> x.message().intervalStartMs() > lastOrderedBefore).findFirst());
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; orders before the kill up to " + lastOrderedBefore
+            + ", agent output before:\n" + agent.output() + "\nafter:\n" + again.output(), e);
+      }
       assertTrue(Long.compareUnsigned(later.message().nonce(), lastNonceBefore) > 0, "nonce reused after the restart");
       await("a statement after the restart", 20, () -> statements().stream()
           .filter(x -> x.message().intervalStartMs() > lastStatedBefore).findFirst());
@@ -257,6 +266,7 @@ class MarketJourneyTest {
           seen.size(), all.size(), intervals.size(), nonceByInterval.values().stream().sorted().toList());
       backend.disconnect();
       backend.close();
+      acker.close();
     }
   }
 
@@ -418,7 +428,7 @@ class MarketJourneyTest {
 
     static Agent start(Path config) throws Exception {
       String java = ProcessHandle.current().info().command().orElse("java");
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "--enable-native-access=ALL-UNNAMED",
+      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "--enable-native-access=ALL-UNNAMED",
           "-cp", System.getProperty("java.class.path"), "org.gridshare.agent.cli.AgentCommand",
           "run", "--config", config.toString());
       pb.redirectErrorStream(true);
@@ -445,6 +455,10 @@ class MarketJourneyTest {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n" + String.join("\n", lines), e);
       }
+    }
+
+    String output() {
+      return String.join("\n", lines);
     }
 
     void kill() throws Exception {
