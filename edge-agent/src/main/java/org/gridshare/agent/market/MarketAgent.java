@@ -66,7 +66,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
   private final Clock clock;
   private final Map<Long, Long> statementPublished = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop;
-  private volatile String lastError;
+  private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
 
   private MarketAgent(Outbox outbox, Secp256k1Signer meterKey, Secp256k1Signer householdKey, String zone,
       MqttUplink uplink, LongSupplier signedThrough, Settings s, Clock clock) throws OutboxException {
@@ -120,28 +120,41 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
   void round() {
     try {
       long now = clock.millis();
-      // a signed reading still waiting for its group commit may belong to an ended interval
-      if (signedThrough.getAsLong() == outbox.load().lastSeq()) {
-        statements.closeByClock(now);
-      }
-      publishStatements(now);
+      // each step on its own: a statement that cannot be signed must not stop trading, nor the reverse
+      step("stating ended intervals", () -> {
+        // a signed reading still waiting for its group commit may belong to an ended interval
+        if (signedThrough.getAsLong() == outbox.load().lastSeq()) {
+          statements.closeByClock(now);
+        }
+      });
+      step("publishing statements", () -> publishStatements(now));
       if (trader != null) {
-        trader.tick();
+        step("trading", trader::tick);
       }
       if (now >= nextPruneMs) {
-        inbound.prune(now - INBOUND_RETENTION_MS);
+        step("pruning the inbound log", () -> inbound.prune(now - INBOUND_RETENTION_MS));
         nextPruneMs = now + 3_600_000;
       }
-      lastError = null;
-    } catch (OutboxException | RuntimeException e) {
-      if (!String.valueOf(e.getMessage()).equals(lastError)) {
-        LOG.error("market round failed: {}", e.getMessage());
-      }
-      lastError = String.valueOf(e.getMessage());
     } catch (Error e) {
       // the executor would drop the schedule without a word: say so before it does
       LOG.error("market rounds stop: {}", e.toString());
       throw e;
+    }
+  }
+
+  private interface Step {
+    void run() throws OutboxException;
+  }
+
+  private void step(String what, Step step) {
+    try {
+      step.run();
+      lastErrors.remove(what);
+    } catch (OutboxException | RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.equals(lastErrors.put(what, message))) { // once per distinct problem, not every round
+        LOG.error("market: {} failed: {}", what, message);
+      }
     }
   }
 
@@ -212,6 +225,10 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
       st.put("problem", statements.problem());
     }
     n.put("messagesNotApplied", inbound.problems().size());
+    if (!lastErrors.isEmpty()) {
+      ObjectNode problems = n.putObject("problems"); // what the last round could not do, by step
+      lastErrors.forEach(problems::put);
+    }
     if (trader == null) {
       return n;
     }
