@@ -116,9 +116,14 @@ public final class AgentCommand {
       return t;
     });
     SimulatedS0Meter simulatedMeter = null;
+    SimulatedS0Meter simulatedExport = null;
     if (simulated) {
       simulatedMeter = new SimulatedS0Meter(pi4j, c.importGpio());
       simulatedMeter.start(simulation, c.simulatedPulsesPerSecond());
+      if (c.exportGpio() >= 0 && c.simulatedExportPulsesPerSecond() > 0) {
+        simulatedExport = new SimulatedS0Meter(pi4j, c.exportGpio()); // solar: a simulated household can sell
+        simulatedExport.start(simulation, c.simulatedExportPulsesPerSecond());
+      }
     }
     S0PulseInput exportClose = exportInput;
     AutoCloseable inputs = () -> {
@@ -159,10 +164,12 @@ public final class AgentCommand {
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d), "
         + "uplink %s %s%n", key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough(),
         UplinkConfig.uplink(c), uplink.serverUri());
+    org.gridshare.agent.market.MarketAgent market = MarketSetup.install(c, outbox, key, signer, mqtt, out);
     StatusServer http = null;
     if (c.httpEnabled()) {
       try {
-        http = StatusServer.start(c.httpBind(), c.httpPort(), agent, energy, c.zone(), VERSION);
+        http = StatusServer.start(c.httpBind(), c.httpPort(), agent, energy, c.zone(), VERSION,
+            market == null ? java.util.List.of() : java.util.List.of(market));
         out.printf("gridshare agent: status on http://%s:%d/%n", c.httpBind(), http.port());
       } catch (java.io.IOException e) {
         // the page is a convenience: readings go on without it
@@ -172,10 +179,14 @@ public final class AgentCommand {
     StatusServer httpClose = http;
     CountDownLatch stopped = new CountDownLatch(1);
     SimulatedS0Meter sim = simulatedMeter;
+    SimulatedS0Meter simExport = simulatedExport;
     Thread hook = new Thread(() -> {
       simulation.shutdownNow();
       if (httpClose != null) {
         httpClose.close();
+      }
+      if (market != null) {
+        market.close();
       }
       agent.close();
       if (homeAssistantOnly != null) {
@@ -183,6 +194,9 @@ public final class AgentCommand {
       }
       if (sim != null) {
         sim.close();
+      }
+      if (simExport != null) {
+        simExport.close();
       }
       outbox.close();
       pi4j.shutdown();
@@ -192,6 +206,9 @@ public final class AgentCommand {
     }, "gridshare-agent-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     agent.start(c.readingPeriod());
+    if (market != null) {
+      market.start();
+    }
     out.println("gridshare agent: running; stop with Ctrl-C or SIGTERM");
     stopped.await();
   }

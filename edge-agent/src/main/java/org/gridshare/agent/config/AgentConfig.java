@@ -31,7 +31,9 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
     }
     Path base = file.toAbsolutePath().getParent();
     c.put("dataDir", base.resolve((String) c.get("dataDir")).normalize().toString());
-    return new AgentConfig(file, c);
+    AgentConfig config = new AgentConfig(file, c);
+    MarketConfig.of(file, c, config.dataDir()); // cross-field checks, reported like schema errors
+    return config;
   }
 
   /** The effective configuration as YAML (what {@code --print-config} shows). */
@@ -91,6 +93,26 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
 
   public long simulatedPulsesPerSecond() {
     return num(section("meter"), "simulatedPulsesPerSecond");
+  }
+
+  /** Export pulses per second of the simulated meter, 0 when it only imports. */
+  public long simulatedExportPulsesPerSecond() {
+    Object v = section("meter").get("simulatedExportPulsesPerSecond");
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  /** The market section (statements and trading), or null when absent or disabled. */
+  public MarketConfig market() {
+    try {
+      MarketConfig m = MarketConfig.of(source, effective, dataDir());
+      return m == null || !m.enabled() ? null : m;
+    } catch (ConfigException | IOException e) {
+      throw new IllegalStateException("checked at load: " + e.getMessage(), e);
+    }
+  }
+
+  public long chainId() {
+    return num(section("chain"), "chainId");
   }
 
   public long outboxCapacity() {

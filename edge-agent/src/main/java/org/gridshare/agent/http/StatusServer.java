@@ -26,8 +26,11 @@ public final class StatusServer implements AutoCloseable {
   private final DailyEnergy energy;
   private final String zone;
   private final String version;
+  private final java.util.List<StatusSection> sections;
 
-  private StatusServer(HttpServer server, EdgeAgent agent, DailyEnergy energy, String zone, String version) {
+  private StatusServer(HttpServer server, EdgeAgent agent, DailyEnergy energy, String zone, String version,
+      java.util.List<StatusSection> sections) {
+    this.sections = java.util.List.copyOf(sections);
     this.server = server;
     this.agent = agent;
     this.energy = energy;
@@ -56,8 +59,14 @@ public final class StatusServer implements AutoCloseable {
    */
   public static StatusServer start(String bind, int port, EdgeAgent agent, DailyEnergy energy, String zone,
       String version) throws IOException {
+    return start(bind, port, agent, energy, zone, version, java.util.List.of());
+  }
+
+  /** As {@link #start(String, int, EdgeAgent, DailyEnergy, String, String)}, with extra sections (e.g. the market's). */
+  public static StatusServer start(String bind, int port, EdgeAgent agent, DailyEnergy energy, String zone,
+      String version, java.util.List<StatusSection> sections) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(bind, port), 16);
-    StatusServer status = new StatusServer(s, agent, energy, zone, version);
+    StatusServer status = new StatusServer(s, agent, energy, zone, version, sections);
     s.start();
     return status;
   }
@@ -103,6 +112,9 @@ public final class StatusServer implements AutoCloseable {
     c.put("published", agent.publishedCount());
     c.put("resent", agent.resentCount());
     c.put("rejected", agent.rejectedCount());
+    for (StatusSection section : sections) {
+      n.set(section.name(), section.render());
+    }
     return JSON.writeValueAsBytes(n);
   }
 

@@ -41,6 +41,18 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
   private long ackedThrough;
   private long committedRows;
   private long lastCommittedSeq;
+  private CommitHook commitHook;
+
+  /** Work done inside the group commit's transaction, after the readings and the signing state are written. */
+  public interface CommitHook {
+    /** Called with the readings of this commit (seq order); an exception rolls the whole commit back. */
+    void committing(Connection db, List<ReadingSigner.Prepared> written) throws SQLException;
+  }
+
+  /** Work on the outbox's connection in one transaction of its own ({@link #transaction}). */
+  public interface Work<T> {
+    T run(Connection db) throws SQLException;
+  }
 
   private Outbox(Path file, long capacity, Connection db) throws SQLException {
     this.file = file;
@@ -167,6 +179,30 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
     }
   }
 
+  /**
+   * Installs {@code hook} to run inside every group commit that writes readings, so that what it
+   * records about them (e.g. interval statements) becomes durable exactly when they do.
+   */
+  public synchronized void onCommit(CommitHook hook) {
+    this.commitHook = hook;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on the outbox's database, committed on return and rolled
+   * back on failure. The database is opened with an exclusive lock, so other tables of the agent live
+   * here and go through this method.
+   */
+  public synchronized <T> T transaction(String what, Work<T> work) throws OutboxException {
+    try {
+      T result = work.run(db);
+      db.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      rollback();
+      throw new OutboxException(file, what, e);
+    }
+  }
+
   /** Queues a freshly signed reading for the next {@link #commit()}; it is invisible until then. */
   public synchronized void append(ReadingSigner.Prepared reading) {
     if (!pending.isEmpty()
@@ -213,6 +249,9 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
         ReadingSigner.Prepared last = written.get(written.size() - 1);
         MeterReading m = last.signed().message();
         writeState(last.next(), new long[] {m.importMilliWh(), m.exportMilliWh()});
+        if (commitHook != null) {
+          commitHook.committing(db, written);
+        }
       }
       int moved = 0;
       for (RejectedReading r : pendingRejections) {
@@ -251,7 +290,7 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
       pending.clear();
       pendingRejections.clear();
       return written;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollback();
       throw new OutboxException(file, "group commit of " + written.size() + " readings", e);
     }

@@ -104,6 +104,12 @@ public final class MqttUplink implements ReadingUplink {
         Consumer<byte[]> listener = ackListener;
         if (listener != null && topic.equals(Topics.acks(zone, device))) {
           listener.accept(message.getPayload());
+          return;
+        }
+        // likewise for the other exact-topic subscriptions (market verdicts and fills)
+        Consumer<byte[]> extra = extraSubscriptions.get(topic);
+        if (extra != null) {
+          extra.accept(message.getPayload());
         }
       }
 
