@@ -11,7 +11,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.aggregate.IntervalTotals;
+import org.gridshare.backend.Topics;
 import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.protocol.Address;
 
 /** What the demo shows people: the backend's output topics, read through {@link IntervalTable}. */
@@ -27,8 +29,20 @@ final class DemoReport implements AutoCloseable {
     return table.verified().size();
   }
 
+  /** Rejected readings (orders and statements are rejected onto the same topic; they are not counted here). */
   long rejectedCount() {
-    return table.rejections().size();
+    return table.rejections().stream().filter(DemoReport::isReading).count();
+  }
+
+  static boolean isReading(Rejection r) {
+    Rejection.Source s = r.source();
+    if (s == null) {
+      return true;
+    }
+    if (s.topic() != null) {
+      return s.topic().equals(Topics.READINGS);
+    }
+    return s.mqttTopic() == null || s.mqttTopic().endsWith("/readings");
   }
 
   /** Waits until the backend has verified a reading. */
@@ -75,11 +89,19 @@ final class DemoReport implements AutoCloseable {
       }
     }
     out.println();
-    Map<RejectReason, Long> rejects = new TreeMap<>(table.rejectsByReason());
+    Map<RejectReason, Long> rejects = new TreeMap<>();
+    Map<RejectReason, Long> marketRejects = new TreeMap<>();
+    for (Rejection r : table.rejections()) {
+      (isReading(r) ? rejects : marketRejects).merge(r.reason(), 1L, Long::sum);
+    }
     long total = rejects.values().stream().mapToLong(Long::longValue).sum();
     out.printf("Rejected readings: %d%n", total);
     rejects.forEach((reason, n) -> out.printf("  %-22s %6d%n", reason, n));
     out.printf("Verified readings: %d%n", verifiedCount());
+    if (!marketRejects.isEmpty()) {
+      out.printf("Rejected orders and statements: %d%n", marketRejects.values().stream().mapToLong(Long::longValue).sum());
+      marketRejects.forEach((reason, n) -> out.printf("  %-22s %6d%n", reason, n));
+    }
   }
 
   /** Milliwatt-hours as kWh with three decimals, from integers (no floating point). */

@@ -20,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gridshare.agent.EdgeAgent;
+import org.gridshare.agent.market.MarketAgent;
+import org.gridshare.agent.market.MarketSchedule;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.signing.SigningStateFile;
@@ -50,7 +52,9 @@ import org.web3j.protocol.http.HttpService;
  * {@code ./gridshare demo}: a local microgrid on embedded defaults. Every part is the real one:
  * HiveMQ CE as the MQTT 5 broker, a KRaft Kafka broker, anvil as the chain with the MeterRegistry
  * deployed, simulated S0 meters pulsing GPIO inputs on Pi4J's mock platform, one edge agent per
- * household signing every reading with its meter key, and the backend verifying them.
+ * household signing every reading and interval statement with its meter key and trading with its
+ * household key, and the backend verifying readings, clearing each interval's double auction and
+ * settling it on the EnergyMarket contract.
  */
 public final class MicrogridDemo {
   static final String ZONE = "zone-1";
@@ -164,17 +168,28 @@ public final class MicrogridDemo {
       registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
       RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
       out.printf("  MeterRegistry   %-22s %s (%.1f s)%n", "deployed", registry.toHex(), (System.nanoTime() - t0) / 1e9);
+      List<Credentials> householdKeys = new ArrayList<>();
+      for (int i = 0; i < options.meters(); i++) {
+        householdKeys.add(Credentials.create(devKeys.get(2 + i)));
+      }
+      DemoMarket market = DemoMarket.deploy(web3j, operator, registry, householdKeys);
+      out.printf("  EnergyMarket    %-22s %s, tariffs feed-in %s / retail %s / grid fee %s per kWh, %s deposited each (%.1f s)%n",
+          "deployed", market.address().toHex(), MarketReport.tokens(DemoMarket.FEED_IN),
+          MarketReport.tokens(DemoMarket.RETAIL), MarketReport.tokens(DemoMarket.GRID_FEE),
+          MarketReport.tokens(DemoMarket.DEPOSIT), (System.nanoTime() - t0) / 1e9);
 
-      Eip712Domain domain = new Eip712Domain(anvil.chainId(), registry);
+      // readings, statements and orders are all signed in the market contract's domain
+      Eip712Domain domain = new Eip712Domain(anvil.chainId(), market.address());
       Bytes32 zone = ZoneIds.of(ZONE);
       Backend.createTopics(kafka.bootstrapServers());
       Backend backend = keep(Backend.start(new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
           anvil.rpcUrl(), registry, domain, options.interval(), Duration.ofSeconds(10),
-          work.resolve("backend"), clock)));
-      out.printf("  backend         %-22s verification and aggregation running (%.1f s)%n", "Kafka Streams",
-          (System.nanoTime() - t0) / 1e9);
+          work.resolve("backend"), clock).withMarket(market.backendSettings(operator, options.interval()))));
+      out.printf("  backend         %-22s verification, aggregation, clearing and settlement running (%.1f s)%n",
+          "Kafka Streams", (System.nanoTime() - t0) / 1e9);
       keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
       DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
+      MarketReport marketReport = keep(new MarketReport(kafka.bootstrapServers()));
 
       Context pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
       keep(pi4j::shutdown);
@@ -182,13 +197,15 @@ public final class MicrogridDemo {
       keep(pulses::shutdownNow);
       List<Household> households = new ArrayList<>();
       for (int i = 0; i < options.meters(); i++) {
-        households.add(keep(Household.start(i, work, pi4j, pulses, domain, broker.serverUri(), clock)));
+        households.add(keep(Household.start(i, work, pi4j, pulses, domain, broker.serverUri(), clock,
+            householdKeys.get(i), DemoMarket.schedule(options.interval()))));
         Household h = households.get(i);
-        registryAsInstaller.registerMeter(h.meter(), Address.fromHex(Credentials.create(devKeys.get(2 + i)).getAddress()), zone);
+        registryAsInstaller.registerMeter(h.meter(), Address.fromHex(householdKeys.get(i).getAddress()), zone);
         out.printf("  household %d     %-44s meter %s%n", i + 1, h.profile().label(), h.meter().toHex());
       }
       for (Household h : households) {
         h.agent().start(Duration.ofSeconds(1));
+        h.market().start();
       }
       out.printf("started in %.1f s; waiting for the first verified reading...%n", (System.nanoTime() - t0) / 1e9);
       report.awaitFirstVerified(Duration.ofSeconds(60));
@@ -204,8 +221,9 @@ public final class MicrogridDemo {
           TimeUnit.NANOSECONDS.sleep(sleepNanos);
         }
         if (System.nanoTime() >= nextProgress) {
-          out.printf("  ... %s: %d readings verified, %d rejected%n", human(Duration.ofNanos(System.nanoTime() - t0)),
-              report.verifiedCount(), report.rejectedCount());
+          out.printf("  ... %s: %d readings verified, %d rejected; %d intervals cleared, %d settled on-chain%n",
+              human(Duration.ofNanos(System.nanoTime() - t0)), report.verifiedCount(), report.rejectedCount(),
+              marketReport.clearedCount(), marketReport.settledCount());
           nextProgress += Duration.ofSeconds(30).toNanos();
         }
       }
@@ -215,10 +233,32 @@ public final class MicrogridDemo {
       for (Household h : households) {
         out.printf("household %d: %d readings signed during the run, acknowledged end to end through seq %d%n",
             h.index() + 1, signed[h.index()], h.agent().ackedThrough());
-        h.agent().close();
+      }
+      // intervals that traded and ended during the run settle once the backend has their statements
+      marketReport.awaitSettled(clock.millis(), DemoMarket.statementGrace(options.interval()).plus(Duration.ofSeconds(15)));
+      for (Household h : households) {
+        h.close();
       }
       report.awaitQuiet(Duration.ofSeconds(10));
       report.print(out, households.stream().map(Household::meter).toList());
+      marketReport.print(out);
+      out.println();
+      out.println("Balances held by the market contract (gEUR)");
+      java.math.BigInteger total = java.math.BigInteger.ZERO;
+      for (Household h : households) {
+        Address account = Address.fromHex(householdKeys.get(h.index()).getAddress());
+        java.math.BigInteger now = market.balanceOf(account);
+        total = total.add(now.subtract(market.deposit(account)));
+        out.printf("  household %d  %-44s %14s (%s)%n", h.index() + 1, h.profile().label(), MarketReport.tokens(now),
+            signedTokens(now.subtract(market.deposit(account))));
+      }
+      Address grid = Address.fromHex(operator.getAddress());
+      java.math.BigInteger gridNow = market.balanceOf(grid);
+      java.math.BigInteger gridChange = gridNow.subtract(market.deposit(grid));
+      out.printf("  grid operator %-43s %14s (%s)%n", "(tariffs and grid fees)", MarketReport.tokens(gridNow),
+          signedTokens(gridChange));
+      total = total.add(gridChange);
+      out.printf("  sum of all changes %53s (every batch conserves money)%n", signedTokens(total));
     }
   }
 
@@ -232,17 +272,22 @@ public final class MicrogridDemo {
     }
   }
 
+  private static String signedTokens(java.math.BigInteger change) {
+    return (change.signum() >= 0 ? "+" : "") + MarketReport.tokens(change);
+  }
+
   static String human(Duration d) {
     long s = d.toSeconds();
     return s % 60 == 0 ? (s / 60) + " min" : s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
   }
 
   /** One simulated household: its S0 meter on the mock GPIO, its meter key and its edge agent. */
-  record Household(int index, HouseholdProfile profile, Address meter, EdgeAgent agent,
+  record Household(int index, HouseholdProfile profile, Address meter, EdgeAgent agent, MarketAgent market,
       List<SimulatedS0Meter> simulators) implements AutoCloseable {
 
     static Household start(int index, Path work, Context pi4j, ScheduledExecutorService pulses,
-        Eip712Domain domain, String mqttUri, Clock clock) throws IOException, org.eclipse.paho.mqttv5.common.MqttException {
+        Eip712Domain domain, String mqttUri, Clock clock, Credentials householdKey, MarketSchedule schedule)
+        throws IOException, org.eclipse.paho.mqttv5.common.MqttException, org.gridshare.agent.outbox.OutboxException {
       HouseholdProfile profile = HouseholdProfile.of(index);
       Path dir = work.resolve("household-" + (index + 1));
       Secp256k1Signer key = KeyFiles.loadOrCreate(dir.resolve("meter.key"));
@@ -269,13 +314,21 @@ public final class MicrogridDemo {
         exportInput.close();
       });
       ReadingSigner signer = new ReadingSigner(key, domain, new SigningStateFile(dir.resolve("signing.state")), clock);
-      EdgeAgent agent = new EdgeAgent(source, signer, new MqttUplink(mqttUri, ZONE, key.address()), 100_000, null);
-      return new Household(index, profile, key.address(), agent, simulators);
+      MqttUplink uplink = new MqttUplink(mqttUri, ZONE, key.address());
+      EdgeAgent agent = new EdgeAgent(source, signer, uplink, 100_000, null);
+      // the household's trading key is the account its meter is registered to
+      Secp256k1Signer household = Secp256k1Signer.fromPrivateKey(
+          org.web3j.utils.Numeric.toBytesPadded(householdKey.getEcKeyPair().getPrivateKey(), 32));
+      MarketAgent market = MarketAgent.install(agent.outbox(), key, household, ZONE, uplink,
+          () -> signer.state().lastSeq(), new MarketAgent.Settings(domain, schedule, DemoMarket.limits(),
+              java.time.ZoneOffset.UTC, 50, true, 2_000), clock);
+      return new Household(index, profile, key.address(), agent, market, simulators);
     }
 
     @Override
     public void close() {
       simulators.forEach(SimulatedS0Meter::close);
+      market.close();
       agent.close();
     }
   }
