@@ -32,6 +32,7 @@ public final class MqttUplink implements AutoCloseable {
   private final java.util.Map<String, Consumer<byte[]>> extraSubscriptions = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.List<Runnable> onConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private volatile int keepAliveSeconds = 30;
 
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
     this.zone = zone;
@@ -86,13 +87,24 @@ public final class MqttUplink implements AutoCloseable {
     options.setAutomaticReconnect(true);
     options.setAutomaticReconnectDelay(1, 60);
     options.setConnectionTimeout(10);
-    options.setKeepAliveInterval(30);
+    options.setKeepAliveInterval(keepAliveSeconds);
     options.setWill(Topics.status(zone, device), statusMessage("offline"));
     client.connect(options).waitForCompletion(TIMEOUT_MS);
     subscribeAcks();
     client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
     extraSubscriptions.forEach(this::subscribeNow);
     onConnected.forEach(MqttUplink::runQuietly);
+  }
+
+  /**
+   * MQTT keep-alive (default 30 s; set before {@link #connect()}): a link that swallows bytes without
+   * a reset (half-open) is declared lost after about 1.5 to 2 keep-alive periods without a PINGRESP.
+   */
+  public void keepAliveSeconds(int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("keep-alive must be at least 1 s: " + seconds);
+    }
+    this.keepAliveSeconds = seconds;
   }
 
   /** Runs {@code action} after every (re)connect, once the online status is published (on Paho's thread). */
