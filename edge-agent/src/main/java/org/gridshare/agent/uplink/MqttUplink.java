@@ -19,8 +19,9 @@ import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
 
 /**
- * MQTT 5 uplink (Eclipse Paho): signed readings as JSON with QoS 1, a persistent session, automatic
- * reconnect, and a retained online status with a Last Will that says "offline" when the box drops.
+ * MQTT 5 uplink (Eclipse Paho): signed readings as JSON with QoS 1, a clean session on every connect
+ * (the outbox re-sends what is unacknowledged), automatic reconnect kept alive by a
+ * {@link ConnackWatchdog}, and a retained online status with a Last Will that says "offline" when the box drops.
  * A PUBACK only means the broker has the message; end-to-end acknowledgement is the outbox's job.
  */
 public final class MqttUplink implements AutoCloseable {
@@ -33,6 +34,8 @@ public final class MqttUplink implements AutoCloseable {
   private final java.util.List<Runnable> onConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private volatile int keepAliveSeconds = 30;
+  private volatile int maxReconnectDelaySeconds = 60;
+  private ConnackWatchdog watchdog;
 
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
     this.zone = zone;
@@ -59,7 +62,7 @@ public final class MqttUplink implements AutoCloseable {
 
       @Override
       public void messageArrived(String topic, MqttMessage message) {
-        // acks queued in the persistent session can arrive before the per-subscription listener is set
+        // an ack can arrive before the per-subscription listener is set
         Consumer<byte[]> listener = ackListener;
         if (listener != null && topic.equals(Topics.acks(zone, device))) {
           listener.accept(message.getPayload());
@@ -82,14 +85,24 @@ public final class MqttUplink implements AutoCloseable {
       public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     });
     MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setCleanStart(false);
-    options.setSessionExpiryInterval(7L * 24 * 3600);
+    // A clean session on every connect: the outbox is the durable state and re-sends everything
+    // unacknowledged after a reconnect. Resuming Paho's own session after a half-open link had
+    // swallowed its in-flight packets made Mosquitto drop every reconnect as a protocol error
+    // (NetworkCutTest), so the box never came back.
+    options.setCleanStart(true);
+    options.setSessionExpiryInterval(0L);
     options.setAutomaticReconnect(true);
-    options.setAutomaticReconnectDelay(1, 60);
+    options.setAutomaticReconnectDelay(1, maxReconnectDelaySeconds);
     options.setConnectionTimeout(10);
     options.setKeepAliveInterval(keepAliveSeconds);
     options.setWill(Topics.status(zone, device), statusMessage("offline"));
     client.connect(options).waitForCompletion(TIMEOUT_MS);
+    synchronized (this) {
+      if (watchdog == null && !closed) {
+        watchdog = new ConnackWatchdog(client,
+            (maxReconnectDelaySeconds + options.getConnectionTimeout() + 2L * keepAliveSeconds) * 1000);
+      }
+    }
     subscribeAcks();
     client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
     extraSubscriptions.forEach(this::subscribeNow);
@@ -105,6 +118,17 @@ public final class MqttUplink implements AutoCloseable {
       throw new IllegalArgumentException("keep-alive must be at least 1 s: " + seconds);
     }
     this.keepAliveSeconds = seconds;
+  }
+
+  /**
+   * Longest pause between automatic reconnect attempts (default 60 s; the pause doubles from 1 s up to
+   * it, so a fleet does not reconnect all at once). Set before {@link #connect()}.
+   */
+  public void maxReconnectDelaySeconds(int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("reconnect delay must be at least 1 s: " + seconds);
+    }
+    this.maxReconnectDelaySeconds = seconds;
   }
 
   /** Runs {@code action} after every (re)connect, once the online status is published (on Paho's thread). */
@@ -218,6 +242,7 @@ public final class MqttUplink implements AutoCloseable {
           Thread.sleep(random.nextLong(delayMs / 2, delayMs + 1)); // backoff between attempts, not a wait for a condition
           connect();
         } catch (MqttException e) {
+          ConnackWatchdog.cut(client); // a connect that timed out waiting for its CONNACK would block the next
           delayMs = Math.min(60_000, delayMs * 2);
         } catch (InterruptedException e) {
           return;
@@ -235,6 +260,11 @@ public final class MqttUplink implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.close();
+      }
+    }
     try {
       if (client.isConnected()) {
         client.publish(Topics.status(zone, device), statusMessage("offline")).waitForCompletion(TIMEOUT_MS);
