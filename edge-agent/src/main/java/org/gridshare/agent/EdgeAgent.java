@@ -20,8 +20,8 @@ import org.gridshare.agent.signing.SigningState;
 import org.gridshare.agent.signing.SigningStateFile;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.protocol.MeterReading;
-import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.protocol.Signed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -73,6 +73,7 @@ public final class EdgeAgent implements AutoCloseable {
   private volatile boolean outboxFailed;
   private volatile boolean started;
   private volatile java.util.function.LongConsumer commitTimer = nanos -> { };
+  private boolean clockWasBack; // guarded by tick's lock
 
   /**
    * An agent over a durable outbox. The signer continues from the outbox's signing state when that is
@@ -172,10 +173,11 @@ public final class EdgeAgent implements AutoCloseable {
     try {
       ReadingSigner.Prepared p = signer.signDeferred(meter.read());
       outbox.append(p);
-      clockWasBack &= (p.signed().message().status() & MeterStatus.CLOCK_STEPPED_BACK) != 0;
-      if ((p.signed().message().status() & MeterStatus.CLOCK_STEPPED_BACK) != 0) {
-        clockBackLog(p.signed().message());
+      boolean clockBack = (p.signed().message().status() & MeterStatus.CLOCK_STEPPED_BACK) != 0;
+      if (clockBack && !clockWasBack) {
+        warnClockBack(p.signed().message());
       }
+      clockWasBack = clockBack;
       signedCount.incrementAndGet();
       meterFailed = false;
     } catch (RuntimeException e) {
@@ -208,16 +210,11 @@ public final class EdgeAgent implements AutoCloseable {
     }
   }
 
-  private boolean clockWasBack;
-
-  /** One warning when the clock steps back (and not one per reading while it stays behind). */
-  private void clockBackLog(MeterReading r) {
-    if (!clockWasBack) {
-      MDC.put("seq", Long.toString(r.seq()));
-      LOG.warn("clock stepped back: readings keep the last signed time {} and carry CLOCK_STEPPED_BACK", r.timeMs());
-      MDC.remove("seq");
-    }
-    clockWasBack = true;
+  /** One warning when the clock steps back (not one per reading while it stays behind). */
+  private static void warnClockBack(MeterReading r) {
+    MDC.put("seq", Long.toString(r.seq()));
+    LOG.warn("clock stepped back: readings keep the last signed time {} and carry CLOCK_STEPPED_BACK", r.timeMs());
+    MDC.remove("seq");
   }
 
   public Health health() {

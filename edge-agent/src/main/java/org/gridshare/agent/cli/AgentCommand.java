@@ -11,13 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.gridshare.agent.EdgeAgent;
+import org.gridshare.agent.clock.AgentClock;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.homeassistant.HomeAssistantDiscovery;
 import org.gridshare.agent.http.DailyEnergy;
 import org.gridshare.agent.http.StatusServer;
 import org.gridshare.agent.logging.AgentLogging;
 import org.gridshare.agent.metrics.AgentMetrics;
-import org.gridshare.agent.clock.AgentClock;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -177,7 +177,9 @@ public final class AgentCommand {
     StatusServer httpClose = http;
     CountDownLatch stopped = new CountDownLatch(1);
     SimulatedS0Meter sim = simulatedMeter;
+    String meterHex = key.address().toHex();
     Thread hook = new Thread(() -> {
+      org.slf4j.MDC.put("meter", meterHex);
       simulation.shutdownNow();
       if (httpClose != null) {
         httpClose.close();
