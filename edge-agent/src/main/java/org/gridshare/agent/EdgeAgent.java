@@ -21,9 +21,11 @@ import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.protocol.MeterReading;
+import org.gridshare.protocol.MeterStatus;
 import org.gridshare.protocol.Signed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The household box's loop: every period it reads the meter and signs the reading at once with the
@@ -72,6 +74,8 @@ public final class EdgeAgent implements AutoCloseable {
   private volatile boolean meterFailed;
   private volatile boolean outboxFailed;
   private volatile boolean started;
+  private volatile java.util.function.LongConsumer commitTimer = nanos -> { };
+  private boolean clockWasBack; // guarded by tick's lock
 
   /**
    * An agent over a durable outbox. The signer continues from the outbox's signing state when that is
@@ -110,13 +114,27 @@ public final class EdgeAgent implements AutoCloseable {
     this.drain = new OutboxDrain(outbox, uplink, signer.meter(), delivery.window(),
         delivery.ackTimeout().toMillis(), Clock.systemUTC());
     uplink.onAck(drain::onAck);
-    this.drainThread = new Thread(drain, "gridshare-drain");
+    this.drainThread = new Thread(withMeterInLogs(drain), "gridshare-drain");
     drainThread.setDaemon(true);
     this.loop = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "gridshare-agent");
+      Thread t = new Thread(withMeterInLogs(r), "gridshare-agent");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Every log line of the agent's own threads carries the meter (MDC key {@code meter}). */
+  private Runnable withMeterInLogs(Runnable r) {
+    String hex = signer.meter().toHex();
+    return () -> {
+      MDC.put("meter", hex);
+      r.run();
+    };
+  }
+
+  /** Called with the duration in nanoseconds of every group commit that wrote readings (for metrics). */
+  public void onCommit(java.util.function.LongConsumer nanos) {
+    this.commitTimer = nanos;
   }
 
   private static java.nio.file.Path besideStateFile(ReadingSigner signer) {
@@ -157,6 +175,11 @@ public final class EdgeAgent implements AutoCloseable {
     try {
       ReadingSigner.Prepared p = signer.signDeferred(meter.read());
       outbox.append(p);
+      boolean clockBack = (p.signed().message().status() & MeterStatus.CLOCK_STEPPED_BACK) != 0;
+      if (clockBack && !clockWasBack) {
+        warnClockBack(p.signed().message());
+      }
+      clockWasBack = clockBack;
       signedCount.incrementAndGet();
       meterFailed = false;
     } catch (RuntimeException e) {
@@ -168,9 +191,16 @@ public final class EdgeAgent implements AutoCloseable {
   /** One group commit; then the committed readings are handed to the drain and to onSigned. */
   void commit() {
     try {
+      long t0 = System.nanoTime();
       List<ReadingSigner.Prepared> written = outbox.commit();
       outboxFailed = false;
       if (!written.isEmpty()) {
+        commitTimer.accept(System.nanoTime() - t0);
+        if (LOG.isDebugEnabled()) {
+          MDC.put("seq", Long.toString(written.get(written.size() - 1).next().lastSeq()));
+          LOG.debug("committed {} readings", written.size());
+          MDC.remove("seq");
+        }
         drain.wake();
         if (onSigned != null) {
           written.forEach(p -> onSigned.accept(p.signed()));
@@ -180,6 +210,13 @@ public final class EdgeAgent implements AutoCloseable {
       outboxFailed = true;
       LOG.error("outbox commit failed: {}", e.getMessage());
     }
+  }
+
+  /** One warning when the clock steps back (not one per reading while it stays behind). */
+  private static void warnClockBack(MeterReading r) {
+    MDC.put("seq", Long.toString(r.seq()));
+    LOG.warn("clock stepped back: readings keep the last signed time {} and carry CLOCK_STEPPED_BACK", r.timeMs());
+    MDC.remove("seq");
   }
 
   public Health health() {
@@ -234,6 +271,11 @@ public final class EdgeAgent implements AutoCloseable {
   /** Readings published for the first time by this process. */
   public long publishedCount() {
     return drain.publishedCount();
+  }
+
+  /** Publications that failed (link down, timeout); the reading stays in the outbox and is sent again. */
+  public long publishErrorCount() {
+    return drain.publishErrorCount();
   }
 
   /** Readings re-sent (no ack in time, a gap reported by the backend, or a reconnect). */

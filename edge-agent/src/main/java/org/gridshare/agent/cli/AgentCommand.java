@@ -11,10 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.gridshare.agent.EdgeAgent;
+import org.gridshare.agent.clock.AgentClock;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.homeassistant.HomeAssistantDiscovery;
 import org.gridshare.agent.http.DailyEnergy;
 import org.gridshare.agent.http.StatusServer;
+import org.gridshare.agent.logging.AgentLogging;
+import org.gridshare.agent.metrics.AgentMetrics;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -91,9 +94,16 @@ public final class AgentCommand {
     return 2;
   }
 
-  private static void runUntilStopped(AgentConfig c, PrintStream out) throws Exception {
+  private static void runUntilStopped(AgentConfig c, PrintStream console) throws Exception {
+    PrintStream out = AgentLogging.configure(AgentLogging.format(c.logFormat(), System.getenv()),
+        AgentLogging.level(c.logLevel(), System.getenv()), console);
+    Clock clock = AgentClock.fromSystemProperties();
+    if (!clock.equals(Clock.systemUTC())) {
+      org.slf4j.LoggerFactory.getLogger(AgentCommand.class).warn("TEST CLOCK in use: {}", clock);
+    }
     Files.createDirectories(c.dataDir());
     Secp256k1Signer key = KeyFiles.loadOrCreate(c.meterKeyFile());
+    org.slf4j.MDC.put("meter", key.address().toHex());
     Outbox outbox = Outbox.open(c.dataDir().resolve("outbox.db"), c.outboxCapacity());
     boolean simulated = c.meterType().equals("s0-simulated");
     Context pi4j = simulated
@@ -132,7 +142,7 @@ public final class AgentCommand {
         exportClose.close();
       }
     };
-    ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, Clock.systemUTC());
+    ReadingSigner signer = new ReadingSigner(key, c.domain(), outbox, clock);
     java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
     // one line when the first reading of this run is signed and durable: what start-up time is measured to
     DailyEnergy energy = new DailyEnergy(java.time.ZoneId.systemDefault());
@@ -159,17 +169,23 @@ public final class AgentCommand {
             homeAssistant.publishState(r.message());
           }
         };
-    EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, Clock.systemUTC(), inputs), signer,
+    EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, clock, inputs), signer,
         uplink, outbox, c.delivery(), onStored);
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d), "
         + "uplink %s %s%n", key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough(),
         UplinkConfig.uplink(c), uplink.serverUri());
     org.gridshare.agent.market.MarketAgent market = MarketSetup.install(c, outbox, key, signer, mqtt, out);
+    AgentMetrics metrics = new AgentMetrics(agent, c.zone(), VERSION, clock);
+    agent.onCommit(metrics::commitObserved);
+    if (uplink instanceof MqttUplink m) {
+      m.onConnected(metrics::uplinkConnected); // reconnects of the MQTT uplink; CoAP re-handshakes are not counted yet
+    }
     StatusServer http = null;
     if (c.httpEnabled()) {
       try {
         http = StatusServer.start(c.httpBind(), c.httpPort(), agent, energy, c.zone(), VERSION,
             market == null ? java.util.List.of() : java.util.List.of(market));
+        http.route("/metrics", AgentMetrics.CONTENT_TYPE, metrics::scrape);
         out.printf("gridshare agent: status on http://%s:%d/%n", c.httpBind(), http.port());
       } catch (java.io.IOException e) {
         // the page is a convenience: readings go on without it
@@ -180,7 +196,9 @@ public final class AgentCommand {
     CountDownLatch stopped = new CountDownLatch(1);
     SimulatedS0Meter sim = simulatedMeter;
     SimulatedS0Meter simExport = simulatedExport;
+    String meterHex = key.address().toHex();
     Thread hook = new Thread(() -> {
+      org.slf4j.MDC.put("meter", meterHex);
       simulation.shutdownNow();
       if (httpClose != null) {
         httpClose.close();

@@ -149,6 +149,15 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
     return (int) num(section("http"), "port");
   }
 
+  /** {@code text} or {@code json} (see {@code org.gridshare.agent.logging.AgentLogging}). */
+  public String logFormat() {
+    return (String) section("logging").get("format");
+  }
+
+  public String logLevel() {
+    return (String) section("logging").get("level");
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> section(String name) {
     return (Map<String, Object>) effective.get(name);

@@ -127,8 +127,23 @@ public final class StatusServer implements AutoCloseable {
     }
   }
 
-  private interface Body {
+  /** A response body, made for each request. */
+  public interface Body {
     byte[] get() throws IOException;
+  }
+
+  /**
+   * Serves GET and HEAD on {@code path} with {@code body} (e.g. {@code /metrics}); a body that fails
+   * answers 500 with the reason.
+   */
+  public void route(String path, String contentType, Body body) {
+    server.createContext(path, ex -> {
+      if (!ex.getRequestURI().getPath().equals(path)) {
+        respond(ex, 404, "text/plain; charset=utf-8", "not found\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return;
+      }
+      respond(ex, contentType, body);
+    });
   }
 
   private static void respond(HttpExchange ex, String type, byte[] body) throws IOException {

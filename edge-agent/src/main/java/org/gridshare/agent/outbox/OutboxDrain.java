@@ -40,6 +40,7 @@ public final class OutboxDrain implements Runnable {
   private final AtomicLong firstPublished = new AtomicLong();
   private final AtomicLong resent = new AtomicLong();
   private final AtomicLong rejectedCount = new AtomicLong();
+  private final AtomicLong publishErrors = new AtomicLong();
   private volatile boolean running = true;
   private volatile boolean uplinkDown;
   private volatile boolean rewindRequested;
@@ -88,6 +89,11 @@ public final class OutboxDrain implements Runnable {
     return rejectedCount.get();
   }
 
+  /** Publications that failed (the reading stays in the outbox and goes out again). */
+  public long publishErrorCount() {
+    return publishErrors.get();
+  }
+
   public boolean uplinkDown() {
     return uplinkDown;
   }
@@ -114,7 +120,10 @@ public final class OutboxDrain implements Runnable {
       } else if (!ALREADY_HELD.contains(r.reason()) && r.seq() > outbox.ackedThrough()) {
         outbox.reject(r.seq(), r.reason(), r.code(), r.detail(), clock.millis());
         rejectedCount.incrementAndGet();
+        org.slf4j.MDC.put("meter", meter.toHex());
+        org.slf4j.MDC.put("seq", Long.toString(r.seq()));
         LOG.warn("backend rejected seq {}: {} {}", r.seq(), r.reason(), r.detail());
+        org.slf4j.MDC.remove("seq");
       }
     }
     wake();
@@ -137,7 +146,8 @@ public final class OutboxDrain implements Runnable {
         uplinkDown = true;
         unconfirmed.clear();
         cursor = 0; // re-send everything unacknowledged once the link is back
-        LOG.debug("send failed: {}", e.getMessage());
+        publishErrors.incrementAndGet();
+        LOG.debug("publish failed: {}", e.toString());
         pause();
       } catch (OutboxException e) {
         LOG.error("{}", e.getMessage());

@@ -33,13 +33,26 @@ public final class MqttUplink implements ReadingUplink {
   private final String serverUri;
   private final MqttTls tls;
   private final ReconnectLoop reconnect =
-      new ReconnectLoop("gridshare-uplink-connect", () -> this.closed || isConnected(), this::connectNow);
+      new ReconnectLoop("gridshare-uplink-connect", () -> this.closed || isConnected(), this::connectNow,
+          () -> this.maxReconnectDelaySeconds * 1000L);
   private final String zone;
   private final Address device;
   private volatile Consumer<byte[]> ackListener;
   private final java.util.Map<String, Consumer<byte[]>> extraSubscriptions = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.List<Runnable> onConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /**
+   * The session is persistent (clean start off, 7-day expiry) so acks, verdicts and fills queued while
+   * the box was away arrive when it is back. After a half-open link swallowed in-flight packets, Paho
+   * 1.2.5's resumed session made Mosquitto drop every reconnect as a protocol error (NetworkCutTest): a
+   * connection lost within {@link #SHORT_CONNECTION_MS} of its CONNACK makes the next connect a clean
+   * start, once; the outbox, not the MQTT session, is what guarantees delivery.
+   */
+  private volatile boolean cleanStartNext;
+  private volatile long connectedAtMs;
+  private static final long SHORT_CONNECTION_MS = 10_000;
+  private volatile int keepAliveSeconds = 30;
+  private volatile int maxReconnectDelaySeconds = 60;
 
   /** A plain uplink ({@code tcp://}), or TLS with the JVM's trust store for an {@code ssl://} URI. */
   public MqttUplink(String serverUri, String zone, Address device) throws MqttException {
@@ -91,6 +104,7 @@ public final class MqttUplink implements ReadingUplink {
         if (!closed) {
           LOG.warn("MQTT broker {} disconnected ({}); reconnecting with backoff", serverUri,
               r == null ? "no reason" : r.getReasonString());
+          noteShortConnection();
           reconnectInBackground();
         }
       }
@@ -100,7 +114,7 @@ public final class MqttUplink implements ReadingUplink {
 
       @Override
       public void messageArrived(String topic, MqttMessage message) {
-        // acks queued in the persistent session can arrive before the per-subscription listener is set
+        // an ack can arrive before the per-subscription listener is set
         Consumer<byte[]> listener = ackListener;
         if (listener != null && topic.equals(Topics.acks(zone, device))) {
           listener.accept(message.getPayload());
@@ -129,7 +143,8 @@ public final class MqttUplink implements ReadingUplink {
       public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     });
     MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setCleanStart(false);
+    boolean fresh = cleanStartNext;
+    options.setCleanStart(fresh);
     options.setSessionExpiryInterval(7L * 24 * 3600);
     // our own reconnect loop adds jitter, which Paho's automatic reconnect does not
     options.setAutomaticReconnect(false);
@@ -142,13 +157,60 @@ public final class MqttUplink implements ReadingUplink {
         throw new MqttException(org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_SSL_CONFIG_ERROR, e);
       }
     }
-    options.setKeepAliveInterval(30);
+    options.setKeepAliveInterval(keepAliveSeconds);
     options.setWill(Topics.status(zone, device), statusMessage("offline"));
-    client.connect(options).waitForCompletion(TIMEOUT_MS);
-    subscribeAcks();
-    client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
+    try {
+      client.connect(options).waitForCompletion(TIMEOUT_MS);
+    } catch (MqttException e) {
+      // Paho 1.2.5 waits for a CONNACK forever on a half-open link and refuses every later connect while
+      // that one is pending: cut it, so the reconnect loop's next attempt can start (NetworkCutTest)
+      ConnackWatchdog.cut(client);
+      throw e;
+    }
+    connectedAtMs = System.currentTimeMillis();
+    if (fresh) {
+      cleanStartNext = false;
+      LOG.warn("MQTT broker {}: the resumed session was dropped at once, so this connection started a clean "
+          + "session; messages queued for the box were discarded, the outbox re-sends every unacknowledged "
+          + "reading and later reconnects resume this new session", serverUri);
+    }
+    try {
+      subscribeAcks();
+      client.publish(Topics.status(zone, device), statusMessage("online")).waitForCompletion(TIMEOUT_MS);
+    } catch (MqttException e) {
+      noteShortConnection();
+      throw e;
+    }
     extraSubscriptions.forEach(this::subscribeNow);
     onConnected.forEach(MqttUplink::runQuietly);
+  }
+
+  private void noteShortConnection() {
+    if (System.currentTimeMillis() - connectedAtMs < SHORT_CONNECTION_MS) {
+      cleanStartNext = true;
+    }
+  }
+
+  /**
+   * MQTT keep-alive (default 30 s; set before {@link #connect()}): a link that swallows bytes without
+   * a reset (half-open) is declared lost after about 1.5 to 2 keep-alive periods without a PINGRESP.
+   */
+  public void keepAliveSeconds(int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("keep-alive must be at least 1 s: " + seconds);
+    }
+    this.keepAliveSeconds = seconds;
+  }
+
+  /**
+   * Longest pause between automatic reconnect attempts (default 60 s; the pause doubles from 1 s up to
+   * it, so a fleet does not reconnect all at once). Set before {@link #connect()}.
+   */
+  public void maxReconnectDelaySeconds(int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("reconnect delay must be at least 1 s: " + seconds);
+    }
+    this.maxReconnectDelaySeconds = seconds;
   }
 
   /** Runs {@code action} after every (re)connect, once the online status is published (on Paho's thread). */

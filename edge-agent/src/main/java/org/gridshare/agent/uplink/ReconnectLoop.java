@@ -23,6 +23,7 @@ public final class ReconnectLoop {
   private final BooleanSupplier done;
   private final Attempt attempt;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final java.util.function.LongSupplier maxDelayMs;
 
   /**
    * @param name thread name and log prefix
@@ -30,9 +31,15 @@ public final class ReconnectLoop {
    * @param attempt one connect attempt; its exception is logged and the next attempt waits longer
    */
   public ReconnectLoop(String name, BooleanSupplier done, Attempt attempt) {
+    this(name, done, attempt, () -> 60_000);
+  }
+
+  /** As above, the longest pause between attempts read from {@code maxDelayMs} when a loop starts. */
+  public ReconnectLoop(String name, BooleanSupplier done, Attempt attempt, java.util.function.LongSupplier maxDelayMs) {
     this.name = name;
     this.done = done;
     this.attempt = attempt;
+    this.maxDelayMs = maxDelayMs;
   }
 
   public void start() {
@@ -40,7 +47,7 @@ public final class ReconnectLoop {
       return;
     }
     Thread t = new Thread(() -> {
-      Backoff backoff = new Backoff(1000, 60_000, ThreadLocalRandom.current());
+      Backoff backoff = new Backoff(1000, Math.max(1000, maxDelayMs.getAsLong()), ThreadLocalRandom.current());
       try {
         while (!done.getAsBoolean()) {
           try {
