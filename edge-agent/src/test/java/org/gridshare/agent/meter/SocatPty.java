@@ -97,10 +97,14 @@ final class SocatPty implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     socat.destroy();
-    if (!socat.waitFor(5, TimeUnit.SECONDS)) {
-      socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    try {
+      if (!socat.waitFor(5, TimeUnit.SECONDS)) {
+        socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
