@@ -41,7 +41,7 @@ public final class BthomeMeterSource implements MeterSource {
   private volatile boolean closed;
   private volatile Instant lastHeard;
   private volatile String transportState = "starting the scan";
-  private BleAdvertisementSource scan;
+  private volatile BleAdvertisementSource scan;
 
   private BthomeMeterSource(Transports transports, String address, byte[] bindKey, Clock clock, Duration staleAfter,
       SerialPushMeterSource.Backoff backoff) {
