@@ -22,15 +22,26 @@ import org.gridshare.protocol.MeterStatus;
  *       register on a meter that never sent one → 0 (an import-only meter); once an export register
  *       was seen, a frame without it is incomplete rather than a drop to 0.
  *   <li>No power value → the exact average since the previous frame (as for S0), 0 for the first.
+ *   <li>A frame without checksum ({@link StatusFlag#NO_CHECKSUM}: DSMR 2.2/3, IEC mode D) is signed only
+ *       when the frame received before it confirms it: no register went back, and the registers grew
+ *       by no more than {@value #NO_CHECKSUM_MAX_POWER_MILLIW} mW over the time between them (plus 1 Wh
+ *       of register resolution). A garbled digit costs that frame and the next one; the first frame
+ *       after a start waits for a second ({@link MeterReadException.Reason#IMPLAUSIBLE}).
  * </ul>
  * Not thread-safe: one instance per source, fed in frame order.
  */
 public final class FrameMeasurements {
+  /** The most power a household connection can draw or feed in, for cross-checking frames without checksum. */
+  public static final long NO_CHECKSUM_MAX_POWER_MILLIW = 100_000_000L;
+
   private final String meter;
   private final Duration maxClockSkew;
   private boolean exportSeen;
   private long lastNetMilliWh;
   private long lastMs = Long.MIN_VALUE;
+  private long prevImport = -1;
+  private long prevExport;
+  private long prevMs;
 
   public FrameMeasurements(String meter, Duration maxClockSkew) {
     this.meter = meter;
@@ -54,6 +65,15 @@ public final class FrameMeasurements {
     exportSeen |= r.exportMilliWh() != null;
     long imp = r.importMilliWh();
     long exp = r.exportMilliWh() == null ? 0 : r.exportMilliWh();
+    long confirmedBy = prevImport;
+    long prevExp = prevExport;
+    long prevAt = prevMs;
+    prevImport = imp;
+    prevExport = exp;
+    prevMs = receivedMs;
+    if (r.status().contains(StatusFlag.NO_CHECKSUM)) {
+      crossCheck(r.protocol(), imp, exp, receivedMs, confirmedBy, prevExp, prevAt);
+    }
     long net = imp - exp;
     long power;
     if (r.powerMilliW() != null) {
@@ -66,6 +86,24 @@ public final class FrameMeasurements {
     lastNetMilliWh = net;
     lastMs = receivedMs;
     return new Measurement(imp, exp, power, status(r, receivedMs, maxClockSkew));
+  }
+
+  private void crossCheck(String protocol, long imp, long exp, long at, long prevImp, long prevExp, long prevAt) {
+    if (prevImp < 0) {
+      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter,
+          protocol + " frame without checksum and none before it to confirm it");
+    }
+    if (imp < prevImp || exp < prevExp) {
+      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter, protocol
+          + " frame without checksum has a register below the frame before it (import " + prevImp + " -> " + imp
+          + ", export " + prevExp + " -> " + exp + " mWh)");
+    }
+    long limit = Math.max(0, at - prevAt) * (NO_CHECKSUM_MAX_POWER_MILLIW / 1000) / 3_600 + 1_000;
+    if ((imp - prevImp) + (exp - prevExp) > limit) {
+      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter, protocol
+          + " frame without checksum moved its registers by " + ((imp - prevImp) + (exp - prevExp)) + " mWh in "
+          + (at - prevAt) + " ms (at most " + limit + ")");
+    }
   }
 
   /** The signed status bits for {@code r} received at {@code receivedMs}. */

@@ -15,7 +15,9 @@ public final class MeterReadException extends RuntimeException {
     /** A frame or register block arrived but did not decode (see the cause). */
     DECODE,
     /** A frame decoded but lacks the registers a signed reading needs. */
-    INCOMPLETE
+    INCOMPLETE,
+    /** A frame without checksum that its predecessor does not confirm (registers back or too far ahead). */
+    IMPLAUSIBLE
   }
 
   private final Reason reason;

@@ -10,7 +10,8 @@ import org.gridshare.drivers.health.MeterHealth;
  * @param health the debounced meter health (FAILED after the staleness limit without a good frame)
  * @param frames frames decoded into a measurement
  * @param decodeErrors frames that did not decode, by kind (CORRUPT is line noise, MALFORMED a wrong protocol or key)
- * @param incomplete frames that decoded but lack a register a signed reading needs
+ * @param incomplete frames that decoded but were not signed: a register missing, or a frame without checksum
+ *     that the frame before it does not confirm
  * @param skippedBytes bytes outside any frame
  * @param reopens times the port, connection or adapter was opened again after a failure
  * @param lastError the most recent decode or transport error, or null

@@ -74,13 +74,16 @@ final class SourceCounters {
     }
   }
 
-  /** A frame decoded and counted by {@link #record} or {@link #decoded}, but unusable for a reading. */
+  /** A frame decoded and counted by {@link #record} or {@link #decoded}, but not signable (INCOMPLETE, IMPLAUSIBLE). */
   void incomplete(MeterReadException e) {
+    long n;
     synchronized (this) {
-      incomplete++;
+      n = ++incomplete;
       lastError = e.getMessage();
     }
-    LOG.warn("{}", e.getMessage());
+    if (n <= LOG_FIRST || n % LOG_EVERY == 0) {
+      LOG.warn("frame #{} not signed: {}", n, e.getMessage());
+    }
   }
 
   /** A frame decoded outside a stream decoder (Modbus poll, BLE advertisement). */

@@ -52,4 +52,24 @@ class FrameMeasurementsTest {
     assertEquals(1_800_000, f.measure(frame(1_500L, 0L, null, null, Set.of()), AT + 1_000).powerMilliW());
     assertEquals(-7, f.measure(frame(1_600L, 0L, -7L, null, Set.of()), AT + 2_000).powerMilliW());
   }
+
+  @Test
+  void a_frame_without_checksum_is_signed_only_when_the_frame_before_confirms_it() {
+    FrameMeasurements f = new FrameMeasurements("p1", Duration.ofSeconds(60));
+    Set<StatusFlag> noCrc = Set.of(StatusFlag.NO_CHECKSUM);
+    assertEquals(MeterReadException.Reason.IMPLAUSIBLE, assertThrows(MeterReadException.class,
+        () -> f.measure(frame(5_000_000L, 0L, 1L, null, noCrc), AT)).reason(), "nothing before it to confirm it");
+    assertEquals(5_000_010L, f.measure(frame(5_000_010L, 0L, 1L, null, noCrc), AT + 10_000).importMilliWh());
+    // a garbled digit: 5,000,010 -> 9,000,010 mWh in 10 s would be 1.4 MW
+    assertEquals(MeterReadException.Reason.IMPLAUSIBLE, assertThrows(MeterReadException.class,
+        () -> f.measure(frame(9_000_010L, 0L, 1L, null, noCrc), AT + 20_000)).reason());
+    // and the frame after it goes back from the garbled one: not confirmed either
+    assertEquals(MeterReadException.Reason.IMPLAUSIBLE, assertThrows(MeterReadException.class,
+        () -> f.measure(frame(5_000_030L, 0L, 1L, null, noCrc), AT + 30_000)).reason());
+    assertEquals(5_000_040L, f.measure(frame(5_000_040L, 0L, 1L, null, noCrc), AT + 40_000).importMilliWh());
+    // 100 kW for 10 s is 277,777 mWh (+ 1 Wh resolution): still a household
+    assertEquals(5_278_817L, f.measure(frame(5_278_817L, 0L, 1L, null, noCrc), AT + 50_000).importMilliWh());
+    // a frame with a checksum is the meter's word, whatever came before
+    assertEquals(1L, f.measure(frame(1L, 0L, 1L, null, Set.of()), AT + 60_000).importMilliWh());
+  }
 }
