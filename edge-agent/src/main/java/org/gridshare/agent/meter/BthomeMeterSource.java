@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * (no bluetoothd, adapter off) is retried with backoff, and so is a scan whose device stayed silent for
  * the staleness limit (bluetoothd may have restarted without the re-arm succeeding).
  */
-public final class BthomeMeterSource implements MeterSource {
+public final class BthomeMeterSource implements MeterSource, MeterDiagnostics {
   private static final Logger LOG = LoggerFactory.getLogger(BthomeMeterSource.class);
 
   /** Opens a scanning transport (a new one per attempt). */
@@ -92,6 +92,7 @@ public final class BthomeMeterSource implements MeterSource {
   }
 
   /** Advertisements, rejects and restarts of the scan so far. */
+  @Override
   public MeterSourceStats stats() {
     return counters.snapshot();
   }

@@ -16,7 +16,7 @@ import org.gridshare.drivers.serial.SerialSettings;
  * measurement, signed right after it decoded. A readout that does not arrive or decode within
  * {@code readoutTimeout} is a failed read; nothing is signed.
  */
-public final class IecReadoutMeterSource implements MeterSource {
+public final class IecReadoutMeterSource implements MeterSource, MeterDiagnostics {
   private final String port;
   private final Clock clock;
   private final MeterDetector cycle;
@@ -60,6 +60,7 @@ public final class IecReadoutMeterSource implements MeterSource {
   }
 
   /** Readouts, errors and failed cycles so far. */
+  @Override
   public MeterSourceStats stats() {
     return counters.snapshot();
   }

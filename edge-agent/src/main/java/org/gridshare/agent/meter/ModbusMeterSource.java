@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The registers are decoded and signed in the same round. A failed poll disconnects the master (the
  * next read connects again) and is a failed read; nothing is signed for it.
  */
-public final class ModbusMeterSource implements MeterSource {
+public final class ModbusMeterSource implements MeterSource, MeterDiagnostics {
   private static final Logger LOG = LoggerFactory.getLogger(ModbusMeterSource.class);
 
   /** Which register layout the meter has. */
@@ -133,6 +133,7 @@ public final class ModbusMeterSource implements MeterSource {
   }
 
   /** Polls, errors and reconnections so far. */
+  @Override
   public MeterSourceStats stats() {
     return counters.snapshot();
   }

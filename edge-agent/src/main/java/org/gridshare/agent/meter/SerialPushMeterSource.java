@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * with exponential backoff, with a fresh decoder. No frame for {@code staleAfter}: {@link #read()}
  * throws STALE and nothing is signed.
  */
-public final class SerialPushMeterSource implements MeterSource {
+public final class SerialPushMeterSource implements MeterSource, MeterDiagnostics {
   private static final Logger LOG = LoggerFactory.getLogger(SerialPushMeterSource.class);
   private static final long POLL_MS = 200;
 
@@ -77,6 +77,7 @@ public final class SerialPushMeterSource implements MeterSource {
   }
 
   /** Frames, errors and reopenings so far. */
+  @Override
   public MeterSourceStats stats() {
     return counters.snapshot();
   }
