@@ -34,6 +34,7 @@ public final class SerialPushMeterSource implements MeterSource, MeterDiagnostic
   private final Supplier<StreamDecoder> decoders;
   private final Clock clock;
   private final Backoff backoff;
+  private final Duration staleAfter;
   private final FrameMeasurements measurements;
   private final FreshMeasurements fresh;
   private final SourceCounters counters;
@@ -49,6 +50,7 @@ public final class SerialPushMeterSource implements MeterSource, MeterDiagnostic
     this.decoders = decoders;
     this.clock = clock;
     this.backoff = backoff;
+    this.staleAfter = staleAfter;
     this.measurements = new FrameMeasurements(port, maxClockSkew);
     this.fresh = new FreshMeasurements(port, staleAfter);
     this.counters = new SourceCounters(port, clock, staleAfter);
@@ -128,17 +130,28 @@ public final class SerialPushMeterSource implements MeterSource, MeterDiagnostic
     }
   }
 
+  /**
+   * Reads and decodes until the port fails, or until no frame decoded for the staleness limit: an
+   * adapter can stay "present" while its device is gone (a hung-up tty that reads nothing), so a silent
+   * port is opened again too.
+   */
   private void pump(SerialLink link) throws IOException {
     StreamDecoder decoder = decoders.get();
     byte[] buf = new byte[4096];
+    long lastFrame = System.nanoTime();
     while (!closed) {
       int n = link.read(buf, 0, buf.length, POLL_MS);
       if (n <= 0) {
+        if (System.nanoTime() - lastFrame > staleAfter.toNanos()) {
+          throw new IOException("no frame for " + staleAfter.toMillis() + " ms on an open port");
+        }
         continue;
       }
+      counters.received(n);
       for (StreamDecoder.Event e : decoder.feed(buf, 0, n)) {
         StreamDecoder.Decoded d = counters.record(e);
         if (d != null) {
+          lastFrame = System.nanoTime();
           try {
             fresh.offer(measurements.measure(d.reading(), clock.millis()));
           } catch (MeterReadException incomplete) {

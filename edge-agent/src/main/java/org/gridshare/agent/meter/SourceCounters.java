@@ -27,6 +27,7 @@ final class SourceCounters {
   private long frames;
   private long incomplete;
   private long skippedBytes;
+  private long bytesReceived;
   private long reopens;
   private long errorsLogged;
   private String lastError;
@@ -86,6 +87,11 @@ final class SourceCounters {
     }
   }
 
+  /** Bytes read from the transport. */
+  synchronized void received(int n) {
+    bytesReceived += n;
+  }
+
   /** A frame decoded outside a stream decoder (Modbus poll, BLE advertisement). */
   void decoded() {
     health.record(new StreamDecoder.Decoded(0, null));
@@ -113,7 +119,7 @@ final class SourceCounters {
   }
 
   synchronized MeterSourceStats snapshot() {
-    return new MeterSourceStats(health.state(), frames, Map.copyOf(decodeErrors), incomplete, skippedBytes, reopens,
-        lastError);
+    return new MeterSourceStats(health.state(), bytesReceived, frames, Map.copyOf(decodeErrors), incomplete, skippedBytes,
+        reopens, lastError);
   }
 }

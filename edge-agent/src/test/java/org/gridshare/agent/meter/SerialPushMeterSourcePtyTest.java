@@ -126,7 +126,12 @@ class SerialPushMeterSourcePtyTest {
       assertEquals(MeterReadException.Reason.STALE, gone.reason());
       assertEquals(MeterHealth.State.FAILED, source.stats().health());
       pty = SocatPty.start(meterEnd, agentEnd); // plugged in again, same device name
-      Measurement back = readWithin(source, Duration.ofSeconds(15));
+      Measurement back;
+      try {
+        back = readWithin(source, Duration.ofSeconds(15));
+      } catch (MeterReadException e) {
+        throw new AssertionError(source.stats() + "; writer failure " + meter.failure.get(), e);
+      }
       assertEquals(expected, back);
       assertTrue(source.stats().reopens() >= 1, source.stats().toString());
       assertEquals(MeterHealth.State.OK, source.stats().health());
