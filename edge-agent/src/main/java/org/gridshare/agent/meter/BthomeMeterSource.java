@@ -106,8 +106,9 @@ public final class BthomeMeterSource implements MeterSource, MeterDiagnostics {
     long wait = backoff.first().toMillis();
     while (!closed) {
       if (scan == null) {
+        BleAdvertisementSource s = null;
         try {
-          BleAdvertisementSource s = transports.open();
+          s = transports.open();
           s.start(Set.of(BthomeReceiver.SERVICE_UUID), receiver);
           synchronized (this) {
             scan = s;
@@ -116,6 +117,7 @@ public final class BthomeMeterSource implements MeterSource, MeterDiagnostics {
           transportState = "scanning";
           wait = backoff.first().toMillis();
         } catch (BleTransportException | RuntimeException e) {
+          closeQuietly(s); // a transport that connected but could not scan keeps no bus connection open
           counters.transportFailed(e.getMessage(), true);
           transportState = "scan failed, retrying in " + wait + " ms: " + e.getMessage();
           LOG.warn("BLE scan for {} failed ({}); retrying in {} ms", address, e.getMessage(), wait);
@@ -135,13 +137,17 @@ public final class BthomeMeterSource implements MeterSource, MeterDiagnostics {
   }
 
   private synchronized void stopScan() {
-    if (scan != null) {
+    closeQuietly(scan);
+    scan = null;
+  }
+
+  private void closeQuietly(BleAdvertisementSource s) {
+    if (s != null) {
       try {
-        scan.close();
+        s.close();
       } catch (BleTransportException | RuntimeException e) {
         LOG.debug("stopping the scan for {}: {}", address, e.getMessage());
       }
-      scan = null;
     }
   }
 

@@ -21,10 +21,10 @@ import org.gridshare.protocol.MeterStatus;
 import org.junit.jupiter.api.Test;
 
 /**
- * The BTHome source over meter-drivers' real receiver and decoder. The BLE transport here is the test's
- * own {@link BleAdvertisementSource} handing advertisements to the receiver as BlueZ's would: the
- * D-Bus path itself is tested in meter-drivers (a private dbus-daemon with BlueZ's objects), whose test
- * support is not published to other modules.
+ * The BTHome source over meter-drivers' real receiver and decoder, driven directly: the test's own
+ * {@link BleAdvertisementSource} hands advertisements to the receiver (repeats and a cut-off one
+ * included) and refuses the first scan as an adapter that is not ready. The D-Bus path is
+ * {@link BthomeMeterSourceDbusTest}.
  */
 class BthomeMeterSourceTest {
   private static final String DEVICE = "54:48:E6:8F:80:A5";
