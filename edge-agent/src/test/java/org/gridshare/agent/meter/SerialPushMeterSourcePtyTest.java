@@ -115,28 +115,40 @@ class SerialPushMeterSourcePtyTest {
     Path meterEnd = dir.resolve("meter");
     Path agentEnd = dir.resolve("p1");
     SocatPty pty = SocatPty.start(meterEnd, agentEnd);
-    try (Writer meter = Writer.start(meterEnd, () -> golden);
-        SerialPushMeterSource source = SerialPushMeterSource.start(new JSerialCommPorts(), agentEnd.toString(),
+    Writer meter = Writer.start(meterEnd, () -> golden);
+    try (SerialPushMeterSource source = SerialPushMeterSource.start(new JSerialCommPorts(), agentEnd.toString(),
             org.gridshare.drivers.serial.SerialSettings.DSMR5, org.gridshare.drivers.dsmr.DsmrStreamDecoder::plain,
             Clock.systemUTC(), Duration.ofMillis(1_500), Duration.ofSeconds(60),
             new SerialPushMeterSource.Backoff(Duration.ofMillis(100), Duration.ofMillis(400)))) {
       assertEquals(expected, source.read());
       pty.kill(); // the USB adapter is pulled
+      meter.close();
       MeterReadException gone = assertThrows(MeterReadException.class, source::read);
       assertEquals(MeterReadException.Reason.STALE, gone.reason());
       assertEquals(MeterHealth.State.FAILED, source.stats().health());
       pty = SocatPty.start(meterEnd, agentEnd); // plugged in again, same device name
+      meter = Writer.start(meterEnd, () -> golden);
       Measurement back;
       try {
         back = readWithin(source, Duration.ofSeconds(15));
       } catch (MeterReadException e) {
-        throw new AssertionError(source.stats() + "; writer failure " + meter.failure.get(), e);
+        throw new AssertionError(source.stats() + "; meter wrote " + meter.rounds.get() + " rounds, failure "
+            + meter.failure.get() + "; links " + linkTarget(meterEnd) + " " + linkTarget(agentEnd), e);
       }
       assertEquals(expected, back);
       assertTrue(source.stats().reopens() >= 1, source.stats().toString());
       assertEquals(MeterHealth.State.OK, source.stats().health());
     } finally {
+      meter.close();
       pty.close();
+    }
+  }
+
+  private static String linkTarget(Path link) {
+    try {
+      return link.toRealPath().toString();
+    } catch (IOException e) {
+      return "(" + e + ")";
     }
   }
 
@@ -169,6 +181,7 @@ class SerialPushMeterSourcePtyTest {
   /** Writes rounds into the meter end every 100 ms, reopening it when it vanished (until closed). */
   static final class Writer implements AutoCloseable {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
 
@@ -179,6 +192,7 @@ class SerialPushMeterSourcePtyTest {
             while (!stop.get()) {
               out.write(rounds.get());
               out.flush();
+              this.rounds.incrementAndGet();
               java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // a meter's pace, faster
             }
           } catch (IOException gone) {
