@@ -18,6 +18,7 @@ import org.gridshare.agent.http.DailyEnergy;
 import org.gridshare.agent.http.StatusServer;
 import org.gridshare.agent.logging.AgentLogging;
 import org.gridshare.agent.metrics.AgentMetrics;
+import org.gridshare.agent.meter.MeterSources;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -106,7 +107,9 @@ public final class AgentCommand {
     org.slf4j.MDC.put("meter", key.address().toHex());
     Outbox outbox = Outbox.open(c.dataDir().resolve("outbox.db"), c.outboxCapacity());
     boolean simulated = c.meterType().equals("s0-simulated");
-    Context pi4j = simulated
+    boolean gpio = MeterSources.usesGpio(c.meterType());
+    // meters on serial, Modbus or BLE claim no GPIO: the unused S0 inputs below stay on the mock platform
+    Context pi4j = simulated || !gpio
         ? Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build()
         : Pi4J.newAutoContext();
     long[] registers = outbox.lastRegisters();
@@ -169,7 +172,8 @@ public final class AgentCommand {
             homeAssistant.publishState(r.message());
           }
         };
-    EdgeAgent agent = new EdgeAgent(new S0MeterSource(imports, exports, clock, inputs), signer,
+    EdgeAgent agent = new EdgeAgent(gpio ? new S0MeterSource(imports, exports, clock, inputs)
+        : MeterSources.open(c, clock), signer,
         uplink, outbox, c.delivery(), onStored);
     out.printf("gridshare agent: meter %s, zone %s, data %s, outbox %d readings (acknowledged through seq %d), "
         + "uplink %s %s%n", key.address().toHex(), c.zone(), c.dataDir(), outbox.size(), outbox.ackedThrough(),

@@ -73,6 +73,11 @@ public record AgentConfig(Path source, Map<String, Object> effective) {
     return (String) section("meter").get("type");
   }
 
+  /** The validated {@code meter} section; the type-specific fields are read by {@code MeterSources}. */
+  public Map<String, Object> meter() {
+    return section("meter");
+  }
+
   public int importGpio() {
     return (int) num(section("meter"), "importGpio");
   }

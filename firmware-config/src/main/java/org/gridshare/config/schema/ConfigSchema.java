@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * A configuration schema (a subset of JSON Schema written in YAML: {@code type} object, string,
  * integer or boolean; {@code properties}, {@code required}, {@code additionalProperties: false},
- * {@code enum}, {@code minimum}, {@code maximum}, {@code pattern}, {@code default}) and its validator.
+ * {@code enum}, {@code minimum}, {@code maximum}, {@code pattern}, {@code default}, and {@code allOf} of
+ * {@code if}/{@code then} rules that make fields required for some values of another) and its validator.
  * Validation works on SnakeYAML's node tree so every error names the file, line, column and field.
  */
 public final class ConfigSchema {
@@ -114,6 +115,7 @@ public final class ConfigSchema {
             throw error(file, node, field.isEmpty() ? req : field + "." + req, "is required");
           }
         }
+        checkConditions(file, node, schema, field, out);
         for (Map.Entry<String, Object> p : props.entrySet()) {
           Map<String, Object> sub = (Map<String, Object>) p.getValue();
           if (!out.containsKey(p.getKey()) && sub.containsKey("default")) {
@@ -131,6 +133,34 @@ public final class ConfigSchema {
         return value;
       }
       default -> throw new IllegalStateException("schema type " + type + " not supported at " + field);
+    }
+  }
+
+  /**
+   * {@code allOf: [{if: {properties: {f: {enum: [...]}}}, then: {required: [...]}}]}: fields required only
+   * when another field has one of some values (e.g. a serial port for serial meter types).
+   */
+  @SuppressWarnings("unchecked")
+  private static void checkConditions(Path file, Node node, Map<String, Object> schema, String field,
+      Map<String, Object> values) throws ConfigException {
+    for (Map<String, Object> rule : (List<Map<String, Object>>) schema.getOrDefault("allOf", List.of())) {
+      Map<String, Object> when = (Map<String, Object>) ((Map<String, Object>) rule.get("if")).get("properties");
+      boolean applies = true;
+      String condition = "";
+      for (Map.Entry<String, Object> w : when.entrySet()) {
+        List<Object> allowed = (List<Object>) ((Map<String, Object>) w.getValue()).get("enum");
+        Object v = values.get(w.getKey());
+        applies &= v != null && allowed.stream().anyMatch(a -> String.valueOf(a).equals(String.valueOf(v)));
+        condition = w.getKey() + " is " + v;
+      }
+      if (!applies) {
+        continue;
+      }
+      for (String req : (List<String>) ((Map<String, Object>) rule.get("then")).getOrDefault("required", List.of())) {
+        if (!values.containsKey(req)) {
+          throw error(file, node, field.isEmpty() ? req : field + "." + req, "is required when " + condition);
+        }
+      }
     }
   }
 

@@ -57,7 +57,7 @@ class ConfigSchemaTest {
         () -> schema.validate(file, GOOD.replace("chainId: 31337", "chainId: 31337.5")));
     assertEquals("chain.chainId", f.field());
     ConfigException t = assertThrows(ConfigException.class,
-        () -> schema.validate(file, GOOD.replace("type: s0-simulated", "type: dsmr")));
+        () -> schema.validate(file, GOOD.replace("type: s0-simulated", "type: p2")));
     assertEquals("meter.type", t.field());
     assertEquals(6, t.line());
   }
