@@ -150,7 +150,7 @@ class BacklogDrainTest {
           }
           if (now > deadline) {
             throw new AssertionError("backlog not drained: acked " + acker.contiguous() + " of " + backlog
-                + ", health " + agent.health() + ", violations " + acker.violations());
+                + ", health " + agent.health() + ", resent " + agent.resentCount() + ", violations " + acker.violations());
           }
           Thread.sleep(20); // polling interval of a condition with a deadline
         }
