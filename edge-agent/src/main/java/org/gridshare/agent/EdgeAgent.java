@@ -52,10 +52,14 @@ public final class EdgeAgent implements AutoCloseable {
    * @param ackTimeout no ack progress for this long → re-send from the oldest unacknowledged reading
    */
   public record Delivery(Duration groupCommit, int window, Duration ackTimeout) {
-    /** For a box on an SD card at 1 reading/s: a 2 s group commit. */
-    public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(2000), 1000, Duration.ofSeconds(30));
+    /**
+     * For a box on an SD card at 1 reading/s: a 2 s group commit. The window stays below the broker's
+     * per-subscriber queue (Mosquitto's {@code max_queued_messages} is 1000): with 1000 in flight the
+     * backend's subscriber lost readings there during a backlog drain, which then stalled for the ack timeout.
+     */
+    public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(2000), 500, Duration.ofSeconds(30));
     /** For simulations and demos, where latency matters more than flash wear. */
-    public static final Delivery LOW_LATENCY = new Delivery(Duration.ofMillis(100), 1000, Duration.ofSeconds(30));
+    public static final Delivery LOW_LATENCY = new Delivery(Duration.ofMillis(100), 500, Duration.ofSeconds(30));
   }
 
   private final MeterSource meter;
