@@ -14,13 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.gridshare.backend.Topics;
+import org.gridshare.backend.market.KafkaIo;
 import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
@@ -116,7 +116,7 @@ public final class AckPublisher implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("ack round failed, re-reading from the last committed offsets: {}", e.toString());
                 rewind();
-                pause();
+                KafkaIo.backOff(running);
             }
         }
     }
@@ -214,31 +214,12 @@ public final class AckPublisher implements AutoCloseable {
 
     private void rewind() {
         try {
-            for (TopicPartition tp : consumer.assignment()) {
-                OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
-                if (c == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, c.offset());
-                }
-            }
+            KafkaIo.rewindToCommitted(consumer);
         } catch (RuntimeException e) {
             LOG.warn("rewinding the ack consumer failed: {}", e.toString());
         }
     }
 
-    private void pause() {
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (running.get() && System.nanoTime() < until) {
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(50); // back off before retrying a failed round
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 
     @Override
     public void close() {

@@ -10,10 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -150,5 +152,33 @@ public final class KafkaIo {
             }
         }
         return r.timestamp();
+    }
+
+    /**
+     * Seeks every assigned partition back to its committed offset (its beginning when nothing is
+     * committed), so the records of a failed round are read again.
+     */
+    public static void rewindToCommitted(KafkaConsumer<?, ?> consumer) {
+        for (TopicPartition tp : consumer.assignment()) {
+            OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
+            if (c == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, c.offset());
+            }
+        }
+    }
+
+    /** Backs off for 1 s before a failed round is retried; returns early once {@code running} is false. */
+    public static void backOff(AtomicBoolean running) {
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (running.get() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50); // a fixed back-off, checked against running every 50 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

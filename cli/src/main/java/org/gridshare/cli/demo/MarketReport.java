@@ -100,7 +100,7 @@ final class MarketReport implements AutoCloseable {
         && c.intervalStartMs() + c.intervalSeconds() * 1000 <= endedByMs
         && (settlements.get(c.intervalStartMs()) == null
             || settlements.get(c.intervalStartMs()).status().equals(SettlementRecord.HELD)))) {
-      Thread.sleep(200);
+      Thread.sleep(200); // polling interval of a condition with a deadline
     }
   }
 

@@ -17,18 +17,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.meter.Measurement;
 import org.gridshare.agent.meter.S0MeterSource;
@@ -45,7 +39,6 @@ import org.gridshare.localgrid.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
-import org.gridshare.protocol.wire.JsonWire;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,38 +265,6 @@ class BacklogDrainTest {
     @Override
     public Clock withZone(ZoneId zone) {
       throw new UnsupportedOperationException("UTC only");
-    }
-  }
-
-  /** A downstream subscriber that records the seq of every reading in the order the broker delivers them. */
-  private static final class Arrivals implements AutoCloseable {
-    private final MqttClient client;
-    private final List<Long> seqs = new ArrayList<>();
-
-    Arrivals(String uri, String zone) throws Exception {
-      client = new MqttClient(uri, "arrivals-" + UUID.randomUUID(), new MemoryPersistence());
-      MqttConnectionOptions o = new MqttConnectionOptions();
-      o.setConnectionTimeout(10);
-      client.connect(o);
-      client.subscribe(new MqttSubscription[] {new MqttSubscription("gridshare/v1/" + zone + "/+/readings", 1)},
-          new IMqttMessageListener[] {(topic, msg) -> {
-            long seq = JsonWire.decodeReading(msg.getPayload()).message().seq();
-            synchronized (seqs) {
-              seqs.add(seq);
-            }
-          }});
-    }
-
-    List<Long> seqs() {
-      synchronized (seqs) {
-        return List.copyOf(seqs);
-      }
-    }
-
-    @Override
-    public void close() throws org.eclipse.paho.mqttv5.common.MqttException {
-      client.disconnect();
-      client.close();
     }
   }
 }

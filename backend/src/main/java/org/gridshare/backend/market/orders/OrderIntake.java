@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -125,7 +124,7 @@ public final class OrderIntake implements AutoCloseable {
                     return;
                 }
                 LOG.warn("order round failed; rebuilding the books and re-reading from the committed offsets", e);
-                pause();
+                KafkaIo.backOff(running);
                 try {
                     books = rebuild(false);
                     rewind();
@@ -217,27 +216,9 @@ public final class OrderIntake implements AutoCloseable {
     }
 
     private void rewind() {
-        for (TopicPartition tp : consumer.assignment()) {
-            OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
-            if (c == null) {
-                consumer.seekToBeginning(List.of(tp));
-            } else {
-                consumer.seek(tp, c.offset());
-            }
-        }
+        KafkaIo.rewindToCommitted(consumer);
     }
 
-    private void pause() {
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (running.get() && System.nanoTime() < until) {
-            try {
-                Thread.sleep(50); // back off before retrying a failed round
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 
     /** Orders accepted by this process (re-deliveries not counted). */
     public long accepted() {

@@ -135,7 +135,7 @@ public final class SettlementJob implements AutoCloseable {
                     return;
                 }
                 LOG.warn("settlement round failed; trying again", e);
-                pause();
+                KafkaIo.backOff(running);
             }
         }
     }
@@ -255,17 +255,6 @@ public final class SettlementJob implements AutoCloseable {
         KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
     }
 
-    private void pause() {
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (running.get() && System.nanoTime() < until) {
-            try {
-                Thread.sleep(50); // back off before retrying a failed round
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 
     /** Batches this process saw settled (SETTLED or ALREADY_SETTLED). */
     public long settled() {

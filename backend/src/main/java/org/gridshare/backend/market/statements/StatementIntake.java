@@ -11,10 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.gridshare.backend.Topics;
 import org.gridshare.backend.market.KafkaIo;
@@ -127,14 +125,7 @@ public final class StatementIntake implements AutoCloseable {
 
     private void rewind() {
         try {
-            for (TopicPartition tp : consumer.assignment()) {
-                OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
-                if (c == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, c.offset());
-                }
-            }
+            KafkaIo.rewindToCommitted(consumer);
         } catch (RuntimeException e) {
             LOG.warn("rewinding the statement consumer failed: {}", e.toString());
         }
