@@ -71,7 +71,8 @@ public final class Backend implements AutoCloseable {
                     future.get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + " on " + bootstrap, e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + name + " on " + bootstrap, e.getCause());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -88,8 +89,8 @@ public final class Backend implements AutoCloseable {
      * the Streams application is RUNNING and the bridge is subscribed.
      */
     public static Backend start(BackendConfig config) {
-        MeterDirectory directory = RegistryMeterDirectory.connect(config.ethRpcUrl(), config.registryAddress(),
-                config.registryMaxAge(), config.clock());
+        MeterDirectory directory = RegistryMeterDirectory.connect(
+                config.ethRpcUrl(), config.registryAddress(), config.registryMaxAge(), config.clock());
         try {
             return start(config, directory);
         } catch (RuntimeException e) {
@@ -114,12 +115,24 @@ public final class Backend implements AutoCloseable {
             awaitRunning(streams);
             if (config.market() != null) {
                 // before the bridge: orders must not be stamped and forwarded while nobody can clear them
-                market = MarketPipeline.start(config.market(), config.mqttServerUri(), config.kafkaBootstrap(),
-                        config.ethRpcUrl(), config.registryAddress(), config.applicationId(), config.clock());
+                market = MarketPipeline.start(
+                        config.market(),
+                        config.mqttServerUri(),
+                        config.kafkaBootstrap(),
+                        config.ethRpcUrl(),
+                        config.registryAddress(),
+                        config.applicationId(),
+                        config.clock());
             }
-            String[] kinds = market == null ? new String[] {"readings"} : new String[] {"readings", "statements", "orders"};
-            MqttKafkaBridge bridge = MqttKafkaBridge.start(config.mqttServerUri(), config.applicationId() + "-bridge",
-                    config.kafkaBootstrap(), config.clock(), () -> JsonWire.MAX_PAYLOAD_BYTES, kinds);
+            String[] kinds =
+                    market == null ? new String[] {"readings"} : new String[] {"readings", "statements", "orders"};
+            MqttKafkaBridge bridge = MqttKafkaBridge.start(
+                    config.mqttServerUri(),
+                    config.applicationId() + "-bridge",
+                    config.kafkaBootstrap(),
+                    config.clock(),
+                    () -> JsonWire.MAX_PAYLOAD_BYTES,
+                    kinds);
             return new Backend(streams, bridge, directory, market);
         } catch (RuntimeException e) {
             if (market != null) {
@@ -133,7 +146,8 @@ public final class Backend implements AutoCloseable {
     private static void awaitRunning(KafkaStreams streams) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
+            if (System.nanoTime() > deadline
+                    || streams.state() == KafkaStreams.State.ERROR
                     || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("Kafka Streams is " + streams.state() + " after " + START_TIMEOUT);
             }
@@ -187,7 +201,8 @@ public final class Backend implements AutoCloseable {
             }
         } finally {
             try {
-                // leave the group so that a restarted backend is assigned its tasks at once, not after the session timeout
+                // leave the group so that a restarted backend is assigned its tasks at once, not after the session
+                // timeout
                 streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                         .withTimeout(Duration.ofSeconds(15)));
             } finally {

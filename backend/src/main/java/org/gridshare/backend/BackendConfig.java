@@ -71,41 +71,130 @@ public record BackendConfig(
     }
 
     /** The configuration without a market. */
-    public BackendConfig(String mqttServerUri, String kafkaBootstrap, String ethRpcUrl, Address registryAddress,
-            Eip712Domain readingDomain, Duration interval, Duration grace, Path stateDir, Clock clock,
-            Duration registryMaxAge, String applicationId, Duration commitInterval) {
-        this(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval, grace, stateDir, clock,
-                registryMaxAge, applicationId, commitInterval, null);
+    public BackendConfig(
+            String mqttServerUri,
+            String kafkaBootstrap,
+            String ethRpcUrl,
+            Address registryAddress,
+            Eip712Domain readingDomain,
+            Duration interval,
+            Duration grace,
+            Path stateDir,
+            Clock clock,
+            Duration registryMaxAge,
+            String applicationId,
+            Duration commitInterval) {
+        this(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                registryMaxAge,
+                applicationId,
+                commitInterval,
+                null);
     }
 
     /** The configuration with default registry max age, application id and commit interval. */
-    public BackendConfig(String mqttServerUri, String kafkaBootstrap, String ethRpcUrl, Address registryAddress,
-            Eip712Domain readingDomain, Duration interval, Duration grace, Path stateDir, Clock clock) {
-        this(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval, grace, stateDir,
-                clock, DEFAULT_REGISTRY_MAX_AGE, DEFAULT_APPLICATION_ID, DEFAULT_COMMIT_INTERVAL);
+    public BackendConfig(
+            String mqttServerUri,
+            String kafkaBootstrap,
+            String ethRpcUrl,
+            Address registryAddress,
+            Eip712Domain readingDomain,
+            Duration interval,
+            Duration grace,
+            Path stateDir,
+            Clock clock) {
+        this(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                DEFAULT_REGISTRY_MAX_AGE,
+                DEFAULT_APPLICATION_ID,
+                DEFAULT_COMMIT_INTERVAL);
     }
 
     /** A copy with another registry max age. */
     public BackendConfig withRegistryMaxAge(Duration maxAge) {
-        return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, maxAge, applicationId, commitInterval, market);
+        return new BackendConfig(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                maxAge,
+                applicationId,
+                commitInterval,
+                market);
     }
 
     /** A copy with another application id (separate consumer group, state and MQTT session). */
     public BackendConfig withApplicationId(String id) {
-        return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, registryMaxAge, id, commitInterval, market);
+        return new BackendConfig(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                registryMaxAge,
+                id,
+                commitInterval,
+                market);
     }
 
     /** A copy with another Streams commit interval. */
     public BackendConfig withCommitInterval(Duration commit) {
-        return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, registryMaxAge, applicationId, commit, market);
+        return new BackendConfig(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                registryMaxAge,
+                applicationId,
+                commit,
+                market);
     }
 
     /** A copy that also runs the market pipeline with {@code settings} (null: metering only). */
     public BackendConfig withMarket(MarketSettings settings) {
-        return new BackendConfig(mqttServerUri, kafkaBootstrap, ethRpcUrl, registryAddress, readingDomain, interval,
-                grace, stateDir, clock, registryMaxAge, applicationId, commitInterval, settings);
+        return new BackendConfig(
+                mqttServerUri,
+                kafkaBootstrap,
+                ethRpcUrl,
+                registryAddress,
+                readingDomain,
+                interval,
+                grace,
+                stateDir,
+                clock,
+                registryMaxAge,
+                applicationId,
+                commitInterval,
+                settings);
     }
 }

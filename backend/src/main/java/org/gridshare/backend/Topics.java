@@ -38,8 +38,18 @@ public final class Topics {
     /** Every topic the backend needs, with its partition count. */
     public static Map<String, Integer> all() {
         Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String t : new String[] {READINGS, STATEMENTS, ORDERS, READINGS_VERIFIED, REJECTED, INTERVALS,
-                ORDERS_ACCEPTED, STATEMENTS_VERIFIED, CLEARING, SETTLEMENT}) {
+        for (String t : new String[] {
+            READINGS,
+            STATEMENTS,
+            ORDERS,
+            READINGS_VERIFIED,
+            REJECTED,
+            INTERVALS,
+            ORDERS_ACCEPTED,
+            STATEMENTS_VERIFIED,
+            CLEARING,
+            SETTLEMENT
+        }) {
             topics.put(t, PARTITIONS);
         }
         return topics;

@@ -16,11 +16,11 @@ import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.backend.verify.VerifiedReading;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.wire.JsonWire;
@@ -51,17 +51,25 @@ class LatencyHarness {
                 MqttBroker broker = EmbeddedHiveMq.start(work.resolve("mqtt"))) {
             Backend.createTopics(kafka.bootstrapServers());
             try (TestChain chain = TestChain.deploy(anvil)) {
-                Eip712Domain domain = new Eip712Domain(anvil.chainId(),
-                        Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
+                Eip712Domain domain = new Eip712Domain(
+                        anvil.chainId(), Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
                 List<TestMeter> meters = new ArrayList<>();
                 for (int i = 0; i < METERS; i++) {
                     TestMeter m = new TestMeter(random, domain, "zone-" + (i % 2));
                     chain.register(m.address(), m.zone());
                     meters.add(m);
                 }
-                BackendConfig config = new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
-                        anvil.rpcUrl(), chain.registryAddress(), domain, Duration.ofMinutes(1), Duration.ofMinutes(10),
-                        work.resolve("streams"), Clock.systemUTC()).withApplicationId("latency-harness")
+                BackendConfig config = new BackendConfig(
+                                broker.serverUri(),
+                                kafka.bootstrapServers(),
+                                anvil.rpcUrl(),
+                                chain.registryAddress(),
+                                domain,
+                                Duration.ofMinutes(1),
+                                Duration.ofMinutes(10),
+                                work.resolve("streams"),
+                                Clock.systemUTC())
+                        .withApplicationId("latency-harness")
                         .withCommitInterval(Duration.ofMillis(Long.getLong("harness.commitMs", 100)));
                 try (Backend backend = Backend.start(config);
                         IntervalTable table = IntervalTable.start(kafka.bootstrapServers())) {
@@ -74,11 +82,17 @@ class LatencyHarness {
                     for (int n = 0; n < WARMUP_PER_METER; n++) {
                         for (int i = 0; i < METERS; i++) {
                             TestMeter m = meters.get(i);
-                            publishers.get(i).publish(m.topic(), JsonWire.encodeReading(
-                                    m.next(System.currentTimeMillis(), 1 + random.nextInt(20), 0)));
+                            publishers
+                                    .get(i)
+                                    .publish(
+                                            m.topic(),
+                                            JsonWire.encodeReading(
+                                                    m.next(System.currentTimeMillis(), 1 + random.nextInt(20), 0)));
                         }
                     }
-                    Await.until(Duration.ofMinutes(1), () -> table.verified().size() >= METERS * WARMUP_PER_METER,
+                    Await.until(
+                            Duration.ofMinutes(1),
+                            () -> table.verified().size() >= METERS * WARMUP_PER_METER,
                             () -> table.verified().size() + " warm-up readings verified");
                     long started = System.nanoTime();
                     // Paced like a neighbourhood of meters (default 100 readings/s in total), so the
@@ -89,26 +103,40 @@ class LatencyHarness {
                         for (int i = 0; i < METERS; i++) {
                             long due = started + sent++ * periodNanos;
                             while (System.nanoTime() < due) {
-                                LockSupport.parkNanos(due - System.nanoTime()); // rate limit, not a wait for a condition
+                                LockSupport.parkNanos(
+                                        due - System.nanoTime()); // rate limit, not a wait for a condition
                             }
                             TestMeter m = meters.get(i);
-                            publishers.get(i).publish(m.topic(), JsonWire.encodeReading(
-                                    m.next(System.currentTimeMillis(), 1 + random.nextInt(20), 0)));
+                            publishers
+                                    .get(i)
+                                    .publish(
+                                            m.topic(),
+                                            JsonWire.encodeReading(
+                                                    m.next(System.currentTimeMillis(), 1 + random.nextInt(20), 0)));
                         }
                     }
                     int total = METERS * PER_METER;
-                    Await.until(Duration.ofMinutes(2), () -> table.verified().size() >= total + METERS * WARMUP_PER_METER,
+                    Await.until(
+                            Duration.ofMinutes(2),
+                            () -> table.verified().size() >= total + METERS * WARMUP_PER_METER,
                             () -> table.verified().size() + " of " + total + " verified, rejected "
                                     + table.rejectsByReason());
                     double seconds = (System.nanoTime() - started) / 1e9;
                     List<VerifiedReading> measured = table.verified().stream()
-                            .filter(v -> v.seq() > WARMUP_PER_METER).toList();
+                            .filter(v -> v.seq() > WARMUP_PER_METER)
+                            .toList();
                     long[] lat = measured.stream()
-                            .mapToLong(v -> v.verifiedAtMs() - v.timeMs()).sorted().toArray();
+                            .mapToLong(v -> v.verifiedAtMs() - v.timeMs())
+                            .sorted()
+                            .toArray();
                     long[] ingest = measured.stream()
-                            .mapToLong(v -> v.receivedAtMs() - v.timeMs()).sorted().toArray();
+                            .mapToLong(v -> v.receivedAtMs() - v.timeMs())
+                            .sorted()
+                            .toArray();
                     long[] streams = measured.stream()
-                            .mapToLong(v -> v.verifiedAtMs() - v.receivedAtMs()).sorted().toArray();
+                            .mapToLong(v -> v.verifiedAtMs() - v.receivedAtMs())
+                            .sorted()
+                            .toArray();
                     String report = String.format(
                             "backend latency, signature made -> verified (verifiedAtMs - timeMs)%n"
                                     + "readings: %d (after %d warm-up) from %d meters at %d/s over %s, %s, Kafka Streams exactly_once_v2, "
@@ -117,12 +145,24 @@ class LatencyHarness {
                                     + "of which signed -> in the bridge: median %d ms, p99 %d ms; "
                                     + "bridge -> verified: median %d ms, p99 %d ms%n"
                                     + "throughput: %.0f readings/s (offered)%n",
-                            lat.length, METERS * WARMUP_PER_METER, METERS, 1_000_000_000L / periodNanos, broker.name(), "anvil registry lookups",
+                            lat.length,
+                            METERS * WARMUP_PER_METER,
+                            METERS,
+                            1_000_000_000L / periodNanos,
+                            broker.name(),
+                            "anvil registry lookups",
                             config.commitInterval().toMillis(),
-                            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                            Runtime.getRuntime().availableProcessors(), lat[lat.length / 2],
-                            p99(lat), lat[lat.length - 1], ingest[ingest.length / 2], p99(ingest),
-                            streams[streams.length / 2], p99(streams), total / seconds);
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                    .getSystemLoadAverage(),
+                            Runtime.getRuntime().availableProcessors(),
+                            lat[lat.length / 2],
+                            p99(lat),
+                            lat[lat.length - 1],
+                            ingest[ingest.length / 2],
+                            p99(ingest),
+                            streams[streams.length / 2],
+                            p99(streams),
+                            total / seconds);
                     Path out = Path.of("target", "latency.txt");
                     Files.createDirectories(out.getParent());
                     Files.writeString(out, report, StandardCharsets.UTF_8);
@@ -131,11 +171,21 @@ class LatencyHarness {
                         p.close();
                     }
                     List<VerifiedReading> all = measured;
-                    System.out.println("first 10 latencies: " + all.subList(0, 10).stream()
-                            .map(v -> (v.receivedAtMs() - v.timeMs()) + "/" + (v.verifiedAtMs() - v.receivedAtMs())).toList());
-                    System.out.println("last 10 latencies: " + all.subList(all.size() - 10, all.size()).stream()
-                            .map(v -> (v.receivedAtMs() - v.timeMs()) + "/" + (v.verifiedAtMs() - v.receivedAtMs())).toList());
-                    if (measured.stream().map(VerifiedReading::digest).distinct().count() != total) {
+                    System.out.println("first 10 latencies: "
+                            + all.subList(0, 10).stream()
+                                    .map(v -> (v.receivedAtMs() - v.timeMs()) + "/"
+                                            + (v.verifiedAtMs() - v.receivedAtMs()))
+                                    .toList());
+                    System.out.println("last 10 latencies: "
+                            + all.subList(all.size() - 10, all.size()).stream()
+                                    .map(v -> (v.receivedAtMs() - v.timeMs()) + "/"
+                                            + (v.verifiedAtMs() - v.receivedAtMs()))
+                                    .toList());
+                    if (measured.stream()
+                                    .map(VerifiedReading::digest)
+                                    .distinct()
+                                    .count()
+                            != total) {
                         throw new AssertionError("a reading was verified twice");
                     }
                 }

@@ -21,10 +21,10 @@ import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.backend.verify.VerifiedReading;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
@@ -74,18 +74,30 @@ abstract class ReadingJourneyContract {
         broker = startBroker(work.resolve("mqtt"));
         long tBroker = System.nanoTime();
         domain = new Eip712Domain(anvil.chainId(), Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
-        BackendConfig config = new BackendConfig(broker.serverUri(), kafka.bootstrapServers(), anvil.rpcUrl(),
-                chain.registryAddress(), domain, INTERVAL, Duration.ofHours(1), work.resolve("streams"),
-                Clock.systemUTC())
+        BackendConfig config = new BackendConfig(
+                        broker.serverUri(),
+                        kafka.bootstrapServers(),
+                        anvil.rpcUrl(),
+                        chain.registryAddress(),
+                        domain,
+                        INTERVAL,
+                        Duration.ofHours(1),
+                        work.resolve("streams"),
+                        Clock.systemUTC())
                 .withRegistryMaxAge(Duration.ZERO)
                 .withApplicationId("backend-test-" + getClass().getSimpleName());
         backend = Backend.start(config);
         table = IntervalTable.start(kafka.bootstrapServers());
         publisher = new Publisher(broker.serverUri());
         long tBackend = System.nanoTime();
-        System.out.printf("%s: MQTT broker %s; started Kafka %d ms, anvil+registry %d ms, broker %d ms, backend %d ms%n",
-                getClass().getSimpleName(), broker.name(), (tKafka - t0) / 1_000_000, (tChain - tKafka) / 1_000_000,
-                (tBroker - tChain) / 1_000_000, (tBackend - tBroker) / 1_000_000);
+        System.out.printf(
+                "%s: MQTT broker %s; started Kafka %d ms, anvil+registry %d ms, broker %d ms, backend %d ms%n",
+                getClass().getSimpleName(),
+                broker.name(),
+                (tKafka - t0) / 1_000_000,
+                (tChain - tKafka) / 1_000_000,
+                (tBroker - tChain) / 1_000_000,
+                (tBackend - tBroker) / 1_000_000);
     }
 
     @AfterAll
@@ -95,8 +107,8 @@ abstract class ReadingJourneyContract {
                 long t = System.nanoTime();
                 try {
                     c.close();
-                    System.out.printf("closed %s in %d ms%n", c.getClass().getSimpleName(),
-                            (System.nanoTime() - t) / 1_000_000);
+                    System.out.printf(
+                            "closed %s in %d ms%n", c.getClass().getSimpleName(), (System.nanoTime() - t) / 1_000_000);
                 } catch (Exception e) {
                     e.printStackTrace();
                 }
@@ -123,18 +135,29 @@ abstract class ReadingJourneyContract {
     }
 
     List<Long> verifiedSeqs(String meter) {
-        return table.verified().stream().filter(v -> v.meter().equals(meter)).map(VerifiedReading::seq).toList();
+        return table.verified().stream()
+                .filter(v -> v.meter().equals(meter))
+                .map(VerifiedReading::seq)
+                .toList();
     }
 
     List<Rejection> rejections(String key, RejectReason reason) {
-        return table.rejections().stream().filter(r -> key.equals(r.meter()) && r.reason() == reason).toList();
+        return table.rejections().stream()
+                .filter(r -> key.equals(r.meter()) && r.reason() == reason)
+                .toList();
     }
 
     /** Waits until exactly these seqs of the meter are verified, in order, and the rejection is there. */
     void awaitVerifiedAndRejected(TestMeter m, List<Long> seqs, String rejectedKey, RejectReason reason) {
-        Await.until(WAIT, () -> verifiedSeqs(m.hex()).equals(seqs) && !rejections(rejectedKey, reason).isEmpty(),
-                () -> "verified " + verifiedSeqs(m.hex()) + ", rejections " + table.rejections().stream()
-                        .filter(r -> r.meter().equals(rejectedKey)).map(r -> r.reason() + ":" + r.detail()).toList());
+        Await.until(
+                WAIT,
+                () -> verifiedSeqs(m.hex()).equals(seqs)
+                        && !rejections(rejectedKey, reason).isEmpty(),
+                () -> "verified " + verifiedSeqs(m.hex()) + ", rejections "
+                        + table.rejections().stream()
+                                .filter(r -> r.meter().equals(rejectedKey))
+                                .map(r -> r.reason() + ":" + r.detail())
+                                .toList());
         assertEquals(1, rejections(rejectedKey, reason).size(), "one rejection of " + reason);
         assertEquals(seqs, verifiedSeqs(m.hex()));
     }
@@ -169,8 +192,12 @@ abstract class ReadingJourneyContract {
         IntervalTotals a2 = new IntervalTotals(a.hex(), "zone-a", next, 60, 310, 50, 2, 4, 5);
         IntervalTotals b1 = new IntervalTotals(b.hex(), "zone-b", base, 60, 0, 3_500, 3, 1, 3);
         IntervalTotals b2 = new IntervalTotals(b.hex(), "zone-b", next, 60, 42, 4_000, 2, 4, 5);
-        Await.until(WAIT, () -> List.of(a1, a2, b1, b2).stream()
-                        .allMatch(t -> table.interval(t.meter(), t.intervalStartMs()).filter(t::equals).isPresent()),
+        Await.until(
+                WAIT,
+                () -> List.of(a1, a2, b1, b2).stream()
+                        .allMatch(t -> table.interval(t.meter(), t.intervalStartMs())
+                                .filter(t::equals)
+                                .isPresent()),
                 () -> "intervals " + table.intervals());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), verifiedSeqs(a.hex()));
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), verifiedSeqs(b.hex()));
@@ -185,8 +212,15 @@ abstract class ReadingJourneyContract {
         sendNext(m);
         Signed<MeterReading> real = m.peek(System.currentTimeMillis(), 5, 0);
         MeterReading r = real.message();
-        MeterReading inflated = new MeterReading(r.meter(), r.seq(), r.timeMs(), r.importMilliWh() + 1_000_000,
-                r.exportMilliWh(), r.powerMilliW(), r.status(), r.prev());
+        MeterReading inflated = new MeterReading(
+                r.meter(),
+                r.seq(),
+                r.timeMs(),
+                r.importMilliWh() + 1_000_000,
+                r.exportMilliWh(),
+                r.powerMilliW(),
+                r.status(),
+                r.prev());
         send(m, new Signed<>(inflated, real.signature()));
         sendNext(m);
         sendNext(m);
@@ -233,7 +267,9 @@ abstract class ReadingJourneyContract {
         send(m, second); // seq 2 again after seq 3: a replay
         sendNext(m);
         awaitVerifiedAndRejected(m, List.of(1L, 2L, 3L, 4L), m.hex(), RejectReason.REPLAYED_SEQ);
-        Await.until(WAIT, () -> rejections(m.hex(), RejectReason.DUPLICATE).size() == 1,
+        Await.until(
+                WAIT,
+                () -> rejections(m.hex(), RejectReason.DUPLICATE).size() == 1,
                 () -> "" + table.rejectsByReason());
     }
 
@@ -257,8 +293,17 @@ abstract class ReadingJourneyContract {
         sendNext(m);
         Signed<MeterReading> real = m.peek(System.currentTimeMillis(), 1, 0);
         MeterReading r = real.message();
-        send(m, m.sign(new MeterReading(r.meter(), r.seq(), r.timeMs(), r.importMilliWh(), r.exportMilliWh(),
-                r.powerMilliW(), r.status(), Bytes32.ZERO)));
+        send(
+                m,
+                m.sign(new MeterReading(
+                        r.meter(),
+                        r.seq(),
+                        r.timeMs(),
+                        r.importMilliWh(),
+                        r.exportMilliWh(),
+                        r.powerMilliW(),
+                        r.status(),
+                        Bytes32.ZERO)));
         sendNext(m);
         sendNext(m);
         awaitVerifiedAndRejected(m, List.of(1L, 2L, 3L, 4L), m.hex(), RejectReason.BROKEN_CHAIN);
@@ -267,15 +312,17 @@ abstract class ReadingJourneyContract {
     @Test
     void rejects_malformed_json() throws Exception {
         TestMeter m = meter("zone-a");
-        aroundBadPayload(m, "{\"type\":\"MeterReading\",\"meter\":".getBytes(StandardCharsets.UTF_8),
+        aroundBadPayload(
+                m,
+                "{\"type\":\"MeterReading\",\"meter\":".getBytes(StandardCharsets.UTF_8),
                 RejectReason.MALFORMED_JSON);
     }
 
     @Test
     void rejects_float_in_an_integer_field() throws Exception {
         TestMeter m = meter("zone-a");
-        String json = new String(JsonWire.encodeReading(m.peek(System.currentTimeMillis(), 1, 0)),
-                StandardCharsets.UTF_8);
+        String json =
+                new String(JsonWire.encodeReading(m.peek(System.currentTimeMillis(), 1, 0)), StandardCharsets.UTF_8);
         String floated = json.replace("\"status\":0", "\"status\":0.0");
         if (floated.equals(json)) {
             throw new AssertionError("no integer status field to turn into a float in " + json);
@@ -300,7 +347,8 @@ abstract class ReadingJourneyContract {
         TestMeter m = meter("zone-b");
         sendNext(m);
         sendNext(m);
-        publisher.publish("gridshare/v1/zone-a/" + m.hex() + "/readings",
+        publisher.publish(
+                "gridshare/v1/zone-a/" + m.hex() + "/readings",
                 JsonWire.encodeReading(m.peek(System.currentTimeMillis(), 1, 0)));
         sendNext(m);
         sendNext(m);

@@ -2,8 +2,8 @@ package org.gridshare.backend;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.MqttBroker;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.MqttBroker;
 
 /** The reading journey over the embedded HiveMQ CE broker (the demo's default). */
 class ReadingJourneyOverHiveMqTest extends ReadingJourneyContract {

@@ -2,8 +2,8 @@ package org.gridshare.backend;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.gridshare.localgrid.Mosquitto;
-import org.gridshare.localgrid.MqttBroker;
+import org.gridshare.parts.Mosquitto;
+import org.gridshare.parts.MqttBroker;
 
 /**
  * The reading journey over a real Mosquitto. Fails, saying so, when {@code mosquitto} is not on the

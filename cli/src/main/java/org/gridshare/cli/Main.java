@@ -10,49 +10,49 @@ import org.gridshare.drivers.cli.MeterDetectCommand;
 
 /** The {@code ./gridshare} command: one entry point, one sub-command per user task. */
 public final class Main {
-  private Main() {}
+    private Main() {}
 
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
-
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-      usage(out);
-      return args.length == 0 ? 2 : 0;
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    switch (args[0]) {
-      case "demo":
-        return MicrogridDemo.run(rest, out, err);
-      case "meter":
-        if (rest.length > 0 && rest[0].equals("decode")) {
-          return MeterDecodeCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-        }
-        if (rest.length > 0 && rest[0].equals("detect")) {
-          return MeterDetectCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-        }
-        break;
-      case "agent":
-        if (rest.length > 0 && rest[0].equals("run")) {
-          return AgentCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-        }
-        break;
-      case "market":
-        if (rest.length > 0 && rest[0].equals("clear")) {
-          return ClearCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-        }
-        break;
-      default:
-        break;
-    }
-    err.println("gridshare: unknown command '" + String.join(" ", args) + "'");
-    usage(err);
-    return 2;
-  }
 
-  private static void usage(PrintStream out) {
-    out.println("""
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo":
+                return MicrogridDemo.run(rest, out, err);
+            case "meter":
+                if (rest.length > 0 && rest[0].equals("decode")) {
+                    return MeterDecodeCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+                }
+                if (rest.length > 0 && rest[0].equals("detect")) {
+                    return MeterDetectCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+                }
+                break;
+            case "agent":
+                if (rest.length > 0 && rest[0].equals("run")) {
+                    return AgentCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+                }
+                break;
+            case "market":
+                if (rest.length > 0 && rest[0].equals("clear")) {
+                    return ClearCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+                }
+                break;
+            default:
+                break;
+        }
+        err.println("gridshare: unknown command '" + String.join(" ", args) + "'");
+        usage(err);
+        return 2;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
         usage: ./gridshare <command> [options]
 
           demo [--duration 3m] [--interval 1m] [--meters 3]
@@ -67,5 +67,5 @@ public final class Main {
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
                       replay the clearing of one order book (auditors)
         """);
-  }
+    }
 }

@@ -14,11 +14,21 @@ public final class BatchGasCapException extends ChainCallException {
     private final BigInteger estimate;
     private final long cap;
 
-    public BatchGasCapException(String contract, Bytes32 batchId, Bytes32 zone, long intervalStartMs, int participants,
-                                BigInteger estimate, long cap) {
-        super(contract, "submitBatch", "batch " + batchId + " (zone " + zone + ", interval "
-                + Long.toUnsignedString(intervalStartMs) + ", " + participants + " participants) estimates "
-                + estimate + " gas, above the per-transaction cap of " + cap, null);
+    public BatchGasCapException(
+            String contract,
+            Bytes32 batchId,
+            Bytes32 zone,
+            long intervalStartMs,
+            int participants,
+            BigInteger estimate,
+            long cap) {
+        super(
+                contract,
+                "submitBatch",
+                "batch " + batchId + " (zone " + zone + ", interval "
+                        + Long.toUnsignedString(intervalStartMs) + ", " + participants + " participants) estimates "
+                        + estimate + " gas, above the per-transaction cap of " + cap,
+                null);
         this.zone = zone;
         this.intervalStartMs = intervalStartMs;
         this.participants = participants;

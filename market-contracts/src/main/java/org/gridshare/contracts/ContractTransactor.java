@@ -27,6 +27,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 final class ContractTransactor {
     /** Receipt polling: anvil mines at once, a QBFT chain within a few seconds. */
     static final long POLL_MILLIS = 50;
+
     static final int POLL_ATTEMPTS = 1_200;
 
     private final Web3j web3j;
@@ -69,8 +70,8 @@ final class ContractTransactor {
         } catch (IOException | RuntimeException e) {
             throw new ChainCallException("(node)", what, "cannot read the chain id: " + e.getMessage(), e);
         }
-        return new FastRawTransactionManager(web3j, credentials, chainId,
-                new PollingTransactionReceiptProcessor(web3j, POLL_MILLIS, POLL_ATTEMPTS));
+        return new FastRawTransactionManager(
+                web3j, credentials, chainId, new PollingTransactionReceiptProcessor(web3j, POLL_MILLIS, POLL_ATTEMPTS));
     }
 
     /** Simulates, sends and waits for the receipt of {@code call}. */
@@ -92,8 +93,11 @@ final class ContractTransactor {
             throw new ChainCallException(contract, function, String.valueOf(e.getMessage()), e);
         }
         if (!receipt.isStatusOK()) {
-            throw new ChainCallException(contract, function, "transaction " + receipt.getTransactionHash()
-                    + " failed with status " + receipt.getStatus(), null);
+            throw new ChainCallException(
+                    contract,
+                    function,
+                    "transaction " + receipt.getTransactionHash() + " failed with status " + receipt.getStatus(),
+                    null);
         }
         return receipt;
     }
@@ -111,14 +115,20 @@ final class ContractTransactor {
     private void simulate(String function, String data, DefaultBlockParameter block) throws ChainCallException {
         EthCall result;
         try {
-            result = web3j.ethCall(Transaction.createEthCallTransaction(from, contract, data), block).send();
+            result = web3j.ethCall(Transaction.createEthCallTransaction(from, contract, data), block)
+                    .send();
         } catch (IOException e) {
             throw new ChainCallException(contract, function, "node unreachable: " + e.getMessage(), e);
         }
-        if (result.hasError() && result.getError().getData() == null
+        if (result.hasError()
+                && result.getError().getData() == null
                 && !result.getError().getMessage().contains("revert")) {
-            throw new ChainCallException(contract, function, "node error " + result.getError().getCode() + ": "
-                    + result.getError().getMessage(), null);
+            throw new ChainCallException(
+                    contract,
+                    function,
+                    "node error " + result.getError().getCode() + ": "
+                            + result.getError().getMessage(),
+                    null);
         }
         if (result.hasError() || result.isReverted()) {
             String revertData = result.hasError() ? result.getError().getData() : result.getRevertReasonEncodedData();

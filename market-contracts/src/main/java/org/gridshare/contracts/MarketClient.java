@@ -41,9 +41,11 @@ public final class MarketClient {
     static final String CONTRACT = "EnergyMarket";
     /** 2^24: the per-transaction gas cap (EIP-7825). */
     public static final long TX_GAS_CAP = 16_777_216L;
+
     private static final RevertDecoder DECODER = RevertDecoder.forContract(CONTRACT);
     /** Bytes per packed participant, as EnergyMarket.RECORD. */
     static final int RECORD = 291;
+
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
     private final EnergyMarket market;
@@ -73,8 +75,9 @@ public final class MarketClient {
         TransactionManager tm = ContractTransactor.transactionManager(web3j, credentials, "deploy " + CONTRACT);
         EnergyMarket deployed;
         try {
-            deployed = EnergyMarket.deploy(web3j, tm, gasProvider(), token.toHex(), registry.toHex(),
-                    credentials.getAddress()).send();
+            deployed = EnergyMarket.deploy(
+                            web3j, tm, gasProvider(), token.toHex(), registry.toHex(), credentials.getAddress())
+                    .send();
         } catch (Exception e) {
             throw new ChainCallException("(deploy)", "deploy " + CONTRACT, String.valueOf(e.getMessage()), e);
         }
@@ -85,8 +88,8 @@ public final class MarketClient {
     public static MarketClient load(Web3j web3j, Credentials credentials, Address market) throws ChainCallException {
         Objects.requireNonNull(market, "market");
         TransactionManager tm = ContractTransactor.transactionManager(web3j, credentials, "load " + CONTRACT);
-        return new MarketClient(EnergyMarket.load(market.toHex(), web3j, tm, gasProvider()), web3j, credentials,
-                gasProvider());
+        return new MarketClient(
+                EnergyMarket.load(market.toHex(), web3j, tm, gasProvider()), web3j, credentials, gasProvider());
     }
 
     /** The market's address: the EIP-712 verifying contract of every order and statement it settles. */
@@ -136,8 +139,8 @@ public final class MarketClient {
 
     /** {@code keccak256(abi.encode(zone, uint64 intervalStartMs))}, as the contract computes it. */
     public static Bytes32 batchId(Bytes32 zone, long intervalStartMs) {
-        String encoded = Numeric.toHexStringNoPrefix(zone.bytes())
-                + TypeEncoder.encode(new Uint64(unsigned(intervalStartMs)));
+        String encoded =
+                Numeric.toHexStringNoPrefix(zone.bytes()) + TypeEncoder.encode(new Uint64(unsigned(intervalStartMs)));
         return new Bytes32(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
     }
 
@@ -150,8 +153,11 @@ public final class MarketClient {
     }
 
     private RemoteFunctionCall<TransactionReceipt> submitBatchCall(SettlementBatch batch) {
-        EnergyMarket.Batch header = new EnergyMarket.Batch(batch.zone().bytes(), unsigned(batch.intervalStartMs()),
-                BigInteger.valueOf(batch.intervalSeconds()), unsigned(batch.clearingPricePerKWh()));
+        EnergyMarket.Batch header = new EnergyMarket.Batch(
+                batch.zone().bytes(),
+                unsigned(batch.intervalStartMs()),
+                BigInteger.valueOf(batch.intervalSeconds()),
+                unsigned(batch.clearingPricePerKWh()));
         return market.submitBatch(header, pack(batch.participants()));
     }
 
@@ -172,9 +178,15 @@ public final class MarketClient {
             Order o = p.order().message();
             IntervalStatement s = p.statement().message();
             out.put(o.account().bytes()).put(s.meter().bytes()).put((byte) o.side());
-            out.putLong(o.energyMilliWh()).putLong(o.limitPricePerKWh()).putLong(o.nonce()).putLong(o.expiryMs());
+            out.putLong(o.energyMilliWh())
+                    .putLong(o.limitPricePerKWh())
+                    .putLong(o.nonce())
+                    .putLong(o.expiryMs());
             out.putLong(p.fillMilliWh());
-            out.putLong(s.importStart()).putLong(s.importEnd()).putLong(s.exportStart()).putLong(s.exportEnd());
+            out.putLong(s.importStart())
+                    .putLong(s.importEnd())
+                    .putLong(s.exportStart())
+                    .putLong(s.exportEnd());
             out.putLong(s.firstSeq()).putLong(s.lastSeq()).put(s.readingsRoot().bytes());
             put(out, p.order().signature());
             put(out, p.statement().signature());

@@ -17,8 +17,13 @@ import org.gridshare.protocol.Bytes32;
  * @param revokedAt block time of the revocation, empty while active
  * @param active registered and not revoked
  */
-public record MeterRecord(Address meter, Address household, Bytes32 zone, Instant registeredAt,
-                          Optional<Instant> revokedAt, boolean active) {
+public record MeterRecord(
+        Address meter,
+        Address household,
+        Bytes32 zone,
+        Instant registeredAt,
+        Optional<Instant> revokedAt,
+        boolean active) {
     public MeterRecord {
         Objects.requireNonNull(meter, "meter");
         Objects.requireNonNull(household, "household");

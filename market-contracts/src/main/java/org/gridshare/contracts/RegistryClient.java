@@ -59,7 +59,8 @@ public final class RegistryClient {
     }
 
     /** A client for the registry at {@code registry}, sending as {@code credentials}. */
-    public static RegistryClient load(Web3j web3j, Credentials credentials, Address registry) throws ChainCallException {
+    public static RegistryClient load(Web3j web3j, Credentials credentials, Address registry)
+            throws ChainCallException {
         return load(web3j, credentials, registry, new DefaultGasProvider());
     }
 
@@ -109,9 +110,14 @@ public final class RegistryClient {
             return Optional.empty();
         }
         BigInteger revokedAt = t.component4();
-        return Optional.of(new MeterRecord(meter, household, new Bytes32(t.component2()),
+        return Optional.of(new MeterRecord(
+                meter,
+                household,
+                new Bytes32(t.component2()),
                 Instant.ofEpochSecond(t.component3().longValueExact()),
-                revokedAt.signum() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(revokedAt.longValueExact())),
+                revokedAt.signum() == 0
+                        ? Optional.empty()
+                        : Optional.of(Instant.ofEpochSecond(revokedAt.longValueExact())),
                 t.component5()));
     }
 

@@ -43,7 +43,8 @@ public final class RevertDecoder {
         String resource = "abi/" + contractName + ".abi";
         try (InputStream in = RevertDecoder.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("ABI resource org/gridshare/contracts/" + resource + " missing from the classpath");
+                throw new IllegalStateException(
+                        "ABI resource org/gridshare/contracts/" + resource + " missing from the classpath");
             }
             return fromAbi(new ObjectMapper().readValue(in, AbiDefinition[].class));
         } catch (IOException e) {
@@ -59,7 +60,9 @@ public final class RevertDecoder {
             if (!"error".equals(def.getType())) {
                 continue;
             }
-            List<String> types = def.getInputs().stream().map(AbiDefinition.NamedType::getType).toList();
+            List<String> types = def.getInputs().stream()
+                    .map(AbiDefinition.NamedType::getType)
+                    .toList();
             String signature = def.getName() + "(" + String.join(",", types) + ")";
             map.put(Hash.sha3String(signature).substring(0, 10), new ErrorDef(def.getName(), types));
         }
@@ -89,7 +92,8 @@ public final class RevertDecoder {
             if (values.size() != def.types().size()) {
                 return new RevertReason(def.name() + "?", List.of("undecodable arguments"), data);
             }
-            return new RevertReason(def.name(), values.stream().map(RevertDecoder::render).toList(), data);
+            return new RevertReason(
+                    def.name(), values.stream().map(RevertDecoder::render).toList(), data);
         } catch (ClassNotFoundException | RuntimeException e) {
             return new RevertReason(def.name() + "?", List.of("undecodable arguments: " + e.getMessage()), data);
         }

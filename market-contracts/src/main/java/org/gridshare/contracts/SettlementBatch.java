@@ -19,8 +19,12 @@ import org.gridshare.protocol.Signed;
  * @param clearingPricePerKWh uniform price, token base units per kWh
  * @param participants one per household, any order (the client sorts by account)
  */
-public record SettlementBatch(Bytes32 zone, long intervalStartMs, long intervalSeconds, long clearingPricePerKWh,
-                              List<Participant> participants) {
+public record SettlementBatch(
+        Bytes32 zone,
+        long intervalStartMs,
+        long intervalSeconds,
+        long clearingPricePerKWh,
+        List<Participant> participants) {
 
     /** One household's part of a batch. */
     public record Participant(Signed<Order> order, Signed<IntervalStatement> statement, long fillMilliWh) {
@@ -43,7 +47,8 @@ public record SettlementBatch(Bytes32 zone, long intervalStartMs, long intervalS
             Order o = participants.get(i).order().message();
             IntervalStatement s = participants.get(i).statement().message();
             if (!o.zone().equals(zone)) {
-                throw new IllegalArgumentException("participants[" + i + "].order.zone " + o.zone() + " is not the batch zone " + zone);
+                throw new IllegalArgumentException(
+                        "participants[" + i + "].order.zone " + o.zone() + " is not the batch zone " + zone);
             }
             if (o.intervalStartMs() != intervalStartMs) {
                 throw new IllegalArgumentException("participants[" + i + "].order.intervalStartMs "

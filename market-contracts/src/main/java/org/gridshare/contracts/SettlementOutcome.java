@@ -17,8 +17,14 @@ import org.gridshare.protocol.Bytes32;
  * @param confirmedAtBlock the latest block when the confirmations were counted ({@link Status#SETTLED}), else -1
  * @param revert the decoded revert ({@link Status#REVERTED} only), else {@code null}
  */
-public record SettlementOutcome(Status status, Bytes32 batchId, String txHash, long blockNumber, long gasUsed,
-                                long confirmedAtBlock, RevertReason revert) {
+public record SettlementOutcome(
+        Status status,
+        Bytes32 batchId,
+        String txHash,
+        long blockNumber,
+        long gasUsed,
+        long confirmedAtBlock,
+        RevertReason revert) {
 
     /** The three ways a submission ends without an exception. */
     public enum Status {

@@ -21,9 +21,15 @@ import java.util.Objects;
  *     has a base fee (for nodes or relays that refuse EIP-1559 transactions); without a base fee the
  *     submitter sends them anyway
  */
-public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPercent, int confirmations,
-                               Duration dropTimeout, Duration deadline, Duration pollInterval,
-                               boolean legacyTransactions) {
+public record SettlementPolicy(
+        int gasMarginPercent,
+        long gasCap,
+        int feeBumpPercent,
+        int confirmations,
+        Duration dropTimeout,
+        Duration deadline,
+        Duration pollInterval,
+        boolean legacyTransactions) {
 
     /** Margin over the estimate: 20%. */
     public static final int DEFAULT_GAS_MARGIN_PERCENT = 20;
@@ -37,8 +43,14 @@ public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPer
     public static final int PRODUCTION_CONFIRMATIONS = 3;
 
     /** EIP-1559 transactions whenever the chain has a base fee. */
-    public SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPercent, int confirmations,
-                            Duration dropTimeout, Duration deadline, Duration pollInterval) {
+    public SettlementPolicy(
+            int gasMarginPercent,
+            long gasCap,
+            int feeBumpPercent,
+            int confirmations,
+            Duration dropTimeout,
+            Duration deadline,
+            Duration pollInterval) {
         this(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval, false);
     }
 
@@ -53,8 +65,8 @@ public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPer
             throw new IllegalArgumentException("gasCap must exceed 21000, got " + gasCap);
         }
         if (feeBumpPercent < 10) {
-            throw new IllegalArgumentException("feeBumpPercent must be at least 10 (nodes refuse smaller replacements), got "
-                    + feeBumpPercent);
+            throw new IllegalArgumentException(
+                    "feeBumpPercent must be at least 10 (nodes refuse smaller replacements), got " + feeBumpPercent);
         }
         if (confirmations < 1) {
             throw new IllegalArgumentException("confirmations must be at least 1, got " + confirmations);
@@ -69,39 +81,65 @@ public record SettlementPolicy(int gasMarginPercent, long gasCap, int feeBumpPer
      * confirmations, a transaction missing for 60 s is dropped, 10 minutes in all, poll every second.
      */
     public static SettlementPolicy production() {
-        return new SettlementPolicy(DEFAULT_GAS_MARGIN_PERCENT, MarketClient.TX_GAS_CAP, DEFAULT_FEE_BUMP_PERCENT,
-                PRODUCTION_CONFIRMATIONS, Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(1));
+        return new SettlementPolicy(
+                DEFAULT_GAS_MARGIN_PERCENT,
+                MarketClient.TX_GAS_CAP,
+                DEFAULT_FEE_BUMP_PERCENT,
+                PRODUCTION_CONFIRMATIONS,
+                Duration.ofSeconds(60),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(1));
     }
 
     /** A local dev chain (anvil): 1 confirmation, dropped after 1 s, 60 s in all, poll every 50 ms. */
     public static SettlementPolicy devChain() {
-        return new SettlementPolicy(DEFAULT_GAS_MARGIN_PERCENT, MarketClient.TX_GAS_CAP, DEFAULT_FEE_BUMP_PERCENT, 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(50));
+        return new SettlementPolicy(
+                DEFAULT_GAS_MARGIN_PERCENT,
+                MarketClient.TX_GAS_CAP,
+                DEFAULT_FEE_BUMP_PERCENT,
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(50));
     }
 
     public SettlementPolicy withConfirmations(int n) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, n, dropTimeout, deadline, pollInterval,
-                legacyTransactions);
+        return new SettlementPolicy(
+                gasMarginPercent, gasCap, feeBumpPercent, n, dropTimeout, deadline, pollInterval, legacyTransactions);
     }
 
     public SettlementPolicy withGasCap(long cap) {
-        return new SettlementPolicy(gasMarginPercent, cap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval,
+        return new SettlementPolicy(
+                gasMarginPercent,
+                cap,
+                feeBumpPercent,
+                confirmations,
+                dropTimeout,
+                deadline,
+                pollInterval,
                 legacyTransactions);
     }
 
     public SettlementPolicy withDropTimeout(Duration d) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, d, deadline, pollInterval,
-                legacyTransactions);
+        return new SettlementPolicy(
+                gasMarginPercent, gasCap, feeBumpPercent, confirmations, d, deadline, pollInterval, legacyTransactions);
     }
 
     public SettlementPolicy withDeadline(Duration d) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, d, pollInterval,
+        return new SettlementPolicy(
+                gasMarginPercent,
+                gasCap,
+                feeBumpPercent,
+                confirmations,
+                dropTimeout,
+                d,
+                pollInterval,
                 legacyTransactions);
     }
 
     /** The same policy sending legacy (type-0, {@code gasPrice}) transactions when {@code legacy}. */
     public SettlementPolicy withLegacyTransactions(boolean legacy) {
-        return new SettlementPolicy(gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, deadline,
-                pollInterval, legacy);
+        return new SettlementPolicy(
+                gasMarginPercent, gasCap, feeBumpPercent, confirmations, dropTimeout, deadline, pollInterval, legacy);
     }
 }

@@ -56,19 +56,16 @@ public final class SettlementSubmitter {
         void sent(Bytes32 batchId, String txHash, BigInteger nonce, Fees fees);
 
         /** Our transaction is mined with {@code have} of {@code want} confirmations; called on each poll until enough. */
-        default void confirming(Bytes32 batchId, String txHash, long have, long want) {
-        }
+        default void confirming(Bytes32 batchId, String txHash, long have, long want) {}
 
         /** The node's pending state already settles the batch (another sender): we wait instead of sending. */
-        default void pendingElsewhere(Bytes32 batchId) {
-        }
+        default void pendingElsewhere(Bytes32 batchId) {}
 
         /**
          * Our transaction, seen mined in block {@code blockNumber}, is no longer there: a re-organisation
          * dropped it (or moved it: then confirmations are counted again from its new block).
          */
-        default void reorganised(Bytes32 batchId, String txHash, long blockNumber) {
-        }
+        default void reorganised(Bytes32 batchId, String txHash, long blockNumber) {}
     }
 
     /**
@@ -82,13 +79,18 @@ public final class SettlementSubmitter {
 
         /** Every field raised by at least {@code percent}% (rounded up) and at least 1 wei. */
         Fees bump(int percent) {
-            return new Fees(raise(maxFeePerGas, percent), maxPriorityFeePerGas == null ? null : raise(maxPriorityFeePerGas, percent));
+            return new Fees(
+                    raise(maxFeePerGas, percent),
+                    maxPriorityFeePerGas == null ? null : raise(maxPriorityFeePerGas, percent));
         }
 
         /** Field-wise maximum: a bump never goes below what the chain asks now. */
         Fees max(Fees other) {
-            return new Fees(maxFeePerGas.max(other.maxFeePerGas), maxPriorityFeePerGas == null || other.maxPriorityFeePerGas == null
-                    ? maxPriorityFeePerGas : maxPriorityFeePerGas.max(other.maxPriorityFeePerGas));
+            return new Fees(
+                    maxFeePerGas.max(other.maxFeePerGas),
+                    maxPriorityFeePerGas == null || other.maxPriorityFeePerGas == null
+                            ? maxPriorityFeePerGas
+                            : maxPriorityFeePerGas.max(other.maxPriorityFeePerGas));
         }
 
         private static BigInteger raise(BigInteger v, int percent) {
@@ -110,8 +112,15 @@ public final class SettlementSubmitter {
     private final RevertDecoder decoder = RevertDecoder.forContract(MarketClient.CONTRACT);
     private BigInteger nextNonce; // null until the first send: then the node's pending nonce
 
-    private SettlementSubmitter(Web3j web3j, Credentials credentials, MarketClient market, long chainId,
-                                SettlementPolicy policy, Clock clock, Listener listener, DefaultBlockParameter logsFrom) {
+    private SettlementSubmitter(
+            Web3j web3j,
+            Credentials credentials,
+            MarketClient market,
+            long chainId,
+            SettlementPolicy policy,
+            Clock clock,
+            Listener listener,
+            DefaultBlockParameter logsFrom) {
         this.web3j = web3j;
         this.credentials = credentials;
         this.market = market;
@@ -130,8 +139,14 @@ public final class SettlementSubmitter {
      *     batch (the market's deployment block; {@code EARLIEST} on a dev chain)
      * @param listener told of every transaction sent; may be null
      */
-    public static SettlementSubmitter create(Web3j web3j, Credentials operator, Address market, SettlementPolicy policy,
-                                             Clock clock, DefaultBlockParameter logsFrom, Listener listener)
+    public static SettlementSubmitter create(
+            Web3j web3j,
+            Credentials operator,
+            Address market,
+            SettlementPolicy policy,
+            Clock clock,
+            DefaultBlockParameter logsFrom,
+            Listener listener)
             throws ChainCallException {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(clock, "clock");
@@ -142,8 +157,14 @@ public final class SettlementSubmitter {
         } catch (IOException | RuntimeException e) {
             throw new ChainCallException(market.toHex(), FUNCTION, "cannot read the chain id: " + e.getMessage(), e);
         }
-        return new SettlementSubmitter(web3j, operator, client, chainId, policy, clock,
-                listener == null ? (id, h, n, f) -> { } : listener,
+        return new SettlementSubmitter(
+                web3j,
+                operator,
+                client,
+                chainId,
+                policy,
+                clock,
+                listener == null ? (id, h, n, f) -> {} : listener,
                 logsFrom == null ? DefaultBlockParameterName.EARLIEST : logsFrom);
     }
 
@@ -179,21 +200,30 @@ public final class SettlementSubmitter {
                 return alreadySettled(id);
             }
             listener.pendingElsewhere(id);
-            checkDeadline(deadline, "batch " + id + " is settled by a pending transaction that is not mined", List.of());
+            checkDeadline(
+                    deadline, "batch " + id + " is settled by a pending transaction that is not mined", List.of());
             pause();
         }
         BigInteger estimate = est.getAmountUsed();
         if (estimate.compareTo(BigInteger.valueOf(policy.gasCap())) > 0) {
-            throw new BatchGasCapException(contract, id, batch.zone(), batch.intervalStartMs(), batch.participants().size(),
-                    estimate, policy.gasCap());
+            throw new BatchGasCapException(
+                    contract,
+                    id,
+                    batch.zone(),
+                    batch.intervalStartMs(),
+                    batch.participants().size(),
+                    estimate,
+                    policy.gasCap());
         }
         BigInteger gasLimit = estimate.multiply(BigInteger.valueOf(100L + policy.gasMarginPercent()))
-                .divide(BigInteger.valueOf(100)).min(BigInteger.valueOf(policy.gasCap()));
+                .divide(BigInteger.valueOf(100))
+                .min(BigInteger.valueOf(policy.gasCap()));
         return sendAndConfirm(batch, id, data, gasLimit, deadline);
     }
 
-    private SettlementOutcome sendAndConfirm(SettlementBatch batch, Bytes32 id, String data, BigInteger gasLimit,
-                                             Instant deadline) throws ChainCallException {
+    private SettlementOutcome sendAndConfirm(
+            SettlementBatch batch, Bytes32 id, String data, BigInteger gasLimit, Instant deadline)
+            throws ChainCallException {
         List<String> sent = new ArrayList<>();
         if (nextNonce == null) {
             nextNonce = pendingNonce();
@@ -205,7 +235,9 @@ public final class SettlementSubmitter {
             checkDeadline(deadline, "no transaction for batch " + id + " was mined", sent);
             byte[] signed = sign(nonce, gasLimit, data, fees);
             String hash = Numeric.toHexString(Hash.sha3(signed));
-            EthSendTransaction res = rpc(() -> web3j.ethSendRawTransaction(Numeric.toHexString(signed)).send(),
+            EthSendTransaction res = rpc(
+                    () -> web3j.ethSendRawTransaction(Numeric.toHexString(signed))
+                            .send(),
                     "eth_sendRawTransaction");
             if (res.hasError()) {
                 String msg = res.getError().getMessage().toLowerCase(Locale.ROOT);
@@ -225,8 +257,12 @@ public final class SettlementSubmitter {
                     pause(); // the node may keep refusing: never spin
                     continue;
                 } else if (!msg.contains("already known")) {
-                    throw new ChainCallException(contract, FUNCTION, "node refused transaction " + hash + " for batch "
-                            + id + ": " + res.getError().getMessage(), null);
+                    throw new ChainCallException(
+                            contract,
+                            FUNCTION,
+                            "node refused transaction " + hash + " for batch " + id + ": "
+                                    + res.getError().getMessage(),
+                            null);
                 }
             }
             sent.add(hash);
@@ -235,7 +271,8 @@ public final class SettlementSubmitter {
             resetSharedNonce();
             listener.sent(id, hash, nonce, fees);
             TransactionReceipt receipt = awaitReceiptOrDrop(forNonce, deadline, sent);
-            SettlementOutcome done = receipt == null ? null : confirm(batch, id, receipt, data, forNonce, deadline, sent);
+            SettlementOutcome done =
+                    receipt == null ? null : confirm(batch, id, receipt, data, forNonce, deadline, sent);
             if (done != null) {
                 return done;
             }
@@ -266,7 +303,8 @@ public final class SettlementSubmitter {
                     return r;
                 }
                 anyKnown |= rpc(() -> web3j.ethGetTransactionByHash(h).send(), "eth_getTransactionByHash")
-                        .getTransaction().isPresent();
+                        .getTransaction()
+                        .isPresent();
             }
             Instant now = clock.instant();
             if (anyKnown) {
@@ -287,11 +325,20 @@ public final class SettlementSubmitter {
      * and no transaction of the nonce comes back within the drop timeout, returns null (the caller
      * checks the chain and sends again).
      */
-    private SettlementOutcome confirm(SettlementBatch batch, Bytes32 id, TransactionReceipt receipt, String data,
-                                      List<String> forNonce, Instant deadline, List<String> sent) throws ChainCallException {
+    private SettlementOutcome confirm(
+            SettlementBatch batch,
+            Bytes32 id,
+            TransactionReceipt receipt,
+            String data,
+            List<String> forNonce,
+            Instant deadline,
+            List<String> sent)
+            throws ChainCallException {
         while (true) {
             long block = receipt.getBlockNumber().longValueExact();
-            long latest = rpc(() -> web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber().longValueExact();
+            long latest = rpc(() -> web3j.ethBlockNumber().send(), "eth_blockNumber")
+                    .getBlockNumber()
+                    .longValueExact();
             TransactionReceipt again = receipt(receipt.getTransactionHash());
             if (again == null || !again.getBlockHash().equals(receipt.getBlockHash())) {
                 listener.reorganised(id, receipt.getTransactionHash(), block);
@@ -306,8 +353,11 @@ public final class SettlementSubmitter {
                 return outcome(batch, id, again, data, latest);
             }
             listener.confirming(id, receipt.getTransactionHash(), latest - block + 1, policy.confirmations());
-            checkDeadline(deadline, "transaction " + receipt.getTransactionHash() + " has "
-                    + (latest - block + 1) + " of " + policy.confirmations() + " confirmations", sent);
+            checkDeadline(
+                    deadline,
+                    "transaction " + receipt.getTransactionHash() + " has " + (latest - block + 1) + " of "
+                            + policy.confirmations() + " confirmations",
+                    sent);
             pause();
         }
     }
@@ -324,36 +374,55 @@ public final class SettlementSubmitter {
         }
         // replay on the state the transaction saw: the block before plus its predecessors in the block
         // are not reachable by eth_call, so replay on the state after the block (it reverted there too)
-        EthCall replay = rpc(() -> web3j.ethCall(Transaction.createEthCallTransaction(credentials.getAddress(), contract,
-                data), DefaultBlockParameter.valueOf(r.getBlockNumber())).send(), "eth_call");
-        RevertReason reason = replay.hasError() ? revertOf(replay.getError())
+        EthCall replay = rpc(
+                () -> web3j.ethCall(
+                                Transaction.createEthCallTransaction(credentials.getAddress(), contract, data),
+                                DefaultBlockParameter.valueOf(r.getBlockNumber()))
+                        .send(),
+                "eth_call");
+        RevertReason reason = replay.hasError()
+                ? revertOf(replay.getError())
                 : decoder.decode(replay.isReverted() ? replay.getRevertReasonEncodedData() : null);
         return SettlementOutcome.reverted(id, r.getTransactionHash(), block, gas, reason);
     }
 
     private EthEstimateGas estimate(String data) throws ChainCallException {
-        return rpc(() -> web3j.ethEstimateGas(Transaction.createEthCallTransaction(credentials.getAddress(), contract, data))
-                .send(), "eth_estimateGas");
+        return rpc(
+                () -> web3j.ethEstimateGas(
+                                Transaction.createEthCallTransaction(credentials.getAddress(), contract, data))
+                        .send(),
+                "eth_estimateGas");
     }
 
     /** ALREADY_SETTLED with the settling transaction from the BatchSettled event, when the log range has it. */
     private SettlementOutcome alreadySettled(Bytes32 id) throws ChainCallException {
         EthFilter filter = new EthFilter(logsFrom, DefaultBlockParameterName.LATEST, contract)
-                .addSingleTopic(BATCH_SETTLED_TOPIC).addSingleTopic(id.toHex());
+                .addSingleTopic(BATCH_SETTLED_TOPIC)
+                .addSingleTopic(id.toHex());
         EthLog logs = rpc(() -> web3j.ethGetLogs(filter).send(), "eth_getLogs");
         if (logs.hasError() || logs.getLogs().isEmpty()) {
             return SettlementOutcome.alreadySettled(id, null, -1);
         }
         Log log = (Log) logs.getLogs().get(0).get();
-        return SettlementOutcome.alreadySettled(id, log.getTransactionHash(), log.getBlockNumber().longValueExact());
+        return SettlementOutcome.alreadySettled(
+                id, log.getTransactionHash(), log.getBlockNumber().longValueExact());
     }
 
     private byte[] sign(BigInteger nonce, BigInteger gasLimit, String data, Fees fees) {
         RawTransaction raw = fees.eip1559()
-                ? RawTransaction.createTransaction(chainId, nonce, gasLimit, contract, BigInteger.ZERO, data,
-                        fees.maxPriorityFeePerGas(), fees.maxFeePerGas())
-                : RawTransaction.createTransaction(nonce, fees.maxFeePerGas(), gasLimit, contract, BigInteger.ZERO, data);
-        return fees.eip1559() ? TransactionEncoder.signMessage(raw, credentials)
+                ? RawTransaction.createTransaction(
+                        chainId,
+                        nonce,
+                        gasLimit,
+                        contract,
+                        BigInteger.ZERO,
+                        data,
+                        fees.maxPriorityFeePerGas(),
+                        fees.maxFeePerGas())
+                : RawTransaction.createTransaction(
+                        nonce, fees.maxFeePerGas(), gasLimit, contract, BigInteger.ZERO, data);
+        return fees.eip1559()
+                ? TransactionEncoder.signMessage(raw, credentials)
                 : TransactionEncoder.signMessage(raw, chainId, credentials);
     }
 
@@ -369,8 +438,11 @@ public final class SettlementSubmitter {
     /** {@link #currentFees()} on any node; {@code contract} names the market in errors. */
     static Fees currentFees(Web3j web3j, boolean legacy, String contract) throws ChainCallException {
         try {
-            EthBlock.Block latest = legacy ? null
-                    : web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
+            EthBlock.Block latest = legacy
+                    ? null
+                    : web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                            .send()
+                            .getBlock();
             if (latest != null && latest.getBaseFeePerGasRaw() != null) {
                 BigInteger base = latest.getBaseFeePerGas();
                 var suggested = web3j.ethMaxPriorityFeePerGas().send();
@@ -384,18 +456,25 @@ public final class SettlementSubmitter {
     }
 
     private BigInteger pendingNonce() throws ChainCallException {
-        return rpc(() -> web3j.ethGetTransactionCount(credentials.getAddress(), DefaultBlockParameterName.PENDING).send(),
-                "eth_getTransactionCount").getTransactionCount();
+        return rpc(
+                        () -> web3j.ethGetTransactionCount(credentials.getAddress(), DefaultBlockParameterName.PENDING)
+                                .send(),
+                        "eth_getTransactionCount")
+                .getTransactionCount();
     }
 
     private BigInteger latestNonce() throws ChainCallException {
-        return rpc(() -> web3j.ethGetTransactionCount(credentials.getAddress(), DefaultBlockParameterName.LATEST).send(),
-                "eth_getTransactionCount").getTransactionCount();
+        return rpc(
+                        () -> web3j.ethGetTransactionCount(credentials.getAddress(), DefaultBlockParameterName.LATEST)
+                                .send(),
+                        "eth_getTransactionCount")
+                .getTransactionCount();
     }
 
     private TransactionReceipt receipt(String hash) throws ChainCallException {
         return rpc(() -> web3j.ethGetTransactionReceipt(hash).send(), "eth_getTransactionReceipt")
-                .getTransactionReceipt().orElse(null);
+                .getTransactionReceipt()
+                .orElse(null);
     }
 
     /** The market clients of this key cache their nonce: make them read it again after we used one. */
@@ -408,14 +487,16 @@ public final class SettlementSubmitter {
 
     private RevertReason revertOf(org.web3j.protocol.core.Response.Error error) throws ChainCallException {
         if (error.getData() == null && !error.getMessage().contains("revert")) {
-            throw new ChainCallException(contract, FUNCTION, "node error " + error.getCode() + ": " + error.getMessage(), null);
+            throw new ChainCallException(
+                    contract, FUNCTION, "node error " + error.getCode() + ": " + error.getMessage(), null);
         }
         return decoder.decode(ContractTransactor.unquote(error.getData()));
     }
 
     private void checkDeadline(Instant deadline, String what, List<String> sent) throws SettlementDeadlineException {
         if (!clock.instant().isBefore(deadline)) {
-            throw new SettlementDeadlineException(contract, "deadline of " + policy.deadline() + " passed: " + what, sent);
+            throw new SettlementDeadlineException(
+                    contract, "deadline of " + policy.deadline() + " passed: " + what, sent);
         }
     }
 

@@ -34,8 +34,11 @@ public final class TokenClient {
             throws ChainCallException {
         TransactionManager tm = ContractTransactor.transactionManager(web3j, credentials, "deploy " + CONTRACT);
         try {
-            return new TokenClient(SettlementToken.deploy(web3j, tm, new DefaultGasProvider(), name, symbol).send(),
-                    web3j, credentials);
+            return new TokenClient(
+                    SettlementToken.deploy(web3j, tm, new DefaultGasProvider(), name, symbol)
+                            .send(),
+                    web3j,
+                    credentials);
         } catch (Exception e) {
             throw new ChainCallException("(deploy)", "deploy " + CONTRACT, String.valueOf(e.getMessage()), e);
         }

@@ -56,9 +56,12 @@ public final class TypedDataClient {
         Tuple7<byte[], String, String, BigInteger, String, byte[], List<BigInteger>> d =
                 tx.call("eip712Domain", contract.eip712Domain());
         if (!Eip712Domain.NAME.equals(d.component2()) || !Eip712Domain.VERSION.equals(d.component3())) {
-            throw new ChainCallException(contract.getContractAddress(), "eip712Domain",
-                    "domain is " + d.component2() + "/" + d.component3() + ", expected "
-                            + Eip712Domain.NAME + "/" + Eip712Domain.VERSION, null);
+            throw new ChainCallException(
+                    contract.getContractAddress(),
+                    "eip712Domain",
+                    "domain is " + d.component2() + "/" + d.component3() + ", expected " + Eip712Domain.NAME + "/"
+                            + Eip712Domain.VERSION,
+                    null);
         }
         return new Eip712Domain(d.component4().longValueExact(), Address.fromHex(d.component5()));
     }
@@ -82,34 +85,48 @@ public final class TypedDataClient {
 
     /** Digests of many readings in one call, in order. */
     public List<Bytes32> meterReadingDigests(List<MeterReading> readings) throws ChainCallException {
-        return toDigests(tx.call("hashMeterReadings",
-                contract.hashMeterReadings(readings.stream().map(TypedDataClient::toStruct).toList())));
+        return toDigests(tx.call(
+                "hashMeterReadings",
+                contract.hashMeterReadings(
+                        readings.stream().map(TypedDataClient::toStruct).toList())));
     }
 
     /** Digests of many statements in one call, in order. */
     public List<Bytes32> intervalStatementDigests(List<IntervalStatement> statements) throws ChainCallException {
-        return toDigests(tx.call("hashIntervalStatements",
-                contract.hashIntervalStatements(statements.stream().map(TypedDataClient::toStruct).toList())));
+        return toDigests(tx.call(
+                "hashIntervalStatements",
+                contract.hashIntervalStatements(
+                        statements.stream().map(TypedDataClient::toStruct).toList())));
     }
 
     /** Digests of many orders in one call, in order. */
     public List<Bytes32> orderDigests(List<Order> orders) throws ChainCallException {
-        return toDigests(tx.call("hashOrders", contract.hashOrders(orders.stream().map(TypedDataClient::toStruct).toList())));
+        return toDigests(tx.call(
+                "hashOrders",
+                contract.hashOrders(
+                        orders.stream().map(TypedDataClient::toStruct).toList())));
     }
 
     /** The signer the contract recovers (OpenZeppelin ECDSA: high-s reverts with {@code ECDSAInvalidSignatureS}). */
     public Address recoverMeterReading(Signed<MeterReading> signed) throws ChainCallException {
-        return Address.fromHex(tx.call("recoverMeterReading",
-                contract.recoverMeterReading(toStruct(signed.message()), signed.signature().toBytes())));
+        return Address.fromHex(tx.call(
+                "recoverMeterReading",
+                contract.recoverMeterReading(
+                        toStruct(signed.message()), signed.signature().toBytes())));
     }
 
     public Address recoverIntervalStatement(Signed<IntervalStatement> signed) throws ChainCallException {
-        return Address.fromHex(tx.call("recoverIntervalStatement",
-                contract.recoverIntervalStatement(toStruct(signed.message()), signed.signature().toBytes())));
+        return Address.fromHex(tx.call(
+                "recoverIntervalStatement",
+                contract.recoverIntervalStatement(
+                        toStruct(signed.message()), signed.signature().toBytes())));
     }
 
     public Address recoverOrder(Signed<Order> signed) throws ChainCallException {
-        return Address.fromHex(tx.call("recoverOrder", contract.recoverOrder(toStruct(signed.message()), signed.signature().toBytes())));
+        return Address.fromHex(tx.call(
+                "recoverOrder",
+                contract.recoverOrder(
+                        toStruct(signed.message()), signed.signature().toBytes())));
     }
 
     /** Recovers from raw signature bytes, which need not be canonical (to see what the contract rejects). */
@@ -126,21 +143,40 @@ public final class TypedDataClient {
     }
 
     static GridshareTypedData.MeterReading toStruct(MeterReading r) {
-        return new GridshareTypedData.MeterReading(r.meter().toHex(), u64(r.seq()), u64(r.timeMs()),
-                u64(r.importMilliWh()), u64(r.exportMilliWh()), BigInteger.valueOf(r.powerMilliW()),
-                BigInteger.valueOf(r.status()), r.prev().bytes());
+        return new GridshareTypedData.MeterReading(
+                r.meter().toHex(),
+                u64(r.seq()),
+                u64(r.timeMs()),
+                u64(r.importMilliWh()),
+                u64(r.exportMilliWh()),
+                BigInteger.valueOf(r.powerMilliW()),
+                BigInteger.valueOf(r.status()),
+                r.prev().bytes());
     }
 
     static GridshareTypedData.IntervalStatement toStruct(IntervalStatement s) {
-        return new GridshareTypedData.IntervalStatement(s.meter().toHex(), u64(s.intervalStartMs()),
-                BigInteger.valueOf(s.intervalSeconds()), u64(s.importStart()), u64(s.importEnd()),
-                u64(s.exportStart()), u64(s.exportEnd()), u64(s.firstSeq()), u64(s.lastSeq()),
+        return new GridshareTypedData.IntervalStatement(
+                s.meter().toHex(),
+                u64(s.intervalStartMs()),
+                BigInteger.valueOf(s.intervalSeconds()),
+                u64(s.importStart()),
+                u64(s.importEnd()),
+                u64(s.exportStart()),
+                u64(s.exportEnd()),
+                u64(s.firstSeq()),
+                u64(s.lastSeq()),
                 s.readingsRoot().bytes());
     }
 
     static GridshareTypedData.Order toStruct(Order o) {
-        return new GridshareTypedData.Order(o.account().toHex(), o.zone().bytes(), u64(o.intervalStartMs()),
-                BigInteger.valueOf(o.side()), u64(o.energyMilliWh()), u64(o.limitPricePerKWh()), u64(o.nonce()),
+        return new GridshareTypedData.Order(
+                o.account().toHex(),
+                o.zone().bytes(),
+                u64(o.intervalStartMs()),
+                BigInteger.valueOf(o.side()),
+                u64(o.energyMilliWh()),
+                u64(o.limitPricePerKWh()),
+                u64(o.nonce()),
                 u64(o.expiryMs()));
     }
 

@@ -67,8 +67,8 @@ class DigestEquivalenceTest {
         readings.add(new MeterReading(address(0xff), -1L, -1L, -1L, -1L, Long.MIN_VALUE, 0xFFFF_FFFFL, bytes32(0xff)));
         readings.add(new MeterReading(address(1), 1, Long.MIN_VALUE, Long.MAX_VALUE, 1, -1, 1, bytes32(1)));
         while (readings.size() < PER_TYPE) {
-            readings.add(new MeterReading(address(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd), u32(rnd),
-                    bytes32(rnd)));
+            readings.add(new MeterReading(
+                    address(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd), u32(rnd), bytes32(rnd)));
         }
         assertSameDigests(readings, typed::meterReadingDigests);
     }
@@ -78,12 +78,31 @@ class DigestEquivalenceTest {
         Random rnd = new Random(SEED + 1);
         List<IntervalStatement> statements = new ArrayList<>();
         statements.add(new IntervalStatement(address(0), 0, 0, 0, 0, 0, 0, 0, 0, Bytes32.ZERO));
-        statements.add(new IntervalStatement(address(0xff), -1L, 0xFFFF_FFFFL, -1L, -1L, -1L, -1L, -1L, -1L, bytes32(0xff)));
-        statements.add(new IntervalStatement(address(7), 1_767_225_600_000L, 900, 0, Long.MIN_VALUE, Long.MAX_VALUE, -1L,
-                1, Long.MIN_VALUE, bytes32(7)));
+        statements.add(
+                new IntervalStatement(address(0xff), -1L, 0xFFFF_FFFFL, -1L, -1L, -1L, -1L, -1L, -1L, bytes32(0xff)));
+        statements.add(new IntervalStatement(
+                address(7),
+                1_767_225_600_000L,
+                900,
+                0,
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                -1L,
+                1,
+                Long.MIN_VALUE,
+                bytes32(7)));
         while (statements.size() < PER_TYPE) {
-            statements.add(new IntervalStatement(address(rnd), u64(rnd), u32(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd),
-                    u64(rnd), u64(rnd), bytes32(rnd)));
+            statements.add(new IntervalStatement(
+                    address(rnd),
+                    u64(rnd),
+                    u32(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    bytes32(rnd)));
         }
         assertSameDigests(statements, typed::intervalStatementDigests);
     }
@@ -94,9 +113,11 @@ class DigestEquivalenceTest {
         List<Order> orders = new ArrayList<>();
         orders.add(new Order(address(0), Bytes32.ZERO, 0, Order.BUY, 0, 0, 0, 0));
         orders.add(new Order(address(0xff), bytes32(0xff), -1L, Order.SELL, -1L, -1L, -1L, -1L));
-        orders.add(new Order(address(3), bytes32(3), Long.MAX_VALUE, Order.SELL, Long.MIN_VALUE, 1, Long.MAX_VALUE, Long.MIN_VALUE));
+        orders.add(new Order(
+                address(3), bytes32(3), Long.MAX_VALUE, Order.SELL, Long.MIN_VALUE, 1, Long.MAX_VALUE, Long.MIN_VALUE));
         while (orders.size() < PER_TYPE) {
-            orders.add(new Order(address(rnd), bytes32(rnd), u64(rnd), rnd.nextInt(2), u64(rnd), u64(rnd), u64(rnd), u64(rnd)));
+            orders.add(new Order(
+                    address(rnd), bytes32(rnd), u64(rnd), rnd.nextInt(2), u64(rnd), u64(rnd), u64(rnd), u64(rnd)));
         }
         assertSameDigests(orders, typed::orderDigests);
     }
@@ -104,9 +125,19 @@ class DigestEquivalenceTest {
     @Test
     void single_message_views_agree_with_the_batch_views() throws Exception {
         Random rnd = new Random(SEED + 3);
-        MeterReading r = new MeterReading(address(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd), u32(rnd), bytes32(rnd));
-        IntervalStatement s = new IntervalStatement(address(rnd), u64(rnd), u32(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd),
-                u64(rnd), u64(rnd), bytes32(rnd));
+        MeterReading r = new MeterReading(
+                address(rnd), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd), u32(rnd), bytes32(rnd));
+        IntervalStatement s = new IntervalStatement(
+                address(rnd),
+                u64(rnd),
+                u32(rnd),
+                u64(rnd),
+                u64(rnd),
+                u64(rnd),
+                u64(rnd),
+                u64(rnd),
+                u64(rnd),
+                bytes32(rnd));
         Order o = new Order(address(rnd), bytes32(rnd), u64(rnd), Order.SELL, u64(rnd), u64(rnd), u64(rnd), u64(rnd));
         assertEquals(Eip712.digest(domain, r), typed.digest(r));
         assertEquals(Eip712.digest(domain, s), typed.digest(s));
@@ -119,12 +150,28 @@ class DigestEquivalenceTest {
         for (int i = 0; i < 20; i++) {
             Secp256k1Signer meterKey = Secp256k1Signer.generate();
             Secp256k1Signer householdKey = Secp256k1Signer.generate();
-            MeterReading r = new MeterReading(meterKey.address(), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd),
-                    u32(rnd), bytes32(rnd));
-            IntervalStatement s = new IntervalStatement(meterKey.address(), u64(rnd), u32(rnd), u64(rnd), u64(rnd),
-                    u64(rnd), u64(rnd), u64(rnd), u64(rnd), bytes32(rnd));
-            Order o = new Order(householdKey.address(), bytes32(rnd), u64(rnd), rnd.nextInt(2), u64(rnd), u64(rnd),
-                    u64(rnd), u64(rnd));
+            MeterReading r = new MeterReading(
+                    meterKey.address(), u64(rnd), u64(rnd), u64(rnd), u64(rnd), i64(rnd), u32(rnd), bytes32(rnd));
+            IntervalStatement s = new IntervalStatement(
+                    meterKey.address(),
+                    u64(rnd),
+                    u32(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    bytes32(rnd));
+            Order o = new Order(
+                    householdKey.address(),
+                    bytes32(rnd),
+                    u64(rnd),
+                    rnd.nextInt(2),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd),
+                    u64(rnd));
             assertEquals(meterKey.address(), typed.recoverMeterReading(meterKey.sign(domain, r)));
             assertEquals(meterKey.address(), typed.recoverIntervalStatement(meterKey.sign(domain, s)));
             assertEquals(householdKey.address(), typed.recoverOrder(householdKey.sign(domain, o)));
@@ -134,9 +181,11 @@ class DigestEquivalenceTest {
     @Test
     void signature_over_a_changed_field_recovers_someone_else() throws Exception {
         Secp256k1Signer key = Secp256k1Signer.generate();
-        Order order = new Order(key.address(), bytes32(9), 1_767_225_600_000L, Order.BUY, 2_500, 310, 1, 1_767_226_500_000L);
+        Order order =
+                new Order(key.address(), bytes32(9), 1_767_225_600_000L, Order.BUY, 2_500, 310, 1, 1_767_226_500_000L);
         Signed<Order> signed = key.sign(domain, order);
-        Order raisedPrice = new Order(key.address(), bytes32(9), 1_767_225_600_000L, Order.BUY, 2_500, 311, 1, 1_767_226_500_000L);
+        Order raisedPrice =
+                new Order(key.address(), bytes32(9), 1_767_225_600_000L, Order.BUY, 2_500, 311, 1, 1_767_226_500_000L);
         assertNotEquals(key.address(), typed.recoverOrder(new Signed<>(raisedPrice, signed.signature())));
     }
 
@@ -157,7 +206,8 @@ class DigestEquivalenceTest {
         assertEquals(List.of(org.web3j.utils.Numeric.toHexString(highSBytes)), e.arguments());
     }
 
-    private <T extends TypedMessage> void assertSameDigests(List<T> messages, ChainDigests<T> onChain) throws Exception {
+    private <T extends TypedMessage> void assertSameDigests(List<T> messages, ChainDigests<T> onChain)
+            throws Exception {
         int compared = 0;
         for (int from = 0; from < messages.size(); from += BATCH) {
             List<T> batch = messages.subList(from, Math.min(messages.size(), from + BATCH));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class ForgeSuiteTest {
     /** At least the tests written in src/test/solidity when this was written; a lost suite fails here. */
     static final int MIN_TESTS = 60;
+
     static final Pattern SUMMARY = Pattern.compile("(\\d+) tests passed, (\\d+) failed, (\\d+) skipped");
 
     @Test
@@ -40,7 +41,8 @@ class ForgeSuiteTest {
                 .start();
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 System.out.println("[forge] " + line);
                 lines.add(line);
@@ -51,8 +53,12 @@ class ForgeSuiteTest {
             throw new AssertionError("forge did not finish within 5 minutes");
         }
         int exit = p.exitValue();
-        Matcher summary = lines.stream().map(SUMMARY::matcher).filter(Matcher::find).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("forge printed no summary line, exit " + exit + ": " + tail(lines)));
+        Matcher summary = lines.stream()
+                .map(SUMMARY::matcher)
+                .filter(Matcher::find)
+                .reduce((a, b) -> b)
+                .orElseThrow(
+                        () -> new AssertionError("forge printed no summary line, exit " + exit + ": " + tail(lines)));
         int passed = Integer.parseInt(summary.group(1));
         int failed = Integer.parseInt(summary.group(2));
         assertEquals(0, failed, "forge failures: " + tail(lines));

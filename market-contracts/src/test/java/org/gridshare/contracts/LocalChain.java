@@ -3,14 +3,14 @@ package org.gridshare.contracts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.parts.AnvilNode;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
-/** A real anvil from local-grid plus a web3j client on it, for one test class. */
+/** A real anvil from local-parts plus a web3j client on it, for one test class. */
 final class LocalChain implements AutoCloseable {
     final AnvilNode anvil;
     final HttpService http;
@@ -41,7 +41,10 @@ final class LocalChain implements AutoCloseable {
 
     /** Surefire runs in the module directory and sets {@code basedir}; the repository is its parent. */
     static Path repoRoot() {
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+        return Path.of(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .normalize()
+                .getParent();
     }
 
     /** Funded dev account {@code i} (anvil's well-known test keys). */

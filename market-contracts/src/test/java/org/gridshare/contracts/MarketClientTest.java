@@ -51,8 +51,13 @@ class MarketClientTest {
         BigInteger gridBefore = balance(grid);
         BigInteger held = s.token.balanceOf(s.market.address());
         // seller sold 2 kWh but exported 1.5; buyer bought and imported 2 kWh
-        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
-                List.of(s.participant(1, interval, Order.BUY, 2_500_000, 300_000, 2_000_000, 2_000_000, 0),
+        SettlementBatch batch = new SettlementBatch(
+                MarketScenario.ZONE,
+                interval,
+                MarketScenario.INTERVAL_SECONDS,
+                PRICE,
+                List.of(
+                        s.participant(1, interval, Order.BUY, 2_500_000, 300_000, 2_000_000, 2_000_000, 0),
                         s.participant(0, interval, Order.SELL, 2_000_000, 100_000, 2_000_000, 0, 1_500_000)));
         assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
 
@@ -66,7 +71,8 @@ class MarketClientTest {
         assertEquals(gridBefore.add(BigInteger.valueOf(180_000)), balance(grid), "grid: 0.5 kWh at retail and the fee");
         assertEquals(held, s.token.balanceOf(s.market.address()), "no token left or entered the market");
 
-        MarketClient asSeller = MarketClient.load(chain.web3j, s.households.get(0).credentials(), s.market.address());
+        MarketClient asSeller =
+                MarketClient.load(chain.web3j, s.households.get(0).credentials(), s.market.address());
         asSeller.withdraw(BigInteger.valueOf(150_000));
         assertEquals(sellerBefore, balance(seller), "withdrawn");
         assertEquals(BigInteger.valueOf(150_000), asSeller.token().balanceOf(seller), "paid out in tokens");
@@ -90,9 +96,15 @@ class MarketClientTest {
         SettlementBatch honest = s.fullDeliveryBatch(2, interval, PRICE);
         SettlementBatch.Participant p = honest.participants().get(0);
         Eip712Domain otherContract = new Eip712Domain(chain.anvil.chainId(), s.registry.address());
-        SettlementBatch.Participant forged = new SettlementBatch.Participant(p.order(),
-                s.households.get(0).meter().sign(otherContract, p.statement().message()), p.fillMilliWh());
-        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
+        SettlementBatch.Participant forged = new SettlementBatch.Participant(
+                p.order(),
+                s.households.get(0).meter().sign(otherContract, p.statement().message()),
+                p.fillMilliWh());
+        SettlementBatch batch = new SettlementBatch(
+                MarketScenario.ZONE,
+                interval,
+                MarketScenario.INTERVAL_SECONDS,
+                PRICE,
                 List.of(forged, honest.participants().get(1)));
 
         ContractRevertException e = assertThrows(ContractRevertException.class, () -> s.market.submitBatch(batch));
@@ -102,8 +114,10 @@ class MarketClientTest {
 
     @Test
     void a_batch_from_a_household_account_reverts_with_the_role_error() throws Exception {
-        MarketClient asHousehold = MarketClient.load(chain.web3j, s.households.get(2).credentials(), s.market.address());
-        ContractRevertException e = assertThrows(ContractRevertException.class,
+        MarketClient asHousehold =
+                MarketClient.load(chain.web3j, s.households.get(2).credentials(), s.market.address());
+        ContractRevertException e = assertThrows(
+                ContractRevertException.class,
                 () -> asHousehold.submitBatch(s.fullDeliveryBatch(2, INTERVAL + 1_800_000, PRICE)));
         assertEquals("AccessControlUnauthorizedAccount", e.errorName());
     }
@@ -111,26 +125,33 @@ class MarketClientTest {
     @Test
     void an_order_that_expired_before_its_interval_started_reverts_naming_the_participant() throws Exception {
         long interval = INTERVAL + 5_400_000;
-        SettlementBatch.Participant sell = s.participant(0, interval, Order.SELL, 1_000_000, 100_000, 1_000_000, 0, 1_000_000,
-                interval);
-        SettlementBatch.Participant expired = s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000,
-                0, interval - 1);
+        SettlementBatch.Participant sell =
+                s.participant(0, interval, Order.SELL, 1_000_000, 100_000, 1_000_000, 0, 1_000_000, interval);
+        SettlementBatch.Participant expired =
+                s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000, 0, interval - 1);
         // the contract reads participants in ascending account order
-        int index = Arrays.compareUnsigned(s.households.get(1).account().bytes(), s.households.get(0).account().bytes()) < 0
-                ? 0 : 1;
-        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
-                List.of(sell, expired));
+        int index = Arrays.compareUnsigned(
+                                s.households.get(1).account().bytes(),
+                                s.households.get(0).account().bytes())
+                        < 0
+                ? 0
+                : 1;
+        SettlementBatch batch = new SettlementBatch(
+                MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE, List.of(sell, expired));
 
         ContractRevertException e = assertThrows(ContractRevertException.class, () -> s.market.submitBatch(batch));
 
         assertEquals("OrderExpired", e.errorName());
-        assertEquals(List.of(Integer.toString(index), Long.toString(interval - 1), Long.toString(interval)), e.arguments());
+        assertEquals(
+                List.of(Integer.toString(index), Long.toString(interval - 1), Long.toString(interval)), e.arguments());
         assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
         // an order that expires exactly when its interval starts still stands
-        SettlementBatch.Participant atStart = s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000,
-                0, interval);
-        assertTrue(s.market.submitBatch(new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS,
-                PRICE, List.of(sell, atStart))).isStatusOK());
+        SettlementBatch.Participant atStart =
+                s.participant(1, interval, Order.BUY, 1_000_000, 300_000, 1_000_000, 1_000_000, 0, interval);
+        assertTrue(s.market
+                .submitBatch(new SettlementBatch(
+                        MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE, List.of(sell, atStart)))
+                .isStatusOK());
     }
 
     @Test

@@ -27,7 +27,8 @@ class MarketGasHarness {
     @Test
     void gas_per_settled_participant() throws Exception {
         List<String> rows = new ArrayList<>();
-        rows.add("| participants | batch gas | gas / participant | calldata bytes / participant | calldata gas / participant |");
+        rows.add(
+                "| participants | batch gas | gas / participant | calldata bytes / participant | calldata gas / participant |");
         rows.add("|---:|---:|---:|---:|---:|");
         try (LocalChain chain = LocalChain.start()) {
             MarketScenario s = new MarketScenario(chain);
@@ -43,12 +44,13 @@ class MarketGasHarness {
                 }
                 TransactionReceipt r = s.market.submitBatch(batch);
                 long gas = r.getGasUsed().longValueExact();
-                rows.add(String.format(Locale.ROOT, "| %d | %,d | %,d | %d | %,d |", n, gas, gas / n, call.length / n,
-                        callGas / n));
+                rows.add(String.format(
+                        Locale.ROOT, "| %d | %,d | %,d | %d | %,d |", n, gas, gas / n, call.length / n, callGas / n));
                 assertTrue(gas <= MarketClient.TX_GAS_CAP, n + " participants used " + gas + " gas");
                 if (n == 100) {
-                    assertTrue(gas / n <= TARGET_PER_PARTICIPANT, "the target is " + TARGET_PER_PARTICIPANT
-                            + " gas per participant at 100, got " + gas / n);
+                    assertTrue(
+                            gas / n <= TARGET_PER_PARTICIPANT,
+                            "the target is " + TARGET_PER_PARTICIPANT + " gas per participant at 100, got " + gas / n);
                 }
             }
         }

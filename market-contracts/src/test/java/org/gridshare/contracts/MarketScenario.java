@@ -62,7 +62,8 @@ final class MarketScenario {
             int i = households.size();
             byte[] key = Hash.sha3(("household-" + i).getBytes(StandardCharsets.US_ASCII));
             Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(key);
-            Secp256k1Signer meter = Secp256k1Signer.fromPrivateKey(Hash.sha3(("meter-" + i).getBytes(StandardCharsets.US_ASCII)));
+            Secp256k1Signer meter =
+                    Secp256k1Signer.fromPrivateKey(Hash.sha3(("meter-" + i).getBytes(StandardCharsets.US_ASCII)));
             Household h = new Household(signer, Credentials.create(Numeric.toHexString(key)), meter);
             chain.anvilRpc("anvil_setBalance", h.account().toHex(), "0x56BC75E2D63100000"); // 100 ether for gas
             registry.registerMeter(meter.address(), h.account(), ZONE);
@@ -73,24 +74,49 @@ final class MarketScenario {
     }
 
     /** A signed participant: household i's order (side, energy, limit) and its meter's statement. */
-    SettlementBatch.Participant participant(int i, long intervalStartMs, int side, long energy, long limit, long fill,
-                                            long imported, long exported) {
+    SettlementBatch.Participant participant(
+            int i, long intervalStartMs, int side, long energy, long limit, long fill, long imported, long exported) {
         // the order stands through its interval: the contract refuses one that expired before the start
-        return participant(i, intervalStartMs, side, energy, limit, fill, imported, exported,
+        return participant(
+                i,
+                intervalStartMs,
+                side,
+                energy,
+                limit,
+                fill,
+                imported,
+                exported,
                 intervalStartMs + INTERVAL_SECONDS * 1000);
     }
 
     /** As above with the order's signed expiry. */
-    SettlementBatch.Participant participant(int i, long intervalStartMs, int side, long energy, long limit, long fill,
-                                            long imported, long exported, long expiryMs) {
+    SettlementBatch.Participant participant(
+            int i,
+            long intervalStartMs,
+            int side,
+            long energy,
+            long limit,
+            long fill,
+            long imported,
+            long exported,
+            long expiryMs) {
         Household h = households.get(i);
         Order order = new Order(h.account(), ZONE, intervalStartMs, side, energy, limit, i + 1L, expiryMs);
         long importStart = 5_000_000L + 1_000L * i;
         long exportStart = 7_000_000L + 1_000L * i;
-        IntervalStatement statement = new IntervalStatement(h.meter().address(), intervalStartMs, INTERVAL_SECONDS,
-                importStart, importStart + imported, exportStart, exportStart + exported, 100L + i, 1_000L + i,
+        IntervalStatement statement = new IntervalStatement(
+                h.meter().address(),
+                intervalStartMs,
+                INTERVAL_SECONDS,
+                importStart,
+                importStart + imported,
+                exportStart,
+                exportStart + exported,
+                100L + i,
+                1_000L + i,
                 new Bytes32(Hash.sha3(("readings-" + i + "-" + intervalStartMs).getBytes(StandardCharsets.US_ASCII))));
-        return new SettlementBatch.Participant(h.signer().sign(domain, order), h.meter().sign(domain, statement), fill);
+        return new SettlementBatch.Participant(
+                h.signer().sign(domain, order), h.meter().sign(domain, statement), fill);
     }
 
     /**

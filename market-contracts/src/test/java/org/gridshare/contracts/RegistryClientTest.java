@@ -32,7 +32,8 @@ class RegistryClientTest {
     static Credentials operator;
     static Credentials installer;
     static Credentials stranger;
-    static final String INSTALLER_ROLE = Numeric.toHexString(Hash.sha3("INSTALLER_ROLE".getBytes(StandardCharsets.US_ASCII)));
+    static final String INSTALLER_ROLE =
+            Numeric.toHexString(Hash.sha3("INSTALLER_ROLE".getBytes(StandardCharsets.US_ASCII)));
 
     final Random rnd = new Random(20_261_125);
     RegistryClient asOperator;
@@ -91,8 +92,8 @@ class RegistryClientTest {
 
     @Test
     void rejects_registration_by_an_account_without_the_installer_role() throws Exception {
-        ContractRevertException e = assertThrows(ContractRevertException.class,
-                () -> asStranger.registerMeter(meter, household, zone));
+        ContractRevertException e =
+                assertThrows(ContractRevertException.class, () -> asStranger.registerMeter(meter, household, zone));
         assertEquals("AccessControlUnauthorizedAccount", e.errorName(), e.getMessage());
         assertEquals(List.of(address(stranger).toHex(), INSTALLER_ROLE), e.arguments());
         assertEquals("registerMeter", e.function());
@@ -103,8 +104,8 @@ class RegistryClientTest {
     @Test
     void rejects_double_registration() throws Exception {
         asInstaller.registerMeter(meter, household, zone);
-        ContractRevertException e = assertThrows(ContractRevertException.class,
-                () -> asInstaller.registerMeter(meter, randomAddress(), zone));
+        ContractRevertException e = assertThrows(
+                ContractRevertException.class, () -> asInstaller.registerMeter(meter, randomAddress(), zone));
         assertEquals("MeterAlreadyRegistered", e.errorName(), e.getMessage());
         assertEquals(List.of(meter.toHex()), e.arguments());
         assertEquals(household, asOperator.meter(meter).orElseThrow().household());
@@ -121,8 +122,8 @@ class RegistryClientTest {
         assertTrue(record.revokedAt().isPresent());
         assertFalse(record.revokedAt().get().isBefore(record.registeredAt()));
 
-        ContractRevertException again = assertThrows(ContractRevertException.class,
-                () -> asInstaller.registerMeter(meter, household, zone));
+        ContractRevertException again =
+                assertThrows(ContractRevertException.class, () -> asInstaller.registerMeter(meter, household, zone));
         assertEquals("MeterKeyRevoked", again.errorName(), again.getMessage());
         assertEquals(List.of(meter.toHex()), again.arguments());
     }
@@ -142,25 +143,28 @@ class RegistryClientTest {
     void revoked_installer_can_no_longer_register() throws Exception {
         asOperator.revokeInstaller(address(installer));
         assertFalse(asOperator.isInstaller(address(installer)));
-        ContractRevertException e = assertThrows(ContractRevertException.class,
-                () -> asInstaller.registerMeter(meter, household, zone));
+        ContractRevertException e =
+                assertThrows(ContractRevertException.class, () -> asInstaller.registerMeter(meter, household, zone));
         assertEquals("AccessControlUnauthorizedAccount", e.errorName(), e.getMessage());
     }
 
     @Test
     void installer_cannot_grant_the_installer_role() throws Exception {
-        ContractRevertException e = assertThrows(ContractRevertException.class,
-                () -> asInstaller.grantInstaller(address(stranger)));
+        ContractRevertException e =
+                assertThrows(ContractRevertException.class, () -> asInstaller.grantInstaller(address(stranger)));
         assertEquals("AccessControlUnauthorizedAccount", e.errorName(), e.getMessage());
-        assertEquals(Numeric.toHexString(Hash.sha3("OPERATOR_ROLE".getBytes(StandardCharsets.US_ASCII))), e.arguments().get(1));
+        assertEquals(
+                Numeric.toHexString(Hash.sha3("OPERATOR_ROLE".getBytes(StandardCharsets.US_ASCII))),
+                e.arguments().get(1));
     }
 
     @Test
     void rejects_zero_household_and_revocation_of_an_unknown_meter() throws Exception {
-        ContractRevertException zero = assertThrows(ContractRevertException.class,
-                () -> asInstaller.registerMeter(meter, new Address(new byte[20]), zone));
+        ContractRevertException zero = assertThrows(
+                ContractRevertException.class, () -> asInstaller.registerMeter(meter, new Address(new byte[20]), zone));
         assertEquals("ZeroHouseholdAddress", zero.errorName(), zero.getMessage());
-        ContractRevertException unknown = assertThrows(ContractRevertException.class, () -> asInstaller.revokeMeter(meter));
+        ContractRevertException unknown =
+                assertThrows(ContractRevertException.class, () -> asInstaller.revokeMeter(meter));
         assertEquals("MeterNotRegistered", unknown.errorName(), unknown.getMessage());
     }
 

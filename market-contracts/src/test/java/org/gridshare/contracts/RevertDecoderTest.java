@@ -25,7 +25,10 @@ class RevertDecoderTest {
 
     @Test
     void decodes_error_without_arguments_and_string_reasons() {
-        assertEquals("ZeroMeterAddress", registry.decode(Hash.sha3String("ZeroMeterAddress()").substring(0, 10)).name());
+        assertEquals(
+                "ZeroMeterAddress",
+                registry.decode(Hash.sha3String("ZeroMeterAddress()").substring(0, 10))
+                        .name());
         String data = "0x08c379a0" + FunctionEncoder.encodeConstructor(List.of(new Utf8String("not allowed")));
         RevertReason r = registry.decode(data);
         assertEquals("Error", r.name());

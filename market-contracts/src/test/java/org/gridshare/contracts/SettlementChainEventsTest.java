@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.gridshare.contracts.generated.EnergyMarket;
-import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.junit.jupiter.api.AfterAll;
@@ -83,8 +83,14 @@ class SettlementChainEventsTest {
     }
 
     SettlementSubmitter submitter(SettlementPolicy policy) throws ChainCallException {
-        return SettlementSubmitter.create(chain.web3j, s.operator, s.market.address(), policy, Clock.systemUTC(),
-                DefaultBlockParameterName.EARLIEST, new SettlementSubmitter.Listener() {
+        return SettlementSubmitter.create(
+                chain.web3j,
+                s.operator,
+                s.market.address(),
+                policy,
+                Clock.systemUTC(),
+                DefaultBlockParameterName.EARLIEST,
+                new SettlementSubmitter.Listener() {
                     @Override
                     public void sent(Bytes32 batchId, String txHash, BigInteger nonce, SettlementSubmitter.Fees fees) {
                         sent.add(new Sent(txHash, nonce, fees));
@@ -117,7 +123,11 @@ class SettlementChainEventsTest {
     }
 
     static TransactionReceipt receipt(String hash) throws Exception {
-        return chain.web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt().orElse(null);
+        return chain.web3j
+                .ethGetTransactionReceipt(hash)
+                .send()
+                .getTransactionReceipt()
+                .orElse(null);
     }
 
     static Transaction transaction(String hash) throws Exception {
@@ -125,15 +135,20 @@ class SettlementChainEventsTest {
     }
 
     static BigInteger nonce() throws Exception {
-        return chain.web3j.ethGetTransactionCount(s.operator.getAddress(), DefaultBlockParameterName.LATEST).send()
+        return chain.web3j
+                .ethGetTransactionCount(s.operator.getAddress(), DefaultBlockParameterName.LATEST)
+                .send()
                 .getTransactionCount();
     }
 
     /** Transaction hashes of the BatchSettled events of (ZONE, interval) on the canonical chain. */
     static List<String> settledEvents(long interval) throws Exception {
         Bytes32 id = MarketClient.batchId(MarketScenario.ZONE, interval);
-        EthFilter f = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                s.market.address().toHex()).addSingleTopic(EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT))
+        EthFilter f = new EthFilter(
+                        DefaultBlockParameterName.EARLIEST,
+                        DefaultBlockParameterName.LATEST,
+                        s.market.address().toHex())
+                .addSingleTopic(EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT))
                 .addSingleTopic(id.toHex());
         List<String> hashes = new ArrayList<>();
         for (var r : chain.web3j.ethGetLogs(f).send().getLogs()) {
@@ -144,13 +159,17 @@ class SettlementChainEventsTest {
 
     /** Market balances of the seller (household 0), the buyer (household 1) and the grid. */
     static List<BigInteger> balances() throws Exception {
-        return List.of(s.market.balanceOf(s.households.get(0).account()), s.market.balanceOf(s.households.get(1).account()),
+        return List.of(
+                s.market.balanceOf(s.households.get(0).account()),
+                s.market.balanceOf(s.households.get(1).account()),
                 s.market.balanceOf(Address.fromHex(s.operator.getAddress())));
     }
 
     /** A 2-household full delivery at PRICE: seller +1 kWh × price, buyer − price − fee, grid + fee. */
     static List<BigInteger> afterOneSettlement(List<BigInteger> before) {
-        return List.of(before.get(0).add(BigInteger.valueOf(155_000)), before.get(1).subtract(BigInteger.valueOf(165_000)),
+        return List.of(
+                before.get(0).add(BigInteger.valueOf(155_000)),
+                before.get(1).subtract(BigInteger.valueOf(165_000)),
                 before.get(2).add(BigInteger.valueOf(10_000)));
     }
 
@@ -159,8 +178,8 @@ class SettlementChainEventsTest {
         long interval = INTERVAL;
         List<BigInteger> before = balances();
         BigInteger nonceBefore = nonce();
-        SettlementSubmitter sub = submitter(SettlementPolicy.devChain().withConfirmations(3)
-                .withDropTimeout(Duration.ofMillis(500)));
+        SettlementSubmitter sub =
+                submitter(SettlementPolicy.devChain().withConfirmations(3).withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
         await("the submitter waiting at 1 of 3 confirmations", () -> confirming.contains(1L));
         String first = sent.get(0).hash();
@@ -169,8 +188,14 @@ class SettlementChainEventsTest {
 
         // the block holding the settlement is replaced by an empty one at the same height
         chain.anvilRpc("anvil_reorg", 1, List.of());
-        assertNotEquals(minedFirst.getBlockHash(), chain.web3j.ethGetBlockByNumber(
-                DefaultBlockParameter.valueOf(minedFirst.getBlockNumber()), false).send().getBlock().getHash(), "re-organised");
+        assertNotEquals(
+                minedFirst.getBlockHash(),
+                chain.web3j
+                        .ethGetBlockByNumber(DefaultBlockParameter.valueOf(minedFirst.getBlockNumber()), false)
+                        .send()
+                        .getBlock()
+                        .getHash(),
+                "re-organised");
         await("the submitter noticing the re-organisation", () -> !reorganised.isEmpty());
         assertFalse(result.isDone(), "not settled while its transaction is gone");
         confirming.clear();
@@ -183,8 +208,14 @@ class SettlementChainEventsTest {
         assertEquals(SettlementOutcome.Status.SETTLED, out.status(), out.toString());
         assertEquals(first, reorganised.get(0));
         TransactionReceipt settling = receipt(out.txHash());
-        assertEquals(settling.getBlockHash(), chain.web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(
-                settling.getBlockNumber()), false).send().getBlock().getHash(), "the settling block is canonical");
+        assertEquals(
+                settling.getBlockHash(),
+                chain.web3j
+                        .ethGetBlockByNumber(DefaultBlockParameter.valueOf(settling.getBlockNumber()), false)
+                        .send()
+                        .getBlock()
+                        .getHash(),
+                "the settling block is canonical");
         assertEquals(List.of(out.txHash()), settledEvents(interval), "one BatchSettled event on the canonical chain");
         assertEquals(afterOneSettlement(before), balances(), "money moved exactly once");
         assertEquals(nonceBefore.add(BigInteger.ONE), nonce(), "one nonce used");
@@ -211,8 +242,9 @@ class SettlementChainEventsTest {
         TransactionReceipt moved = receipt(hash);
         assertEquals(firstBlock + 1, moved.getBlockNumber().longValueExact(), "moved one block later");
         chain.anvilRpc("evm_mine"); // 3 blocks from the old one, 2 from the new one
-        await("the submitter noticing the move and waiting at 2 of 3, or returning", () -> result.isDone()
-                || reorganised.contains(hash) && confirming.get(confirming.size() - 1) == 2L);
+        await(
+                "the submitter noticing the move and waiting at 2 of 3, or returning",
+                () -> result.isDone() || reorganised.contains(hash) && confirming.get(confirming.size() - 1) == 2L);
         assertFalse(result.isDone(), "2 confirmations of the new block are not 3");
         chain.anvilRpc("evm_mine");
 
@@ -233,10 +265,12 @@ class SettlementChainEventsTest {
         List<BigInteger> before = balances();
         BigInteger nonceBefore = nonce();
         chain.anvilRpc("evm_setAutomine", false);
-        SettlementSubmitter sub = submitter(SettlementPolicy.devChain().withLegacyTransactions(true)
-                .withDropTimeout(Duration.ofMillis(500)));
+        SettlementSubmitter sub = submitter(
+                SettlementPolicy.devChain().withLegacyTransactions(true).withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the first transaction in the pool", () -> !sent.isEmpty() && transaction(sent.get(0).hash()) != null);
+        await(
+                "the first transaction in the pool",
+                () -> !sent.isEmpty() && transaction(sent.get(0).hash()) != null);
         Transaction firstTx = transaction(sent.get(0).hash());
         chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());
         chain.anvilRpc("evm_setAutomine", true);
@@ -255,7 +289,11 @@ class SettlementChainEventsTest {
         }
         assertFalse(sent.get(0).fees().eip1559());
         assertEquals(sent.get(0).fees().maxFeePerGas(), firstTx.getGasPrice(), "priced by eth_gasPrice");
-        assertTrue(settling.getGasPrice().multiply(BigInteger.TEN).compareTo(firstTx.getGasPrice().multiply(BigInteger.valueOf(12))) >= 0,
+        assertTrue(
+                settling.getGasPrice()
+                                .multiply(BigInteger.TEN)
+                                .compareTo(firstTx.getGasPrice().multiply(BigInteger.valueOf(12)))
+                        >= 0,
                 "gas price +20%: " + firstTx.getGasPrice() + " -> " + settling.getGasPrice());
         assertNull(receipt(sent.get(0).hash()), "the dropped one never mined");
         assertEquals(List.of(out.txHash()), settledEvents(interval));
@@ -282,8 +320,12 @@ class SettlementChainEventsTest {
         }
         Web3j web3j = Web3j.build(new HttpService(berlin.rpcUrl()));
         try {
-            assertNull(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
-                    .getBaseFeePerGasRaw(), "a pre-London block has no base fee");
+            assertNull(
+                    web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                            .send()
+                            .getBlock()
+                            .getBaseFeePerGasRaw(),
+                    "a pre-London block has no base fee");
 
             SettlementSubmitter.Fees fees = SettlementSubmitter.currentFees(web3j, false, "market");
 

@@ -20,7 +20,8 @@ class SettlementFeesTest {
         SettlementSubmitter.Fees bumped = f.bump(20);
         assertEquals(b(2_400_000_002L), bumped.maxFeePerGas(), "20% of 2,000,000,001 rounded up");
         assertEquals(b(2), bumped.maxPriorityFeePerGas(), "1 wei tip still rises");
-        assertEquals(b(10), new SettlementSubmitter.Fees(b(9), b(9)).bump(10).maxFeePerGas(), "10% of 9 is 0.9, up to 1");
+        assertEquals(
+                b(10), new SettlementSubmitter.Fees(b(9), b(9)).bump(10).maxFeePerGas(), "10% of 9 is 0.9, up to 1");
     }
 
     @Test
@@ -32,17 +33,27 @@ class SettlementFeesTest {
 
     @Test
     void a_bump_never_goes_below_the_current_fees() {
-        SettlementSubmitter.Fees bumped = new SettlementSubmitter.Fees(b(100), b(10)).bump(20)
-                .max(new SettlementSubmitter.Fees(b(500), b(5)));
+        SettlementSubmitter.Fees bumped =
+                new SettlementSubmitter.Fees(b(100), b(10)).bump(20).max(new SettlementSubmitter.Fees(b(500), b(5)));
         assertEquals(b(500), bumped.maxFeePerGas());
         assertEquals(b(12), bumped.maxPriorityFeePerGas());
     }
 
     @Test
     void rejects_a_fee_bump_below_what_nodes_accept_for_a_replacement() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SettlementPolicy(20,
-                MarketClient.TX_GAS_CAP, 9, 1, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SettlementPolicy(
+                        20,
+                        MarketClient.TX_GAS_CAP,
+                        9,
+                        1,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(50)));
         assertEquals(true, e.getMessage().contains("feeBumpPercent"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SettlementPolicy.devChain().withConfirmations(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SettlementPolicy.devChain().withConfirmations(0));
     }
 }

@@ -27,18 +27,31 @@ class SettlementGasCapHarness {
             s.enrol(PARTICIPANTS);
             long interval = 1_767_225_600_000L;
             SettlementBatch batch = s.fullDeliveryBatch(PARTICIPANTS, interval, 155_000);
-            BigInteger before = chain.web3j.ethGetTransactionCount(s.operator.getAddress(),
-                    DefaultBlockParameterName.PENDING).send().getTransactionCount();
-            SettlementSubmitter sub = SettlementSubmitter.create(chain.web3j, s.operator, s.market.address(),
-                    SettlementPolicy.devChain(), Clock.systemUTC(), DefaultBlockParameterName.EARLIEST, null);
+            BigInteger before = chain.web3j
+                    .ethGetTransactionCount(s.operator.getAddress(), DefaultBlockParameterName.PENDING)
+                    .send()
+                    .getTransactionCount();
+            SettlementSubmitter sub = SettlementSubmitter.create(
+                    chain.web3j,
+                    s.operator,
+                    s.market.address(),
+                    SettlementPolicy.devChain(),
+                    Clock.systemUTC(),
+                    DefaultBlockParameterName.EARLIEST,
+                    null);
 
             BatchGasCapException e = assertThrows(BatchGasCapException.class, () -> sub.submit(batch));
 
             System.out.println("[gas cap] " + e.getMessage());
             assertTrue(e.estimate().compareTo(BigInteger.valueOf(MarketClient.TX_GAS_CAP)) > 0);
             assertEquals(PARTICIPANTS, e.participants());
-            assertEquals(before, chain.web3j.ethGetTransactionCount(s.operator.getAddress(),
-                    DefaultBlockParameterName.PENDING).send().getTransactionCount(), "nothing sent");
+            assertEquals(
+                    before,
+                    chain.web3j
+                            .ethGetTransactionCount(s.operator.getAddress(), DefaultBlockParameterName.PENDING)
+                            .send()
+                            .getTransactionCount(),
+                    "nothing sent");
             assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
         }
     }

@@ -84,8 +84,14 @@ class SettlementSubmitterTest {
     }
 
     SettlementSubmitter submitter(Credentials who, SettlementPolicy policy) throws ChainCallException {
-        return SettlementSubmitter.create(chain.web3j, who, s.market.address(), policy, Clock.systemUTC(),
-                DefaultBlockParameterName.EARLIEST, new SettlementSubmitter.Listener() {
+        return SettlementSubmitter.create(
+                chain.web3j,
+                who,
+                s.market.address(),
+                policy,
+                Clock.systemUTC(),
+                DefaultBlockParameterName.EARLIEST,
+                new SettlementSubmitter.Listener() {
                     @Override
                     public void sent(Bytes32 batchId, String txHash, BigInteger nonce, SettlementSubmitter.Fees fees) {
                         sent.add(new Sent(txHash, nonce, fees));
@@ -108,19 +114,28 @@ class SettlementSubmitterTest {
     }
 
     static BigInteger nonce(Credentials who) throws Exception {
-        return chain.web3j.ethGetTransactionCount(who.getAddress(), DefaultBlockParameterName.PENDING).send()
+        return chain.web3j
+                .ethGetTransactionCount(who.getAddress(), DefaultBlockParameterName.PENDING)
+                .send()
                 .getTransactionCount();
     }
 
     static TransactionReceipt receipt(String hash) throws Exception {
-        return chain.web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt().orElse(null);
+        return chain.web3j
+                .ethGetTransactionReceipt(hash)
+                .send()
+                .getTransactionReceipt()
+                .orElse(null);
     }
 
     /** Transaction hashes of every BatchSettled event of (ZONE, interval). */
     static List<String> settledEvents(long interval) throws Exception {
         Bytes32 id = MarketClient.batchId(MarketScenario.ZONE, interval);
-        EthFilter f = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                s.market.address().toHex()).addSingleTopic(EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT))
+        EthFilter f = new EthFilter(
+                        DefaultBlockParameterName.EARLIEST,
+                        DefaultBlockParameterName.LATEST,
+                        s.market.address().toHex())
+                .addSingleTopic(EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT))
                 .addSingleTopic(id.toHex());
         List<String> hashes = new ArrayList<>();
         for (var r : chain.web3j.ethGetLogs(f).send().getLogs()) {
@@ -166,7 +181,8 @@ class SettlementSubmitterTest {
         assertEquals(mined.getTransactionHash(), out.txHash());
         assertEquals(mined.getBlockNumber().longValueExact(), out.blockNumber());
         assertEquals(mined.getGasUsed().longValueExact(), out.gasUsed());
-        assertTrue(out.confirmedAtBlock() - out.blockNumber() + 1 >= 3,
+        assertTrue(
+                out.confirmedAtBlock() - out.blockNumber() + 1 >= 3,
                 "confirmed at " + out.confirmedAtBlock() + " for block " + out.blockNumber());
         assertTrue(s.market.isSettled(MarketScenario.ZONE, interval));
         assertEquals(1, sent.size());
@@ -179,8 +195,14 @@ class SettlementSubmitterTest {
         chain.anvilRpc("evm_setAutomine", false);
         SettlementSubmitter sub = submitter(s.operator, dev().withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = async(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the first transaction in the pool", () -> !sent.isEmpty()
-                && chain.web3j.ethGetTransactionByHash(sent.get(0).hash()).send().getTransaction().isPresent());
+        await(
+                "the first transaction in the pool",
+                () -> !sent.isEmpty()
+                        && chain.web3j
+                                .ethGetTransactionByHash(sent.get(0).hash())
+                                .send()
+                                .getTransaction()
+                                .isPresent());
         String first = sent.get(0).hash();
         chain.anvilRpc("anvil_dropTransaction", first);
         chain.anvilRpc("evm_setAutomine", true);
@@ -195,11 +217,19 @@ class SettlementSubmitterTest {
         assertEquals(before, again.nonce(), "the same nonce");
         SettlementSubmitter.Fees f0 = sent.get(0).fees();
         SettlementSubmitter.Fees f1 = again.fees();
-        assertTrue(f1.maxFeePerGas().multiply(BigInteger.TEN).compareTo(f0.maxFeePerGas().multiply(BigInteger.valueOf(11))) >= 0,
+        assertTrue(
+                f1.maxFeePerGas()
+                                .multiply(BigInteger.TEN)
+                                .compareTo(f0.maxFeePerGas().multiply(BigInteger.valueOf(11)))
+                        >= 0,
                 "max fee +10%: " + f0 + " -> " + f1);
         assertTrue(f0.eip1559(), "anvil has a base fee, so EIP-1559 fields");
-        assertTrue(f1.maxPriorityFeePerGas().multiply(BigInteger.TEN)
-                .compareTo(f0.maxPriorityFeePerGas().multiply(BigInteger.valueOf(11))) >= 0, "tip +10%");
+        assertTrue(
+                f1.maxPriorityFeePerGas()
+                                .multiply(BigInteger.TEN)
+                                .compareTo(f0.maxPriorityFeePerGas().multiply(BigInteger.valueOf(11)))
+                        >= 0,
+                "tip +10%");
         assertNull(receipt(first), "the dropped one never mined");
         assertEquals(List.of(again.hash()), settledEvents(interval), "settled exactly once");
         assertEquals(before.add(BigInteger.ONE), nonce(s.operator));
@@ -247,8 +277,10 @@ class SettlementSubmitterTest {
         SettlementOutcome oa = fa.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         SettlementOutcome ob = fb.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertEquals(Set.of(SettlementOutcome.Status.SETTLED, SettlementOutcome.Status.ALREADY_SETTLED),
-                Set.of(oa.status(), ob.status()), oa + " / " + ob);
+        assertEquals(
+                Set.of(SettlementOutcome.Status.SETTLED, SettlementOutcome.Status.ALREADY_SETTLED),
+                Set.of(oa.status(), ob.status()),
+                oa + " / " + ob);
         SettlementOutcome winner = oa.status() == SettlementOutcome.Status.SETTLED ? oa : ob;
         SettlementOutcome loser = winner == oa ? ob : oa;
         assertEquals(winner.txHash(), loser.txHash(), "the loser names the winner's transaction");
@@ -278,14 +310,17 @@ class SettlementSubmitterTest {
         assertEquals(SettlementOutcome.Status.SETTLED, winner.status(), oa + " / " + ob);
         assertEquals(SettlementOutcome.Status.ALREADY_SETTLED, loser.status(), oa + " / " + ob);
         assertEquals(winner.txHash(), loser.txHash(), "the loser names the winner's transaction");
-        String loserTx = sent.get(1).hash().equals(winner.txHash()) ? sent.get(2).hash() : sent.get(1).hash();
+        String loserTx = sent.get(1).hash().equals(winner.txHash())
+                ? sent.get(2).hash()
+                : sent.get(1).hash();
         assertFalse(receipt(loserTx).isStatusOK(), "the losing transaction reverted on-chain");
         assertEquals(receipt(loserTx).getBlockNumber(), receipt(winner.txHash()).getBlockNumber(), "same block");
         assertEquals(List.of(winner.txHash()), settledEvents(interval));
     }
 
     @Test
-    void a_submitter_waits_for_another_ones_pending_settlement_and_sends_itself_when_that_is_dropped() throws Exception {
+    void a_submitter_waits_for_another_ones_pending_settlement_and_sends_itself_when_that_is_dropped()
+            throws Exception {
         long interval = INTERVAL + 9 * QUARTER;
         SettlementBatch batch = s.fullDeliveryBatch(2, interval, PRICE);
         SettlementSubmitter a = submitter(s.operator, dev().withDropTimeout(Duration.ofSeconds(2)));
@@ -319,7 +354,11 @@ class SettlementSubmitterTest {
         // household 2's key signs household 0's order
         SettlementBatch.Participant forged = new SettlementBatch.Participant(
                 s.households.get(2).signer().sign(s.domain, p.order().message()), p.statement(), p.fillMilliWh());
-        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
+        SettlementBatch batch = new SettlementBatch(
+                MarketScenario.ZONE,
+                interval,
+                MarketScenario.INTERVAL_SECONDS,
+                PRICE,
                 List.of(forged, honest.participants().get(1)));
         BigInteger before = nonce(s.operator);
 
@@ -338,9 +377,23 @@ class SettlementSubmitterTest {
     void a_batch_with_an_expired_order_is_reported_reverted_by_name_and_not_sent() throws Exception {
         long interval = INTERVAL + 10 * QUARTER;
         // one household sells, one buys; the buyer's order was void a minute before the interval began
-        SettlementBatch batch = new SettlementBatch(MarketScenario.ZONE, interval, MarketScenario.INTERVAL_SECONDS, PRICE,
-                List.of(s.participant(0, interval, Order.SELL, 1_000_000, MarketScenario.FEED_IN, 1_000_000, 0, 1_000_000),
-                        s.participant(1, interval, Order.BUY, 1_000_000, MarketScenario.RETAIL, 1_000_000, 1_000_000, 0,
+        SettlementBatch batch = new SettlementBatch(
+                MarketScenario.ZONE,
+                interval,
+                MarketScenario.INTERVAL_SECONDS,
+                PRICE,
+                List.of(
+                        s.participant(
+                                0, interval, Order.SELL, 1_000_000, MarketScenario.FEED_IN, 1_000_000, 0, 1_000_000),
+                        s.participant(
+                                1,
+                                interval,
+                                Order.BUY,
+                                1_000_000,
+                                MarketScenario.RETAIL,
+                                1_000_000,
+                                1_000_000,
+                                0,
                                 interval - 60_000)));
         BigInteger before = nonce(s.operator);
 
@@ -348,8 +401,10 @@ class SettlementSubmitterTest {
 
         assertEquals(SettlementOutcome.Status.REVERTED, out.status());
         assertEquals("OrderExpired", out.errorName());
-        assertEquals(List.of(Long.toString(interval - 60_000), Long.toString(interval)),
-                out.revert().arguments().subList(1, 3), "expiry and interval start");
+        assertEquals(
+                List.of(Long.toString(interval - 60_000), Long.toString(interval)),
+                out.revert().arguments().subList(1, 3),
+                "expiry and interval start");
         assertTrue(sent.isEmpty(), "no transaction, no retry");
         assertEquals(before, nonce(s.operator));
         assertFalse(s.market.isSettled(MarketScenario.ZONE, interval));
@@ -362,13 +417,18 @@ class SettlementSubmitterTest {
         BigInteger before = nonce(s.operator);
         long cap = 100_000; // a 4-participant batch needs about 150,000
 
-        BatchGasCapException e = assertThrows(BatchGasCapException.class,
+        BatchGasCapException e = assertThrows(
+                BatchGasCapException.class,
                 () -> submitter(s.operator, dev().withGasCap(cap)).submit(batch));
 
         assertTrue(e.estimate().compareTo(BigInteger.valueOf(cap)) > 0, "estimate " + e.estimate());
         assertEquals(4, e.participants());
         assertEquals(interval, e.intervalStartMs());
-        assertTrue(e.getMessage().contains(MarketClient.batchId(MarketScenario.ZONE, interval).toString()), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(MarketClient.batchId(MarketScenario.ZONE, interval)
+                                .toString()),
+                e.getMessage());
         assertTrue(e.getMessage().contains(e.estimate().toString()), e.getMessage());
         assertEquals(before, nonce(s.operator), "nothing sent");
         assertTrue(sent.isEmpty());
@@ -378,11 +438,17 @@ class SettlementSubmitterTest {
     @Test
     void the_market_client_of_the_same_key_keeps_working_after_the_submitter_used_nonces() throws Exception {
         long interval = INTERVAL + 6 * QUARTER;
-        assertEquals(SettlementOutcome.Status.SETTLED,
-                submitter(s.operator, dev()).submit(s.fullDeliveryBatch(2, interval, PRICE)).status());
+        assertEquals(
+                SettlementOutcome.Status.SETTLED,
+                submitter(s.operator, dev())
+                        .submit(s.fullDeliveryBatch(2, interval, PRICE))
+                        .status());
         // the shared nonce-caching manager of the operator must not reuse the submitter's nonce
         assertNotNull(s.market.setTariffs(MarketScenario.FEED_IN, MarketScenario.RETAIL, MarketScenario.FEE));
-        assertEquals(SettlementOutcome.Status.SETTLED,
-                submitter(s.operator, dev()).submit(s.fullDeliveryBatch(2, interval + QUARTER, PRICE)).status());
+        assertEquals(
+                SettlementOutcome.Status.SETTLED,
+                submitter(s.operator, dev())
+                        .submit(s.fullDeliveryBatch(2, interval + QUARTER, PRICE))
+                        .status());
     }
 }

@@ -43,8 +43,8 @@ public final class DecodeException extends Exception {
     }
 
     private DecodeException(Kind kind, String message, String field, long offset, String hexWindow) {
-        super(kind + (field == null ? "" : " [" + field + "]") + (offset >= 0 ? " at byte " + offset : "") + ": " + message
-                + (hexWindow.isEmpty() ? "" : " near " + hexWindow));
+        super(kind + (field == null ? "" : " [" + field + "]") + (offset >= 0 ? " at byte " + offset : "") + ": "
+                + message + (hexWindow.isEmpty() ? "" : " near " + hexWindow));
         this.kind = kind;
         this.offset = offset;
         this.field = field;

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param listSignature the GetList response's {@code listSignature}, or null
  * @param signedValues the list entries that carry a {@code valSignature}, in frame order
  */
-public record MeterAuthenticity(String serverId, String publicKey, String listSignature, List<SignedValue> signedValues) {
+public record MeterAuthenticity(
+        String serverId, String publicKey, String listSignature, List<SignedValue> signedValues) {
 
     /**
      * One list entry with its signature, every field that the meter may have signed as sent.
@@ -28,7 +29,8 @@ public record MeterAuthenticity(String serverId, String publicKey, String listSi
      * @param value the unscaled value: an integer in decimal, an octet string in hex, a boolean
      * @param signature the {@code valSignature} bytes
      */
-    public record SignedValue(String obis, String status, String valTime, Integer unit, Integer scaler, String value, String signature) {
+    public record SignedValue(
+            String obis, String status, String valTime, Integer unit, Integer scaler, String value, String signature) {
 
         public SignedValue {
             Objects.requireNonNull(obis, "obis");

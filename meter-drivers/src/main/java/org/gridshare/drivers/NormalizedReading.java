@@ -42,11 +42,35 @@ public record NormalizedReading(
         MeterAuthenticity authenticity) {
 
     /** A reading without public key or signatures (every protocol but SML). */
-    public NormalizedReading(String protocol, String protocolVersion, String meterId, OffsetDateTime timestamp, Long importMilliWh,
-            Long exportMilliWh, Long powerMilliW, List<PhaseReading> phases, Map<String, ObisValue> obis, Set<StatusFlag> status,
-            List<SubMeterReading> subMeters, List<PowerFailure> powerFailures, String textMessage) {
-        this(protocol, protocolVersion, meterId, timestamp, importMilliWh, exportMilliWh, powerMilliW, phases, obis, status, subMeters, powerFailures,
-                textMessage, null);
+    public NormalizedReading(
+            String protocol,
+            String protocolVersion,
+            String meterId,
+            OffsetDateTime timestamp,
+            Long importMilliWh,
+            Long exportMilliWh,
+            Long powerMilliW,
+            List<PhaseReading> phases,
+            Map<String, ObisValue> obis,
+            Set<StatusFlag> status,
+            List<SubMeterReading> subMeters,
+            List<PowerFailure> powerFailures,
+            String textMessage) {
+        this(
+                protocol,
+                protocolVersion,
+                meterId,
+                timestamp,
+                importMilliWh,
+                exportMilliWh,
+                powerMilliW,
+                phases,
+                obis,
+                status,
+                subMeters,
+                powerFailures,
+                textMessage,
+                null);
     }
 
     public NormalizedReading {

@@ -9,5 +9,4 @@ import java.time.OffsetDateTime;
  * @param end the same as a time, or null when the meter sent an impossible date
  * @param durationSeconds the failure's duration
  */
-public record PowerFailure(String endAsSent, OffsetDateTime end, long durationSeconds) {
-}
+public record PowerFailure(String endAsSent, OffsetDateTime end, long durationSeconds) {}

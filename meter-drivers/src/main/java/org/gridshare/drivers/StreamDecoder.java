@@ -15,16 +15,13 @@ public interface StreamDecoder {
     }
 
     /** A frame decoded into a reading. */
-    record Decoded(long offset, NormalizedReading reading) implements Event {
-    }
+    record Decoded(long offset, NormalizedReading reading) implements Event {}
 
     /** A frame that could not be decoded; the exception's offset is relative to the stream. */
-    record Failed(long offset, DecodeException error) implements Event {
-    }
+    record Failed(long offset, DecodeException error) implements Event {}
 
     /** Bytes outside any frame (noise, a partial frame at the start of a capture). */
-    record Skipped(long offset, int length) implements Event {
-    }
+    record Skipped(long offset, int length) implements Event {}
 
     /** Feeds bytes; returns the events they complete, in stream order. */
     List<Event> feed(byte[] chunk, int off, int len);

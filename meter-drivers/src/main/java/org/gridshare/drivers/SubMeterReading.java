@@ -11,5 +11,5 @@ import java.time.OffsetDateTime;
  * @param capturedAt when the sub-meter's value was captured, or null when not sent or not valid
  * @param value the value as sent, or null when the channel carries no value
  */
-public record SubMeterReading(int channel, String deviceType, String equipmentId, OffsetDateTime capturedAt, ObisValue value) {
-}
+public record SubMeterReading(
+        int channel, String deviceType, String equipmentId, OffsetDateTime capturedAt, ObisValue value) {}

@@ -10,8 +10,8 @@ public record Address(byte[] bytes) {
 
     public Address {
         if (bytes == null || bytes.length != LENGTH) {
-            throw new MalformedValueException("address", -1,
-                    "expected 20 bytes, got " + (bytes == null ? "null" : bytes.length));
+            throw new MalformedValueException(
+                    "address", -1, "expected 20 bytes, got " + (bytes == null ? "null" : bytes.length));
         }
         bytes = bytes.clone();
     }

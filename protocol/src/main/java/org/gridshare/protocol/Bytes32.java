@@ -9,8 +9,8 @@ public record Bytes32(byte[] bytes) {
 
     public Bytes32 {
         if (bytes == null || bytes.length != LENGTH) {
-            throw new MalformedValueException("bytes32", -1,
-                    "expected 32 bytes, got " + (bytes == null ? "null" : bytes.length));
+            throw new MalformedValueException(
+                    "bytes32", -1, "expected 32 bytes, got " + (bytes == null ? "null" : bytes.length));
         }
         bytes = bytes.clone();
     }

@@ -21,8 +21,7 @@ public final class Hex {
         }
         int digits = hex.length() - 2;
         if (digits != 2 * length) {
-            throw new MalformedValueException(what, -1,
-                    "expected " + (2 * length) + " hex digits, got " + digits);
+            throw new MalformedValueException(what, -1, "expected " + (2 * length) + " hex digits, got " + digits);
         }
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {

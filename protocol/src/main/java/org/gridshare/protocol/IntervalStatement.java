@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param lastSeq seq of the last reading used
  * @param readingsRoot root committing to the readings of the interval
  */
-public record IntervalStatement(Address meter, long intervalStartMs, long intervalSeconds, long importStart,
-                                long importEnd, long exportStart, long exportEnd, long firstSeq, long lastSeq,
-                                Bytes32 readingsRoot) implements TypedMessage {
+public record IntervalStatement(
+        Address meter,
+        long intervalStartMs,
+        long intervalSeconds,
+        long importStart,
+        long importEnd,
+        long exportStart,
+        long exportEnd,
+        long firstSeq,
+        long lastSeq,
+        Bytes32 readingsRoot)
+        implements TypedMessage {
     public static final String PRIMARY_TYPE = "IntervalStatement";
     public static final String TYPE = "IntervalStatement(address meter,uint64 intervalStartMs,uint32 intervalSeconds,"
             + "uint64 importStart,uint64 importEnd,uint64 exportStart,uint64 exportEnd,uint64 firstSeq,"

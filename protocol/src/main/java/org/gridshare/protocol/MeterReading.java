@@ -20,8 +20,16 @@ import java.util.Objects;
  * @param status {@link MeterStatus} bit flags, 0..2^32-1
  * @param prev digest of the previous reading of this meter
  */
-public record MeterReading(Address meter, long seq, long timeMs, long importMilliWh, long exportMilliWh,
-                           long powerMilliW, long status, Bytes32 prev) implements TypedMessage {
+public record MeterReading(
+        Address meter,
+        long seq,
+        long timeMs,
+        long importMilliWh,
+        long exportMilliWh,
+        long powerMilliW,
+        long status,
+        Bytes32 prev)
+        implements TypedMessage {
     public static final String PRIMARY_TYPE = "MeterReading";
     public static final String TYPE = "MeterReading(address meter,uint64 seq,uint64 timeMs,uint64 importMilliWh,"
             + "uint64 exportMilliWh,int64 powerMilliW,uint32 status,bytes32 prev)";

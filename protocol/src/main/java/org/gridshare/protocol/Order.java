@@ -16,8 +16,16 @@ import java.util.Objects;
  * @param nonce per-account replay protection
  * @param expiryMs the order is void after this Unix ms UTC
  */
-public record Order(Address account, Bytes32 zone, long intervalStartMs, int side, long energyMilliWh,
-                    long limitPricePerKWh, long nonce, long expiryMs) implements TypedMessage {
+public record Order(
+        Address account,
+        Bytes32 zone,
+        long intervalStartMs,
+        int side,
+        long energyMilliWh,
+        long limitPricePerKWh,
+        long nonce,
+        long expiryMs)
+        implements TypedMessage {
     public static final int BUY = 0;
     public static final int SELL = 1;
     public static final String PRIMARY_TYPE = "Order";

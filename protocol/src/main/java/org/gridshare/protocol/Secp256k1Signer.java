@@ -80,7 +80,8 @@ public final class Secp256k1Signer {
                 // x >= n would need recovery id 2 or 3, which v = 27/28 cannot carry (probability ~2^-128)
                 continue;
             }
-            BigInteger s = k.modInverse(N).multiply(e.add(privateKey.multiply(r))).mod(N);
+            BigInteger s =
+                    k.modInverse(N).multiply(e.add(privateKey.multiply(r))).mod(N);
             if (s.signum() == 0) {
                 continue;
             }

@@ -12,8 +12,8 @@ import java.util.Arrays;
 public record Signature(byte[] r, byte[] s, int v) {
     public static final int LENGTH = 65;
     /** Order n of the secp256k1 group. */
-    static final BigInteger N =
-            new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+    static final BigInteger N = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+
     static final BigInteger HALF_N = N.shiftRight(1);
 
     /** @throws MalformedValueException on wrong lengths, {@link NonCanonicalSignatureException} when not canonical */
@@ -45,8 +45,8 @@ public record Signature(byte[] r, byte[] s, int v) {
     /** Parses the 65-byte {@code r || s || v} form. */
     public static Signature fromBytes(byte[] rsv) {
         if (rsv == null || rsv.length != LENGTH) {
-            throw new MalformedValueException("signature", -1,
-                    "expected 65 bytes, got " + (rsv == null ? "null" : rsv.length));
+            throw new MalformedValueException(
+                    "signature", -1, "expected 65 bytes, got " + (rsv == null ? "null" : rsv.length));
         }
         return new Signature(Arrays.copyOfRange(rsv, 0, 32), Arrays.copyOfRange(rsv, 32, 64), rsv[64] & 0xff);
     }

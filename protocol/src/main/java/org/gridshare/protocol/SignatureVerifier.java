@@ -23,12 +23,12 @@ public final class SignatureVerifier {
             publicKey = Sign.recoverFromSignature(
                     sig.recoveryId(), new ECDSASignature(sig.rValue(), sig.sValue()), digest.bytes());
         } catch (RuntimeException e) {
-            throw new InvalidSignatureException("signature " + sig.toHex() + " over " + digest.toHex()
-                    + " is not recoverable: " + e.getMessage());
+            throw new InvalidSignatureException(
+                    "signature " + sig.toHex() + " over " + digest.toHex() + " is not recoverable: " + e.getMessage());
         }
         if (publicKey == null) {
-            throw new InvalidSignatureException("signature " + sig.toHex() + " over " + digest.toHex()
-                    + " has no point for its r and v");
+            throw new InvalidSignatureException(
+                    "signature " + sig.toHex() + " over " + digest.toHex() + " has no point for its r and v");
         }
         byte[] encoded = Secp256k1Signer.toBytes32(publicKey.shiftRight(256));
         byte[] pub = new byte[64];

@@ -26,13 +26,18 @@ class Eip712CrossCheckTest {
             assertEquals(expected, enc.encodeType(m.primaryType()));
             assertEquals(Eip712Domain.TYPE, enc.encodeType("EIP712Domain"));
         }
-        assertEquals("MeterReading(address meter,uint64 seq,uint64 timeMs,uint64 importMilliWh,uint64 exportMilliWh,"
-                + "int64 powerMilliW,uint32 status,bytes32 prev)", MeterReading.TYPE);
-        assertEquals("IntervalStatement(address meter,uint64 intervalStartMs,uint32 intervalSeconds,uint64 importStart,"
-                + "uint64 importEnd,uint64 exportStart,uint64 exportEnd,uint64 firstSeq,uint64 lastSeq,bytes32 readingsRoot)",
+        assertEquals(
+                "MeterReading(address meter,uint64 seq,uint64 timeMs,uint64 importMilliWh,uint64 exportMilliWh,"
+                        + "int64 powerMilliW,uint32 status,bytes32 prev)",
+                MeterReading.TYPE);
+        assertEquals(
+                "IntervalStatement(address meter,uint64 intervalStartMs,uint32 intervalSeconds,uint64 importStart,"
+                        + "uint64 importEnd,uint64 exportStart,uint64 exportEnd,uint64 firstSeq,uint64 lastSeq,bytes32 readingsRoot)",
                 IntervalStatement.TYPE);
-        assertEquals("Order(address account,bytes32 zone,uint64 intervalStartMs,uint8 side,uint64 energyMilliWh,"
-                + "uint64 limitPricePerKWh,uint64 nonce,uint64 expiryMs)", Order.TYPE);
+        assertEquals(
+                "Order(address account,bytes32 zone,uint64 intervalStartMs,uint8 side,uint64 energyMilliWh,"
+                        + "uint64 limitPricePerKWh,uint64 nonce,uint64 expiryMs)",
+                Order.TYPE);
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** docs/protocol.md states the type strings and a wire example; both must stay true. */
 class ProtocolDocTest {
-    private static final Path DOC = TestVectorsGenerator.FILE.getParent().getParent().resolve("protocol.md");
+    private static final Path DOC =
+            TestVectorsGenerator.FILE.getParent().getParent().resolve("protocol.md");
 
     @Test
     void doc_lists_the_type_strings_exactly_as_hashed() throws Exception {
@@ -31,7 +32,9 @@ class ProtocolDocTest {
         Eip712Domain domain = new Eip712Domain(31337, Address.fromHex("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
         Bytes32 digest = Eip712.digest(domain, signed.message());
         assertTrue(doc.contains(digest.toHex()), "doc states the digest " + digest);
-        assertEquals(Address.fromHex("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"), SignatureVerifier.recover(domain, signed));
+        assertEquals(
+                Address.fromHex("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+                SignatureVerifier.recover(domain, signed));
         assertEquals(json, new String(JsonWire.encodeReading(signed), StandardCharsets.UTF_8), "canonical encoding");
     }
 }

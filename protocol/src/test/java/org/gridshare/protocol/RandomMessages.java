@@ -4,10 +4,12 @@ import java.util.Random;
 
 /** Seeded random messages; about a third of the values are edge values of their type. */
 public final class RandomMessages {
-    private static final long[] UINT64_EDGES = {0L, 1L, -1L /* max uint64 */, Long.MAX_VALUE, Long.MIN_VALUE,
-        0xFFFF_FFFFL, 0x1_0000_0000L, 1_764_000_000_000L};
-    private static final long[] INT64_EDGES = {0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, -500L,
-        Integer.MIN_VALUE, -0x1_0000_0000L};
+    private static final long[] UINT64_EDGES = {
+        0L, 1L, -1L /* max uint64 */, Long.MAX_VALUE, Long.MIN_VALUE, 0xFFFF_FFFFL, 0x1_0000_0000L, 1_764_000_000_000L
+    };
+    private static final long[] INT64_EDGES = {
+        0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, -500L, Integer.MIN_VALUE, -0x1_0000_0000L
+    };
     private static final long[] UINT32_EDGES = {0L, 1L, 0xFFFF_FFFFL, 0x7FFF_FFFFL, 0x8000_0000L, 900L};
 
     private final Random random;
@@ -29,7 +31,8 @@ public final class RandomMessages {
     }
 
     public long uint32() {
-        return random.nextInt(3) == 0 ? UINT32_EDGES[random.nextInt(UINT32_EDGES.length)]
+        return random.nextInt(3) == 0
+                ? UINT32_EDGES[random.nextInt(UINT32_EDGES.length)]
                 : random.nextLong() & 0xFFFF_FFFFL;
     }
 
@@ -66,8 +69,8 @@ public final class RandomMessages {
     }
 
     public IntervalStatement statement() {
-        return new IntervalStatement(address(), uint64(), uint32(), uint64(), uint64(), uint64(), uint64(),
-                uint64(), uint64(), bytes32());
+        return new IntervalStatement(
+                address(), uint64(), uint32(), uint64(), uint64(), uint64(), uint64(), uint64(), uint64(), bytes32());
     }
 
     public Order order() {

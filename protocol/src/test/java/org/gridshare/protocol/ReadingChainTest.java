@@ -37,8 +37,15 @@ class ReadingChainTest {
     void detects_a_tampered_or_reordered_predecessor() {
         List<MeterReading> c = chain(3);
         MeterReading first = c.get(0);
-        MeterReading tampered = new MeterReading(meter, first.seq(), first.timeMs(), first.importMilliWh() + 1,
-                first.exportMilliWh(), first.powerMilliW(), first.status(), first.prev());
+        MeterReading tampered = new MeterReading(
+                meter,
+                first.seq(),
+                first.timeMs(),
+                first.importMilliWh() + 1,
+                first.exportMilliWh(),
+                first.powerMilliW(),
+                first.status(),
+                first.prev());
         assertFalse(ReadingChain.follows(domain, tampered, c.get(1)));
         assertFalse(ReadingChain.follows(domain, c.get(1), c.get(0)));
         assertFalse(ReadingChain.follows(domain, c.get(0), c.get(2)));
@@ -49,7 +56,8 @@ class ReadingChainTest {
     @Test
     void requires_a_strictly_greater_unsigned_sequence() {
         MeterReading big = new MeterReading(meter, Long.MAX_VALUE + 1, 0, 0, 0, 0, 0, Bytes32.ZERO);
-        MeterReading reused = new MeterReading(meter, Long.MAX_VALUE + 1, 1, 0, 0, 0, 0, ReadingChain.link(domain, big));
+        MeterReading reused =
+                new MeterReading(meter, Long.MAX_VALUE + 1, 1, 0, 0, 0, 0, ReadingChain.link(domain, big));
         MeterReading after = new MeterReading(meter, Long.MAX_VALUE + 2, 1, 0, 0, 0, 0, ReadingChain.link(domain, big));
         assertFalse(ReadingChain.follows(domain, big, reused));
         assertTrue(ReadingChain.follows(domain, big, after));

@@ -23,8 +23,10 @@ class Secp256k1SignerTest {
 
     @Test
     void derives_the_well_known_address_of_a_known_key() {
-        Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.hexStringToByteArray(ANVIL_KEY_0));
-        assertEquals("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", signer.address().toChecksumHex());
+        Secp256k1Signer signer =
+                Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.hexStringToByteArray(ANVIL_KEY_0));
+        assertEquals(
+                "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", signer.address().toChecksumHex());
     }
 
     @Test
@@ -58,7 +60,8 @@ class Secp256k1SignerTest {
         Random random = new Random(13);
         for (int i = 0; i < 200; i++) {
             byte[] key = randomKey(random);
-            assertEquals("0x" + Keys.getAddress(ECKeyPair.create(key)),
+            assertEquals(
+                    "0x" + Keys.getAddress(ECKeyPair.create(key)),
                     Secp256k1Signer.fromPrivateKey(key).address().toHex());
         }
     }
@@ -83,8 +86,10 @@ class Secp256k1SignerTest {
     void rejects_the_high_s_twin_of_a_valid_signature() throws Exception {
         Random random = new Random(15);
         Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(randomKey(random));
-        Bytes32 digest = new Bytes32(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        Bytes32 digest = new Bytes32(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+            30, 31, 32
+        });
         Signature good = signer.sign(digest);
         assertEquals(signer.address(), SignatureVerifier.recover(digest, good));
         byte[] twin = good.toBytes();
@@ -92,8 +97,7 @@ class Secp256k1SignerTest {
         System.arraycopy(highS, 0, twin, 32, 32);
         twin[64] = (byte) (good.v() == 27 ? 28 : 27);
         // the twin is mathematically valid (web3j recovers the same key from it) ...
-        BigInteger key = Sign.signedMessageHashToKey(digest.bytes(),
-                new Sign.SignatureData(twin[64], good.r(), highS));
+        BigInteger key = Sign.signedMessageHashToKey(digest.bytes(), new Sign.SignatureData(twin[64], good.r(), highS));
         assertEquals(signer.address().toHex(), "0x" + Keys.getAddress(key));
         // ... and gridshare refuses it
         assertThrows(NonCanonicalSignatureException.class, () -> Signature.fromBytes(twin));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class SigningThroughputTest {
     @Test
     void signs_chains_and_encodes_well_over_1000_readings_per_second_on_one_thread() {
-        Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(Secp256k1SignerTest.randomKey(new java.util.Random(31)));
+        Secp256k1Signer signer =
+                Secp256k1Signer.fromPrivateKey(Secp256k1SignerTest.randomKey(new java.util.Random(31)));
         Eip712Domain domain = new Eip712Domain(31337, Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         assertTrue(threads.isCurrentThreadCpuTimeSupported(), "thread CPU time is measurable on this JVM");
@@ -28,8 +29,10 @@ class SigningThroughputTest {
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         double perCpuSecond = n / cpuSeconds;
-        System.out.printf("protocol signing throughput: %.0f readings/s per CPU-second of one thread"
-                + " (%.0f/s wall clock, %d bytes of JSON)%n", perCpuSecond, n / wallSeconds, bytes);
+        System.out.printf(
+                "protocol signing throughput: %.0f readings/s per CPU-second of one thread"
+                        + " (%.0f/s wall clock, %d bytes of JSON)%n",
+                perCpuSecond, n / wallSeconds, bytes);
         assertTrue(perCpuSecond >= 1_000, "only " + perCpuSecond + " readings per CPU-second");
     }
 
@@ -38,8 +41,8 @@ class SigningThroughputTest {
         Bytes32 separator = domain.separator();
         long bytes = 0;
         for (int i = 0; i < n; i++) {
-            MeterReading r = new MeterReading(signer.address(), i + 1, 1_764_000_000_000L + i, 1_000L + i, 0, -500,
-                    MeterStatus.OK, prev);
+            MeterReading r = new MeterReading(
+                    signer.address(), i + 1, 1_764_000_000_000L + i, 1_000L + i, 0, -500, MeterStatus.OK, prev);
             Bytes32 digest = Eip712.digest(separator, r.structHash());
             bytes += JsonWire.encodeReading(new Signed<>(r, signer.sign(digest))).length;
             prev = digest;

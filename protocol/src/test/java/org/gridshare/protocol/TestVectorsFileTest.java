@@ -26,12 +26,19 @@ class TestVectorsFileTest {
             for (String k : new String[] {"types", "domain", "primaryType", "message"}) {
                 typed.set(k, v.get(k));
             }
-            byte[] web3jDigest = new StructuredDataEncoder(TypedDataJson.MAPPER.writeValueAsString(typed))
-                    .hashStructuredData();
+            byte[] web3jDigest =
+                    new StructuredDataEncoder(TypedDataJson.MAPPER.writeValueAsString(typed)).hashStructuredData();
             Bytes32 digest = Bytes32.fromHex(v.get("digest").textValue());
-            assertEquals(Numeric.toHexString(web3jDigest), digest.toHex(), v.get("description").textValue());
-            Address recovered = SignatureVerifier.recover(digest, Signature.fromHex(v.get("signature").textValue()));
-            assertEquals(Address.fromHex(v.get("signer").textValue()), recovered, v.get("description").textValue());
+            assertEquals(
+                    Numeric.toHexString(web3jDigest),
+                    digest.toHex(),
+                    v.get("description").textValue());
+            Address recovered = SignatureVerifier.recover(
+                    digest, Signature.fromHex(v.get("signature").textValue()));
+            assertEquals(
+                    Address.fromHex(v.get("signer").textValue()),
+                    recovered,
+                    v.get("description").textValue());
             assertEquals(v.get("signer").textValue(), recovered.toChecksumHex());
             types.add(v.get("primaryType").textValue());
             chains.add(Long.parseLong(v.get("domain").get("chainId").asText()));
@@ -43,7 +50,9 @@ class TestVectorsFileTest {
     @Test
     void committed_file_equals_a_fresh_rendering() throws Exception {
         String committed = Files.readString(TestVectorsGenerator.FILE, StandardCharsets.UTF_8);
-        assertEquals(TestVectorsGenerator.render(), committed,
+        assertEquals(
+                TestVectorsGenerator.render(),
+                committed,
                 "docs/protocol/test-vectors.json is stale: rerun TestVectorsGenerator (see its Javadoc)");
     }
 }

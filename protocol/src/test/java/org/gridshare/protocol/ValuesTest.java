@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 class ValuesTest {
     @Test
     void address_checksum_matches_eip55_examples() {
-        for (String s : new String[] {"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
-            "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"}) {
+        for (String s : new String[] {
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+            "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"
+        }) {
             Address a = Address.fromHex(s.toLowerCase());
             assertEquals(s, a.toChecksumHex());
             assertEquals(s.toLowerCase(), a.toHex());
@@ -22,8 +25,8 @@ class ValuesTest {
 
     @Test
     void address_rejects_bad_hex_with_offset() {
-        MalformedValueException e = assertThrows(MalformedValueException.class,
-                () -> Address.fromHex("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg"));
+        MalformedValueException e = assertThrows(
+                MalformedValueException.class, () -> Address.fromHex("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg"));
         assertEquals(41, e.offset());
         assertEquals("address", e.what());
         assertThrows(MalformedValueException.class, () -> Address.fromHex("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
@@ -58,13 +61,16 @@ class ValuesTest {
         assertEquals(s, Signature.fromBytes(s.toBytes()));
         assertEquals(s, Signature.fromHex(s.toHex()));
         assertEquals(132, s.toHex().length());
-        assertArrayEquals(s.toBytes(), Signature.fromHex(s.toHex().toUpperCase().replace("0X", "0x")).toBytes());
+        assertArrayEquals(
+                s.toBytes(),
+                Signature.fromHex(s.toHex().toUpperCase().replace("0X", "0x")).toBytes());
     }
 
     @Test
     void signature_rejects_non_canonical_forms() {
         byte[] ok = Secp256k1Signer.fromPrivateKey(Secp256k1SignerTest.randomKey(new java.util.Random(6)))
-                .sign(Bytes32.ZERO).toBytes();
+                .sign(Bytes32.ZERO)
+                .toBytes();
         for (int v : new int[] {0, 1, 26, 29, 255}) {
             byte[] b = ok.clone();
             b[64] = (byte) v;
@@ -86,9 +92,11 @@ class ValuesTest {
     @Test
     void messages_reject_out_of_range_small_fields() {
         Address a = Address.fromHex("0x" + "11".repeat(20));
-        assertThrows(MalformedValueException.class, () -> new MeterReading(a, 0, 0, 0, 0, 0, 0x1_0000_0000L, Bytes32.ZERO));
+        assertThrows(
+                MalformedValueException.class, () -> new MeterReading(a, 0, 0, 0, 0, 0, 0x1_0000_0000L, Bytes32.ZERO));
         assertThrows(MalformedValueException.class, () -> new MeterReading(a, 0, 0, 0, 0, 0, -1, Bytes32.ZERO));
-        assertThrows(MalformedValueException.class,
+        assertThrows(
+                MalformedValueException.class,
                 () -> new IntervalStatement(a, 0, 0x1_0000_0000L, 0, 0, 0, 0, 0, 0, Bytes32.ZERO));
         assertThrows(MalformedValueException.class, () -> new Order(a, Bytes32.ZERO, 0, 2, 0, 0, 0, 0));
         assertThrows(MalformedValueException.class, () -> new Eip712Domain(0, a));

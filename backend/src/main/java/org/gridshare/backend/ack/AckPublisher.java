@@ -20,8 +20,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.market.KafkaIo;
 import org.gridshare.backend.ingest.MqttTopic;
+import org.gridshare.backend.market.KafkaIo;
 import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
@@ -58,8 +58,7 @@ public final class AckPublisher implements AutoCloseable {
     private final Map<String, Long> highest = new HashMap<>();
     private final Map<String, String> zones = new HashMap<>();
 
-    private AckPublisher(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> lookup,
-            AckSink sink) {
+    private AckPublisher(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> lookup, AckSink sink) {
         this.consumer = consumer;
         this.lookup = lookup;
         this.sink = sink;
@@ -195,8 +194,11 @@ public final class AckPublisher implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> r : lookup.poll(Duration.ofMillis(200))) {
                 if (r.offset() == s.offset()) {
                     Header h = r.headers().lastHeader("mqtt.topic");
-                    return h == null ? null
-                            : MqttTopic.parse(new String(h.value(), StandardCharsets.UTF_8)).map(MqttTopic::zone).orElse(null);
+                    return h == null
+                            ? null
+                            : MqttTopic.parse(new String(h.value(), StandardCharsets.UTF_8))
+                                    .map(MqttTopic::zone)
+                                    .orElse(null);
                 }
             }
         }
@@ -219,7 +221,6 @@ public final class AckPublisher implements AutoCloseable {
             LOG.warn("rewinding the ack consumer failed: {}", e.toString());
         }
     }
-
 
     @Override
     public void close() {

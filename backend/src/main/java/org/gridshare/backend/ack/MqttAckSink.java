@@ -20,7 +20,8 @@ public final class MqttAckSink implements AckSink {
     /** Connects to the broker (clean start, automatic reconnect). */
     public MqttAckSink(String mqttServerUri, String clientIdPrefix) {
         try {
-            mqtt = new MqttAsyncClient(mqttServerUri, clientIdPrefix + "-" + UUID.randomUUID(), new MemoryPersistence());
+            mqtt = new MqttAsyncClient(
+                    mqttServerUri, clientIdPrefix + "-" + UUID.randomUUID(), new MemoryPersistence());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);

@@ -89,7 +89,7 @@ public final class IntervalTable implements AutoCloseable {
                 }
                 case Topics.REJECTED -> rejections.add(JsonCodec.read(r.value(), Rejection.class));
                 case Topics.READINGS_VERIFIED -> verified.add(JsonCodec.read(r.value(), VerifiedReading.class));
-                default -> { }
+                default -> {}
             }
         } catch (RuntimeException e) {
             LOG.warn("unreadable record {}-{}@{}", r.topic(), r.partition(), r.offset(), e);

@@ -26,7 +26,11 @@ public record IntervalTotals(
 
     /** These totals plus one accepted reading. Overflow throws: energy is never silently wrapped. */
     public IntervalTotals add(VerifiedReading r) {
-        return new IntervalTotals(r.meter(), r.zone(), intervalStartMs, intervalSeconds,
+        return new IntervalTotals(
+                r.meter(),
+                r.zone(),
+                intervalStartMs,
+                intervalSeconds,
                 Math.addExact(importMilliWh, r.importDeltaMilliWh()),
                 Math.addExact(exportMilliWh, r.exportDeltaMilliWh()),
                 readings + 1,
@@ -36,7 +40,7 @@ public record IntervalTotals(
 
     /** The same totals placed in their interval. */
     public IntervalTotals at(long startMs, long seconds) {
-        return new IntervalTotals(meter, zone, startMs, seconds, importMilliWh, exportMilliWh, readings, firstSeq,
-                lastSeq);
+        return new IntervalTotals(
+                meter, zone, startMs, seconds, importMilliWh, exportMilliWh, readings, firstSeq, lastSeq);
     }
 }

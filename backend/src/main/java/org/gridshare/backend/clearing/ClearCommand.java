@@ -34,12 +34,14 @@ public final class ClearCommand {
     static final int UNREADABLE = 1;
     static final int INVALID = 2;
 
-    private static final String USAGE = "usage: gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]";
+    private static final String USAGE =
+            "usage: gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]";
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             // exact decimals, so that 1.0 and 1e3 stay visible as non-integers instead of doubles
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
@@ -94,7 +96,8 @@ public final class ClearCommand {
             return UNREADABLE;
         } catch (JsonProcessingException e) {
             err.println("market clear: " + file + ": not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
             return INVALID;
         } catch (IOException e) {
             err.println("market clear: " + file + ": cannot read: " + e.getMessage());
@@ -198,8 +201,8 @@ public final class ClearCommand {
         return new ParsedBook(book, ids);
     }
 
-    private static RawOrder parseOrder(int i, JsonNode order, Map<String, Integer> firstIndexOfId,
-            List<String> problems) {
+    private static RawOrder parseOrder(
+            int i, JsonNode order, Map<String, Integer> firstIndexOfId, List<String> problems) {
         JsonNode id = order.get("id");
         String at = where(i, id);
         int before = problems.size();
@@ -208,7 +211,8 @@ public final class ClearCommand {
         } else if (!(id.isTextual() && !id.textValue().isEmpty()) && !id.isIntegralNumber()) {
             problems.add(at + reject("id", RejectCode.BAD_ID, "must be a non-empty string or an integer"));
         } else {
-            String canonical = id.isTextual() ? id.textValue() : id.bigIntegerValue().toString();
+            String canonical =
+                    id.isTextual() ? id.textValue() : id.bigIntegerValue().toString();
             Integer first = firstIndexOfId.putIfAbsent(canonical, i);
             if (first != null) {
                 problems.add(at + reject("id", RejectCode.DUPLICATE_ID, "duplicate of orders[" + first + "]"));

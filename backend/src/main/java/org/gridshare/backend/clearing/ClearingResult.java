@@ -15,8 +15,8 @@ public final class ClearingResult {
     private final long marginalAsk;
     private final long[] fills;
 
-    private ClearingResult(boolean priced, long clearingPrice, long matchedMilliWh, long marginalBid,
-            long marginalAsk, long[] fills) {
+    private ClearingResult(
+            boolean priced, long clearingPrice, long matchedMilliWh, long marginalBid, long marginalAsk, long[] fills) {
         this.priced = priced;
         this.clearingPrice = clearingPrice;
         this.matchedMilliWh = matchedMilliWh;
@@ -33,11 +33,11 @@ public final class ClearingResult {
     /**
      * A match of {@code matchedMilliWh > 0} at {@code clearingPrice}; the array becomes owned by the result.
      */
-    public static ClearingResult matched(long clearingPrice, long matchedMilliWh, long marginalBid, long marginalAsk,
-            long[] fills) {
+    public static ClearingResult matched(
+            long clearingPrice, long matchedMilliWh, long marginalBid, long marginalAsk, long[] fills) {
         if (matchedMilliWh <= 0 || clearingPrice < marginalAsk || clearingPrice > marginalBid) {
-            throw new IllegalArgumentException("inconsistent clearing: price " + clearingPrice + ", gap ["
-                    + marginalAsk + ", " + marginalBid + "], volume " + matchedMilliWh);
+            throw new IllegalArgumentException("inconsistent clearing: price " + clearingPrice + ", gap [" + marginalAsk
+                    + ", " + marginalBid + "], volume " + matchedMilliWh);
         }
         return new ClearingResult(true, clearingPrice, matchedMilliWh, marginalBid, marginalAsk, fills);
     }
@@ -89,9 +89,13 @@ public final class ClearingResult {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ClearingResult r && priced == r.priced && clearingPrice == r.clearingPrice
-                && matchedMilliWh == r.matchedMilliWh && marginalBid == r.marginalBid
-                && marginalAsk == r.marginalAsk && Arrays.equals(fills, r.fills);
+        return other instanceof ClearingResult r
+                && priced == r.priced
+                && clearingPrice == r.clearingPrice
+                && matchedMilliWh == r.matchedMilliWh
+                && marginalBid == r.marginalBid
+                && marginalAsk == r.marginalAsk
+                && Arrays.equals(fills, r.fills);
     }
 
     @Override
@@ -105,7 +109,8 @@ public final class ClearingResult {
             return "ClearingResult[no match, " + fills.length + " orders]";
         }
         return "ClearingResult[price " + clearingPrice + " in [" + marginalAsk + ", " + marginalBid + "], matched "
-                + matchedMilliWh + " mWh, fills " + (fills.length <= 20 ? Arrays.toString(fills) : fills.length + " orders")
+                + matchedMilliWh + " mWh, fills "
+                + (fills.length <= 20 ? Arrays.toString(fills) : fills.length + " orders")
                 + "]";
     }
 }

@@ -58,23 +58,30 @@ public final class OrderBook {
     public int add(long orderId, Side side, long energyMilliWh, long limitPrice, long timeMs)
             throws OrderRejectedException {
         if (energyMilliWh < 0) {
-            throw new OrderRejectedException(RejectCode.NEGATIVE_ENERGY, "energyMilliWh", energyMilliWh + " is negative");
+            throw new OrderRejectedException(
+                    RejectCode.NEGATIVE_ENERGY, "energyMilliWh", energyMilliWh + " is negative");
         }
         if (timeMs < 0) {
             throw new OrderRejectedException(RejectCode.NEGATIVE_TIME, "timeMs", timeMs + " is before the Unix epoch");
         }
         if (limitPrice < feedInTariff) {
-            throw new OrderRejectedException(RejectCode.LIMIT_BELOW_FEED_IN_TARIFF, "limitPrice",
+            throw new OrderRejectedException(
+                    RejectCode.LIMIT_BELOW_FEED_IN_TARIFF,
+                    "limitPrice",
                     limitPrice + " is below the feed-in tariff " + feedInTariff);
         }
         if (limitPrice > retailTariff) {
-            throw new OrderRejectedException(RejectCode.LIMIT_ABOVE_RETAIL_TARIFF, "limitPrice",
+            throw new OrderRejectedException(
+                    RejectCode.LIMIT_ABOVE_RETAIL_TARIFF,
+                    "limitPrice",
                     limitPrice + " is above the retail tariff " + retailTariff);
         }
         boolean isBuy = side == Side.BUY;
         long sideTotal = isBuy ? totalBuyMilliWh : totalSellMilliWh;
         if (sideTotal > Long.MAX_VALUE - energyMilliWh) {
-            throw new OrderRejectedException(RejectCode.SIDE_TOTAL_OVERFLOW, "energyMilliWh",
+            throw new OrderRejectedException(
+                    RejectCode.SIDE_TOTAL_OVERFLOW,
+                    "energyMilliWh",
                     "the " + side.name().toLowerCase(java.util.Locale.ROOT) + " side would exceed 2^63-1 mWh");
         }
         if (!ids.add(orderId)) {

@@ -85,8 +85,7 @@ public final class PartitioningAuction implements UniformPriceAuction {
         int cross = 0;
         long buyAtOrAbove = totalBuy;
         long sellBelow = 0;
-        while (cross + 1 < buckets
-                && (buyAtOrAbove - buyEnergy[cross]) - (sellBelow + sellEnergy[cross]) >= 0) {
+        while (cross + 1 < buckets && (buyAtOrAbove - buyEnergy[cross]) - (sellBelow + sellEnergy[cross]) >= 0) {
             buyAtOrAbove -= buyEnergy[cross];
             sellBelow += sellEnergy[cross];
             cross++;
@@ -143,11 +142,11 @@ public final class PartitioningAuction implements UniformPriceAuction {
                 }
             }
         }
-        long marginalBid = -search.weightedSelect(gather(bidOrders, limit, true), gather(bidOrders, energy, false),
-                b, volume - bidBefore);
+        long marginalBid = -search.weightedSelect(
+                gather(bidOrders, limit, true), gather(bidOrders, energy, false), b, volume - bidBefore);
         long buyResidual = volume - bidBefore - search.below;
-        long marginalAsk = search.weightedSelect(gather(askOrders, limit, false), gather(askOrders, energy, false),
-                s, volume - askBefore);
+        long marginalAsk = search.weightedSelect(
+                gather(askOrders, limit, false), gather(askOrders, energy, false), s, volume - askBefore);
         long sellResidual = volume - askBefore - search.below;
         long[] buyMargin = marginalOrder(book, bidOrders, marginalBid, buyResidual, search);
         long[] sellMargin = marginalOrder(book, askOrders, marginalAsk, sellResidual, search);
@@ -249,6 +248,7 @@ public final class PartitioningAuction implements UniformPriceAuction {
         private final int randomRounds;
         /** Result of the last partition: [lo, lt) below the pivot, [lt, gt) equal, [gt, hi) above. */
         private int lt;
+
         private int gt;
         private long sumLess;
         private long sumEqual;
@@ -290,8 +290,15 @@ public final class PartitioningAuction implements UniformPriceAuction {
          * classified (the columns); energy of orders priced above H (buys) or below L (sells) is carried
          * in sums, starting from the bucket totals.
          */
-        long maxVolume(long[] buyKey, long[] buyQty, int buys, long[] sellKey, long[] sellQty, int sells,
-                long buyAboveRange, long sellBelowRange) {
+        long maxVolume(
+                long[] buyKey,
+                long[] buyQty,
+                int buys,
+                long[] sellKey,
+                long[] sellQty,
+                int sells,
+                long buyAboveRange,
+                long sellBelowRange) {
             int bLo = 0;
             int bHi = buys;
             int sLo = 0;

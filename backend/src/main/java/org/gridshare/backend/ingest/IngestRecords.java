@@ -33,16 +33,16 @@ public final class IngestRecords {
     }
 
     /** A rejection record for {@code gridshare.rejected.v1}, keeping the payload (cut to 4096 bytes). */
-    public static ProducerRecord<String, byte[]> rejection(RejectReason reason, String detail, String key,
-            String topic, byte[] payload, long now) {
-        Rejection r = Rejection.of(reason, detail, key, null, new Rejection.Source(null, null, null, topic),
-                payload, now);
+    public static ProducerRecord<String, byte[]> rejection(
+            RejectReason reason, String detail, String key, String topic, byte[] payload, long now) {
+        Rejection r =
+                Rejection.of(reason, detail, key, null, new Rejection.Source(null, null, null, topic), payload, now);
         return new ProducerRecord<>(Topics.REJECTED, key, JsonCodec.write(r));
     }
 
     /** Adds the ingest headers every consumer relies on; returns {@code record}. */
-    public static ProducerRecord<String, byte[]> stamp(ProducerRecord<String, byte[]> record, String mqttTopic,
-            long receivedMs) {
+    public static ProducerRecord<String, byte[]> stamp(
+            ProducerRecord<String, byte[]> record, String mqttTopic, long receivedMs) {
         record.headers().add("mqtt.topic", mqttTopic.getBytes(StandardCharsets.UTF_8));
         record.headers().add("ingest.receivedMs", Long.toString(receivedMs).getBytes(StandardCharsets.UTF_8));
         return record;

@@ -37,6 +37,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             "readings", Topics.READINGS,
             "statements", Topics.STATEMENTS,
             "orders", Topics.ORDERS);
+
     private static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600L;
 
     private final String serverUri;
@@ -51,8 +52,15 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final AtomicLong kafkaFailures = new AtomicLong();
     private volatile boolean closing;
 
-    private MqttKafkaBridge(String serverUri, String clientId, String kafkaBootstrap, Properties producerOverrides,
-            Clock clock, IntSupplier maxPayloadBytes, String... kinds) throws MqttException {
+    private MqttKafkaBridge(
+            String serverUri,
+            String clientId,
+            String kafkaBootstrap,
+            Properties producerOverrides,
+            Clock clock,
+            IntSupplier maxPayloadBytes,
+            String... kinds)
+            throws MqttException {
         this.serverUri = serverUri;
         this.clock = clock;
         this.maxPayloadBytes = maxPayloadBytes;
@@ -71,8 +79,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
      *
      * @throws IngestException when the broker cannot be reached or refuses the subscription
      */
-    public static MqttKafkaBridge start(String serverUri, String clientId, String kafkaBootstrap, Clock clock,
-            IntSupplier maxPayloadBytes, String... kinds) {
+    public static MqttKafkaBridge start(
+            String serverUri,
+            String clientId,
+            String kafkaBootstrap,
+            Clock clock,
+            IntSupplier maxPayloadBytes,
+            String... kinds) {
         return start(serverUri, clientId, kafkaBootstrap, new Properties(), clock, maxPayloadBytes, kinds);
     }
 
@@ -80,8 +93,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
      * As {@link #start(String, String, String, Clock, IntSupplier, String...)} with producer settings
      * on top of the bridge's own (e.g. shorter timeouts); acks and idempotence cannot be weakened.
      */
-    public static MqttKafkaBridge start(String serverUri, String clientId, String kafkaBootstrap,
-            Properties producerOverrides, Clock clock, IntSupplier maxPayloadBytes, String... kinds) {
+    public static MqttKafkaBridge start(
+            String serverUri,
+            String clientId,
+            String kafkaBootstrap,
+            Properties producerOverrides,
+            Clock clock,
+            IntSupplier maxPayloadBytes,
+            String... kinds) {
         for (String key : new String[] {ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG}) {
             if (producerOverrides.containsKey(key)) {
                 throw new IllegalArgumentException("the bridge's " + key + " is not configurable");
@@ -94,8 +113,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         }
         MqttKafkaBridge bridge;
         try {
-            bridge = new MqttKafkaBridge(serverUri, clientId, kafkaBootstrap, producerOverrides, clock,
-                    maxPayloadBytes, kinds);
+            bridge = new MqttKafkaBridge(
+                    serverUri, clientId, kafkaBootstrap, producerOverrides, clock, maxPayloadBytes, kinds);
         } catch (MqttException e) {
             throw new IngestException(serverUri, "cannot create MQTT client", e);
         }
@@ -123,8 +142,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         int[] granted = token.getGrantedQos();
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] != 1) {
-                throw new IngestException(serverUri, "broker granted QoS " + granted[i] + " for "
-                        + MqttTopic.filter(kinds[i]), null);
+                throw new IngestException(
+                        serverUri, "broker granted QoS " + granted[i] + " for " + MqttTopic.filter(kinds[i]), null);
             }
         }
     }
@@ -152,12 +171,22 @@ public final class MqttKafkaBridge implements AutoCloseable {
         String target = parsed == null ? null : ROUTES.get(parsed.kind());
         ProducerRecord<String, byte[]> record;
         if (target == null) {
-            record = rejection(RejectReason.BAD_TOPIC, "topic '" + topic + "' is not gridshare/v1/{zone}/{device}/{kind}",
-                    key, topic, payload, now);
+            record = rejection(
+                    RejectReason.BAD_TOPIC,
+                    "topic '" + topic + "' is not gridshare/v1/{zone}/{device}/{kind}",
+                    key,
+                    topic,
+                    payload,
+                    now);
         } else if (payload.length > maxPayloadBytes.getAsInt()) {
             oversized.incrementAndGet();
-            record = rejection(RejectReason.OVERSIZED, "payload of " + payload.length + " bytes exceeds "
-                    + maxPayloadBytes.getAsInt() + " on " + topic, key, topic, payload, now);
+            record = rejection(
+                    RejectReason.OVERSIZED,
+                    "payload of " + payload.length + " bytes exceeds " + maxPayloadBytes.getAsInt() + " on " + topic,
+                    key,
+                    topic,
+                    payload,
+                    now);
         } else {
             record = new ProducerRecord<>(target, key, payload);
         }
@@ -177,8 +206,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         });
     }
 
-    private static ProducerRecord<String, byte[]> rejection(RejectReason reason, String detail, String key,
-            String topic, byte[] payload, long now) {
+    private static ProducerRecord<String, byte[]> rejection(
+            RejectReason reason, String detail, String key, String topic, byte[] payload, long now) {
         return IngestRecords.rejection(reason, detail, key, topic, payload, now);
     }
 

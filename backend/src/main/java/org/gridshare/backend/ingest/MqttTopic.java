@@ -24,8 +24,12 @@ public record MqttTopic(String zone, String device, String kind) {
             return Optional.empty();
         }
         String[] s = topic.split("/", -1);
-        if (s.length != 5 || !s[0].equals("gridshare") || !s[1].equals("v1")
-                || s[2].isEmpty() || s[3].isEmpty() || s[4].isEmpty()) {
+        if (s.length != 5
+                || !s[0].equals("gridshare")
+                || !s[1].equals("v1")
+                || s[2].isEmpty()
+                || s[3].isEmpty()
+                || s[4].isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new MqttTopic(s[2], s[3].toLowerCase(Locale.ROOT), s[4]));

@@ -97,7 +97,12 @@ public final class KafkaIo {
                         sink.accept(r);
                     } catch (RuntimeException e) {
                         // our own topics hold our own JSON; a record we cannot read is skipped, never fatal
-                        LOG.warn("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+                        LOG.warn(
+                                "skipping unreadable record {}-{}@{}: {}",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                e.toString());
                     }
                 }
             }

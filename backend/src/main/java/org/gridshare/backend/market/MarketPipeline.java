@@ -29,8 +29,14 @@ public final class MarketPipeline implements AutoCloseable {
     private final SettlementJob settlement;
     private final Eip712Domain domain;
 
-    private MarketPipeline(Web3j web3j, Web3MarketChain chain, MqttNotifier mqtt, OrderIntake orders,
-            StatementIntake statements, SettlementJob settlement, Eip712Domain domain) {
+    private MarketPipeline(
+            Web3j web3j,
+            Web3MarketChain chain,
+            MqttNotifier mqtt,
+            OrderIntake orders,
+            StatementIntake statements,
+            SettlementJob settlement,
+            Eip712Domain domain) {
         this.web3j = web3j;
         this.chain = chain;
         this.mqtt = mqtt;
@@ -46,8 +52,14 @@ public final class MarketPipeline implements AutoCloseable {
      * @param applicationId prefix of consumer groups and client ids (keep it stable: offsets live there)
      * @param clock market time: gate closure, settlement due times (the bridge stamps arrivals with it too)
      */
-    public static MarketPipeline start(MarketSettings settings, String mqttServerUri, String kafkaBootstrap,
-            String ethRpcUrl, Address registry, String applicationId, Clock clock) {
+    public static MarketPipeline start(
+            MarketSettings settings,
+            String mqttServerUri,
+            String kafkaBootstrap,
+            String ethRpcUrl,
+            Address registry,
+            String applicationId,
+            Clock clock) {
         Web3j web3j = Web3j.build(new HttpService(ethRpcUrl));
         Web3MarketChain chain = null;
         MqttNotifier mqtt = null;
@@ -56,19 +68,34 @@ public final class MarketPipeline implements AutoCloseable {
         try {
             long chainId = web3j.ethChainId().send().getChainId().longValueExact();
             Eip712Domain domain = new Eip712Domain(chainId, settings.marketAddress());
-            chain = Web3MarketChain.connect(web3j, settings.marketAddress(), registry, settings.chainMaxAge(), clock,
-                    settings.logsFromBlock());
+            chain = Web3MarketChain.connect(
+                    web3j, settings.marketAddress(), registry, settings.chainMaxAge(), clock, settings.logsFromBlock());
             chain.tariffs(); // fail fast on a wrong market address
             mqtt = MqttNotifier.connect(mqttServerUri, applicationId + "-market");
-            SettlementSubmitter submitter = SettlementSubmitter.create(web3j, settings.operator(),
-                    settings.marketAddress(), settings.settlementPolicy(), Clock.systemUTC(),
-                    DefaultBlockParameter.valueOf(BigInteger.valueOf(settings.logsFromBlock())), null);
-            orders = OrderIntake.start(kafkaBootstrap, applicationId + "-market-orders",
-                    new OrderValidator(domain, settings, chain), settings, chain, mqtt, clock);
-            statements = StatementIntake.start(kafkaBootstrap, applicationId + "-market-statements",
-                    new StatementVerifier(domain, settings, chain, clock), mqtt, clock);
-            SettlementJob settlement = SettlementJob.start(kafkaBootstrap, applicationId + "-market-settlement", settings,
-                    submitter, chain, mqtt, clock);
+            SettlementSubmitter submitter = SettlementSubmitter.create(
+                    web3j,
+                    settings.operator(),
+                    settings.marketAddress(),
+                    settings.settlementPolicy(),
+                    Clock.systemUTC(),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(settings.logsFromBlock())),
+                    null);
+            orders = OrderIntake.start(
+                    kafkaBootstrap,
+                    applicationId + "-market-orders",
+                    new OrderValidator(domain, settings, chain),
+                    settings,
+                    chain,
+                    mqtt,
+                    clock);
+            statements = StatementIntake.start(
+                    kafkaBootstrap,
+                    applicationId + "-market-statements",
+                    new StatementVerifier(domain, settings, chain, clock),
+                    mqtt,
+                    clock);
+            SettlementJob settlement = SettlementJob.start(
+                    kafkaBootstrap, applicationId + "-market-settlement", settings, submitter, chain, mqtt, clock);
             return new MarketPipeline(web3j, chain, mqtt, orders, statements, settlement, domain);
         } catch (Exception e) {
             closeQuietly(statements);
@@ -78,8 +105,10 @@ public final class MarketPipeline implements AutoCloseable {
             if (e instanceof RuntimeException re) {
                 throw re;
             }
-            throw new IllegalStateException("cannot start the market pipeline for " + settings.marketAddress() + " at "
-                    + ethRpcUrl + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the market pipeline for " + settings.marketAddress() + " at " + ethRpcUrl + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -133,5 +162,4 @@ public final class MarketPipeline implements AutoCloseable {
             }
         }
     }
-
 }

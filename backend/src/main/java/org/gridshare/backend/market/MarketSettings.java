@@ -61,8 +61,11 @@ public record MarketSettings(
         if (interval.toMillis() < 1000 || interval.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("market interval must be whole seconds, at least 1 s: " + interval);
         }
-        if (gateClosure.isNegative() || statementGrace.isNegative() || clearingDelay.isNegative()
-                || chainMaxAge.isNegative() || horizon.isNegative()) {
+        if (gateClosure.isNegative()
+                || statementGrace.isNegative()
+                || clearingDelay.isNegative()
+                || chainMaxAge.isNegative()
+                || horizon.isNegative()) {
             throw new IllegalArgumentException("market durations must not be negative");
         }
         if (logsFromBlock < 0) {
@@ -72,40 +75,109 @@ public record MarketSettings(
 
     /** The defaults: 15 min intervals, gate closure 5 min, grace one interval, production settlement policy. */
     public static MarketSettings of(Address marketAddress, Credentials operator) {
-        return new MarketSettings(marketAddress, operator, DEFAULT_INTERVAL, DEFAULT_GATE_CLOSURE, DEFAULT_INTERVAL,
-                DEFAULT_CLEARING_DELAY, PriceRule.MIDPOINT, SettlementPolicy.production(), DEFAULT_CHAIN_MAX_AGE, 0,
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                DEFAULT_INTERVAL,
+                DEFAULT_GATE_CLOSURE,
+                DEFAULT_INTERVAL,
+                DEFAULT_CLEARING_DELAY,
+                PriceRule.MIDPOINT,
+                SettlementPolicy.production(),
+                DEFAULT_CHAIN_MAX_AGE,
+                0,
                 DEFAULT_HORIZON);
     }
 
     /** A copy with another interval; the statement grace follows it (one interval). */
     public MarketSettings withInterval(Duration i) {
-        return new MarketSettings(marketAddress, operator, i, gateClosure, i, clearingDelay, priceRule,
-                settlementPolicy, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                i,
+                gateClosure,
+                i,
+                clearingDelay,
+                priceRule,
+                settlementPolicy,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withGateClosure(Duration g) {
-        return new MarketSettings(marketAddress, operator, interval, g, statementGrace, clearingDelay, priceRule,
-                settlementPolicy, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                g,
+                statementGrace,
+                clearingDelay,
+                priceRule,
+                settlementPolicy,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withStatementGrace(Duration g) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, g, clearingDelay, priceRule,
-                settlementPolicy, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                g,
+                clearingDelay,
+                priceRule,
+                settlementPolicy,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withClearingDelay(Duration d) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, statementGrace, d, priceRule,
-                settlementPolicy, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                statementGrace,
+                d,
+                priceRule,
+                settlementPolicy,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withPriceRule(PriceRule r) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, statementGrace, clearingDelay, r,
-                settlementPolicy, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                statementGrace,
+                clearingDelay,
+                r,
+                settlementPolicy,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withSettlementPolicy(SettlementPolicy p) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, statementGrace, clearingDelay,
-                priceRule, p, chainMaxAge, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                statementGrace,
+                clearingDelay,
+                priceRule,
+                p,
+                chainMaxAge,
+                logsFromBlock,
+                horizon);
     }
 
     /** A copy whose settlement waits for {@code n} confirmations. */
@@ -114,13 +186,33 @@ public record MarketSettings(
     }
 
     public MarketSettings withChainMaxAge(Duration a) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, statementGrace, clearingDelay,
-                priceRule, settlementPolicy, a, logsFromBlock, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                statementGrace,
+                clearingDelay,
+                priceRule,
+                settlementPolicy,
+                a,
+                logsFromBlock,
+                horizon);
     }
 
     public MarketSettings withLogsFromBlock(long b) {
-        return new MarketSettings(marketAddress, operator, interval, gateClosure, statementGrace, clearingDelay,
-                priceRule, settlementPolicy, chainMaxAge, b, horizon);
+        return new MarketSettings(
+                marketAddress,
+                operator,
+                interval,
+                gateClosure,
+                statementGrace,
+                clearingDelay,
+                priceRule,
+                settlementPolicy,
+                chainMaxAge,
+                b,
+                horizon);
     }
 
     /** Interval length in ms. */

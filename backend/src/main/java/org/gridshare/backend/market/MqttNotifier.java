@@ -31,8 +31,8 @@ public final class MqttNotifier implements AutoCloseable {
     /** Connects to {@code serverUri} (clean start, automatic reconnect); waits at most 10 s. */
     public static MqttNotifier connect(String serverUri, String clientIdPrefix) {
         try {
-            MqttAsyncClient c = new MqttAsyncClient(serverUri, clientIdPrefix + "-" + UUID.randomUUID(),
-                    new MemoryPersistence());
+            MqttAsyncClient c =
+                    new MqttAsyncClient(serverUri, clientIdPrefix + "-" + UUID.randomUUID(), new MemoryPersistence());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);

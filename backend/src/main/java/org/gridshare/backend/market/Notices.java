@@ -54,7 +54,12 @@ public final class Notices {
             @JsonProperty("filledMilliWh") long filledMilliWh,
             @JsonProperty("clearingPricePerKWh") long clearingPricePerKWh) {
 
-        public Fill(String orderDigest, long intervalStartMs, String side, long energyMilliWh, long filledMilliWh,
+        public Fill(
+                String orderDigest,
+                long intervalStartMs,
+                String side,
+                long energyMilliWh,
+                long filledMilliWh,
                 long clearingPricePerKWh) {
             this("fill", orderDigest, intervalStartMs, side, energyMilliWh, filledMilliWh, clearingPricePerKWh);
         }
@@ -70,8 +75,13 @@ public final class Notices {
             @JsonProperty("txHash") String txHash,
             @JsonProperty("blockNumber") long blockNumber) {
 
-        public Settlement(String orderDigest, long intervalStartMs, String netBaseUnits, long deliveredMilliWh,
-                String txHash, long blockNumber) {
+        public Settlement(
+                String orderDigest,
+                long intervalStartMs,
+                String netBaseUnits,
+                long deliveredMilliWh,
+                String txHash,
+                long blockNumber) {
             this("settlement", orderDigest, intervalStartMs, netBaseUnits, deliveredMilliWh, txHash, blockNumber);
         }
     }

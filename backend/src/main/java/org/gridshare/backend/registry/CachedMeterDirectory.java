@@ -41,8 +41,8 @@ public final class CachedMeterDirectory implements MeterDirectory {
     private final Map<Address, MeterStanding> cache = new ConcurrentHashMap<>();
     private final AutoCloseable onClose;
 
-    public CachedMeterDirectory(ChainLookup chain, Function<String, Bytes32> zoneIds, Duration maxAge, Clock clock,
-            AutoCloseable onClose) {
+    public CachedMeterDirectory(
+            ChainLookup chain, Function<String, Bytes32> zoneIds, Duration maxAge, Clock clock, AutoCloseable onClose) {
         this.chain = Objects.requireNonNull(chain, "chain");
         this.zoneIds = Objects.requireNonNull(zoneIds, "zoneIds");
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
@@ -60,12 +60,15 @@ public final class CachedMeterDirectory implements MeterDirectory {
         MeterStanding fresh;
         try {
             fresh = chain.lookup(meter)
-                    .map(e -> new MeterStanding(e.active() ? MeterStanding.State.ACTIVE : MeterStanding.State.REVOKED,
-                            e.zone(), now))
+                    .map(e -> new MeterStanding(
+                            e.active() ? MeterStanding.State.ACTIVE : MeterStanding.State.REVOKED, e.zone(), now))
                     .orElseGet(() -> MeterStanding.unregistered(now));
         } catch (Exception e) {
-            LOG.warn("registry lookup of meter {} failed; {}", meter, cached == null ? "unknown meter" : "keeping "
-                    + cached.state(), e);
+            LOG.warn(
+                    "registry lookup of meter {} failed; {}",
+                    meter,
+                    cached == null ? "unknown meter" : "keeping " + cached.state(),
+                    e);
             return cached != null ? cached : MeterStanding.unavailable(now);
         }
         cache.put(meter, fresh);

@@ -12,7 +12,12 @@ import org.gridshare.protocol.Bytes32;
  */
 public record MeterStanding(State state, Bytes32 zone, long checkedAtMs) {
     /** The registry's answer. */
-    public enum State { ACTIVE, REVOKED, UNREGISTERED, UNAVAILABLE }
+    public enum State {
+        ACTIVE,
+        REVOKED,
+        UNREGISTERED,
+        UNAVAILABLE
+    }
 
     public MeterStanding {
         Objects.requireNonNull(state, "state");

@@ -44,8 +44,16 @@ public record Rejection(
     public static Rejection of(
             RejectReason reason, String detail, String meter, Long seq, Source source, byte[] payload, long nowMs) {
         byte[] kept = payload == null ? new byte[0] : Arrays.copyOf(payload, Math.min(payload.length, KEPT_BYTES));
-        return new Rejection(reason, reason.code(), detail, meter, seq, source,
-                Base64.getEncoder().encodeToString(kept), payload == null ? 0 : payload.length, nowMs);
+        return new Rejection(
+                reason,
+                reason.code(),
+                detail,
+                meter,
+                seq,
+                source,
+                Base64.getEncoder().encodeToString(kept),
+                payload == null ? 0 : payload.length,
+                nowMs);
     }
 
     /** The kept payload bytes. */

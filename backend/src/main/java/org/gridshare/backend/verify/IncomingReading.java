@@ -11,8 +11,8 @@ import org.gridshare.backend.rejects.Rejection;
  * @param source topic, partition and offset of the record
  * @param receivedAtMs the {@code ingest.receivedMs} header, 0 when absent
  */
-public record IncomingReading(String key, String mqttTopic, byte[] payload, Rejection.Source source,
-        long receivedAtMs) {
+public record IncomingReading(
+        String key, String mqttTopic, byte[] payload, Rejection.Source source, long receivedAtMs) {
     /** A record without a receive time. */
     public IncomingReading(String key, String mqttTopic, byte[] payload, Rejection.Source source) {
         this(key, mqttTopic, payload, source, 0);

@@ -44,7 +44,8 @@ public final class ReadingVerifier {
     /** Verifies {@code in} against the meter's state ({@code null} when no reading was accepted yet). */
     public Verdict verify(IncomingReading in, ChainState state) {
         String where = where(in);
-        MqttTopic topic = in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+        MqttTopic topic =
+                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
         if (topic == null) {
             return reject(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
         }
@@ -70,33 +71,50 @@ public final class ReadingVerifier {
         }
         if (!signer.equals(r.meter())) {
             // Forged or tampered: the signature is not the named meter's over these fields.
-            return reject(in, RejectReason.BAD_SIGNATURE, "signature recovers " + signer.toHex()
-                    + ", not the reading's meter " + r.meter().toHex() + " " + where, seq);
+            return reject(
+                    in,
+                    RejectReason.BAD_SIGNATURE,
+                    "signature recovers " + signer.toHex() + ", not the reading's meter "
+                            + r.meter().toHex() + " " + where,
+                    seq);
         }
         if (!r.meter().toHex().equals(topic.device())) {
-            return reject(in, RejectReason.SIGNER_MISMATCH, "signer " + signer.toHex()
-                    + " published on the topic of meter " + topic.device() + " " + where, seq);
+            return reject(
+                    in,
+                    RejectReason.SIGNER_MISMATCH,
+                    "signer " + signer.toHex() + " published on the topic of meter " + topic.device() + " " + where,
+                    seq);
         }
         MeterStanding standing = directory.standing(r.meter());
         switch (standing.state()) {
             case UNREGISTERED -> {
-                return reject(in, RejectReason.UNREGISTERED_METER, "meter " + r.meter().toHex()
-                        + " is not in the MeterRegistry " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.UNREGISTERED_METER,
+                        "meter " + r.meter().toHex() + " is not in the MeterRegistry " + where,
+                        seq);
             }
             case REVOKED -> {
-                return reject(in, RejectReason.REVOKED_METER, "meter " + r.meter().toHex()
-                        + " was revoked " + where, seq);
+                return reject(
+                        in, RejectReason.REVOKED_METER, "meter " + r.meter().toHex() + " was revoked " + where, seq);
             }
             case UNAVAILABLE -> {
-                return reject(in, RejectReason.REGISTRY_UNAVAILABLE, "registry unreachable for unknown meter "
-                        + r.meter().toHex() + " " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.REGISTRY_UNAVAILABLE,
+                        "registry unreachable for unknown meter " + r.meter().toHex() + " " + where,
+                        seq);
             }
             case ACTIVE -> {
                 Bytes32 zone = directory.zoneId(topic.zone());
                 if (!zone.equals(standing.zone())) {
-                    return reject(in, RejectReason.ZONE_MISMATCH, "meter " + r.meter().toHex()
-                            + " is registered to zone " + standing.zone() + ", topic names " + topic.zone()
-                            + " (" + zone + ") " + where, seq);
+                    return reject(
+                            in,
+                            RejectReason.ZONE_MISMATCH,
+                            "meter " + r.meter().toHex()
+                                    + " is registered to zone " + standing.zone() + ", topic names " + topic.zone()
+                                    + " (" + zone + ") " + where,
+                            seq);
                 }
             }
         }
@@ -105,46 +123,89 @@ public final class ReadingVerifier {
         if (state != null) {
             int cmp = Long.compareUnsigned(r.seq(), state.lastSeq());
             if (cmp == 0 && digest.toHex().equals(state.lastDigest())) {
-                return reject(in, RejectReason.DUPLICATE, "seq " + Long.toUnsignedString(r.seq())
-                        + " was already accepted with the same digest " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.DUPLICATE,
+                        "seq " + Long.toUnsignedString(r.seq()) + " was already accepted with the same digest " + where,
+                        seq);
             }
             if (cmp <= 0) {
-                return reject(in, RejectReason.REPLAYED_SEQ, "seq " + Long.toUnsignedString(r.seq())
-                        + " is not above the last accepted seq " + Long.toUnsignedString(state.lastSeq())
-                        + " " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.REPLAYED_SEQ,
+                        "seq " + Long.toUnsignedString(r.seq())
+                                + " is not above the last accepted seq " + Long.toUnsignedString(state.lastSeq())
+                                + " " + where,
+                        seq);
             }
             if (r.seq() - state.lastSeq() != 1) {
-                return reject(in, RejectReason.SEQ_GAP, "seq " + Long.toUnsignedString(r.seq())
-                        + " skips after " + Long.toUnsignedString(state.lastSeq()) + " " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.SEQ_GAP,
+                        "seq " + Long.toUnsignedString(r.seq()) + " skips after "
+                                + Long.toUnsignedString(state.lastSeq()) + " " + where,
+                        seq);
             }
             if (!r.prev().toHex().equals(state.lastDigest())) {
-                return reject(in, RejectReason.BROKEN_CHAIN, "prev " + r.prev().toHex()
-                        + " is not the digest " + state.lastDigest() + " of seq "
-                        + Long.toUnsignedString(state.lastSeq()) + " " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.BROKEN_CHAIN,
+                        "prev " + r.prev().toHex()
+                                + " is not the digest " + state.lastDigest() + " of seq "
+                                + Long.toUnsignedString(state.lastSeq()) + " " + where,
+                        seq);
             }
             if (Long.compareUnsigned(r.importMilliWh(), state.lastImportMilliWh()) < 0
                     || Long.compareUnsigned(r.exportMilliWh(), state.lastExportMilliWh()) < 0) {
-                return reject(in, RejectReason.REGISTER_DECREASED, "cumulative registers went from import "
-                        + Long.toUnsignedString(state.lastImportMilliWh()) + "/export "
-                        + Long.toUnsignedString(state.lastExportMilliWh()) + " to "
-                        + Long.toUnsignedString(r.importMilliWh()) + "/"
-                        + Long.toUnsignedString(r.exportMilliWh()) + " " + where, seq);
+                return reject(
+                        in,
+                        RejectReason.REGISTER_DECREASED,
+                        "cumulative registers went from import "
+                                + Long.toUnsignedString(state.lastImportMilliWh()) + "/export "
+                                + Long.toUnsignedString(state.lastExportMilliWh()) + " to "
+                                + Long.toUnsignedString(r.importMilliWh()) + "/"
+                                + Long.toUnsignedString(r.exportMilliWh()) + " " + where,
+                        seq);
             }
             importDelta = r.importMilliWh() - state.lastImportMilliWh();
             exportDelta = r.exportMilliWh() - state.lastExportMilliWh();
         }
         long now = clock.millis();
-        VerifiedReading out = new VerifiedReading(r.meter().toHex(), topic.zone(), r.seq(), r.timeMs(),
-                r.importMilliWh(), r.exportMilliWh(), r.powerMilliW(), r.status(), r.prev().toHex(),
-                digest.toHex(), signed.signature().toHex(), in.receivedAtMs(), now, importDelta, exportDelta);
-        ChainState next = new ChainState(r.seq(), digest.toHex(), r.timeMs(), r.importMilliWh(), r.exportMilliWh(),
+        VerifiedReading out = new VerifiedReading(
+                r.meter().toHex(),
+                topic.zone(),
+                r.seq(),
+                r.timeMs(),
+                r.importMilliWh(),
+                r.exportMilliWh(),
+                r.powerMilliW(),
+                r.status(),
+                r.prev().toHex(),
+                digest.toHex(),
+                signed.signature().toHex(),
+                in.receivedAtMs(),
+                now,
+                importDelta,
+                exportDelta);
+        ChainState next = new ChainState(
+                r.seq(),
+                digest.toHex(),
+                r.timeMs(),
+                r.importMilliWh(),
+                r.exportMilliWh(),
                 (state == null ? 0 : state.accepted()) + 1);
         return new Verdict.Accepted(out, next);
     }
 
     private Verdict reject(IncomingReading in, RejectReason reason, String detail, Long seq) {
-        return new Verdict.Rejected(Rejection.of(reason, detail, in.key() == null ? "unknown" : in.key(), seq,
-                in.source(), in.payload(), clock.millis()));
+        return new Verdict.Rejected(Rejection.of(
+                reason,
+                detail,
+                in.key() == null ? "unknown" : in.key(),
+                seq,
+                in.source(),
+                in.payload(),
+                clock.millis()));
     }
 
     private static String where(IncomingReading in) {

@@ -43,30 +43,31 @@ public final class VerificationTopology {
         long intervalSeconds = interval.toSeconds();
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CHAIN_STORE), keys, chainSerde));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAIN_STORE), keys, chainSerde));
 
-        KStream<String, Verdict> verdicts = builder
-                .stream(Topics.READINGS, Consumed.with(keys, Serdes.ByteArray()))
+        KStream<String, Verdict> verdicts = builder.stream(Topics.READINGS, Consumed.with(keys, Serdes.ByteArray()))
                 .processValues(() -> new VerifyProcessor(verifier, CHAIN_STORE, clock), CHAIN_STORE);
 
         verdicts.filter((k, v) -> v instanceof Verdict.Rejected)
                 .mapValues(v -> JsonCodec.write(((Verdict.Rejected) v).rejection()))
                 .to(Topics.REJECTED, Produced.with(keys, Serdes.ByteArray()));
 
-        KStream<String, VerifiedReading> accepted = verdicts
-                .filter((k, v) -> v instanceof Verdict.Accepted)
+        KStream<String, VerifiedReading> accepted = verdicts.filter((k, v) -> v instanceof Verdict.Accepted)
                 .mapValues(v -> ((Verdict.Accepted) v).reading());
         accepted.to(Topics.READINGS_VERIFIED, Produced.with(keys, verifiedSerde));
 
         accepted.groupByKey(Grouped.with(keys, verifiedSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(interval, grace))
-                .aggregate(IntervalTotals::empty, (meter, reading, totals) -> totals.add(reading),
+                .aggregate(
+                        IntervalTotals::empty,
+                        (meter, reading, totals) -> totals.add(reading),
                         Materialized.<String, IntervalTotals, WindowStore<Bytes, byte[]>>as(INTERVAL_STORE)
-                                .withKeySerde(keys).withValueSerde(totalsSerde))
+                                .withKeySerde(keys)
+                                .withValueSerde(totalsSerde))
                 .toStream()
-                .map((window, totals) -> KeyValue.pair(window.key(),
-                        totals.at(window.window().start(), intervalSeconds)))
+                .map((window, totals) ->
+                        KeyValue.pair(window.key(), totals.at(window.window().start(), intervalSeconds)))
                 .to(Topics.INTERVALS, Produced.with(keys, totalsSerde));
         return builder.build();
     }

@@ -42,29 +42,38 @@ final class VerifyProcessor implements FixedKeyProcessor<String, byte[], Verdict
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        Rejection.Source source = context.recordMetadata()
-                .map(VerifyProcessor::source)
-                .orElse(null);
+        Rejection.Source source =
+                context.recordMetadata().map(VerifyProcessor::source).orElse(null);
         String key = record.key() == null ? "unknown" : record.key();
-        IncomingReading in = new IncomingReading(key, header(record, "mqtt.topic"), record.value(), source,
+        IncomingReading in = new IncomingReading(
+                key,
+                header(record, "mqtt.topic"),
+                record.value(),
+                source,
                 receivedMs(header(record, "ingest.receivedMs")));
         Verdict verdict;
         try {
             if (record.value() == null) {
-                verdict = new Verdict.Rejected(Rejection.of(RejectReason.MALFORMED_JSON, "empty record value",
-                        key, null, source, null, clock.millis()));
+                verdict = new Verdict.Rejected(Rejection.of(
+                        RejectReason.MALFORMED_JSON, "empty record value", key, null, source, null, clock.millis()));
             } else {
                 verdict = verifier.verify(in, store.get(key));
             }
         } catch (RuntimeException e) {
             LOG.error("verifying record {} of meter {} failed", source, key, e);
-            verdict = new Verdict.Rejected(Rejection.of(RejectReason.INTERNAL_ERROR,
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), key, null, source, record.value(),
+            verdict = new Verdict.Rejected(Rejection.of(
+                    RejectReason.INTERNAL_ERROR,
+                    e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    key,
+                    null,
+                    source,
+                    record.value(),
                     clock.millis()));
         }
         if (verdict instanceof Verdict.Accepted accepted) {
             store.put(key, accepted.next());
-            context.forward(record.withValue((Verdict) accepted).withTimestamp(accepted.reading().timeMs()));
+            context.forward(record.withValue((Verdict) accepted)
+                    .withTimestamp(accepted.reading().timeMs()));
         } else {
             context.forward(record.withValue(verdict));
         }

@@ -23,11 +23,11 @@ import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestMeter;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.wire.JsonWire;
@@ -44,7 +44,8 @@ class AckPublisherTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void acknowledges_accepted_seqs_cumulatively_and_reports_each_rejection_with_its_reason() throws Exception {
@@ -53,11 +54,18 @@ class AckPublisherTest {
                 TestChain chain = TestChain.deploy(anvil);
                 MqttBroker broker = EmbeddedHiveMq.start(Files.createDirectories(dir.resolve("mqtt")))) {
             Backend.createTopics(kafka.bootstrapServers());
-            Eip712Domain domain = new Eip712Domain(anvil.chainId(),
-                    Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
-            BackendConfig config = new BackendConfig(broker.serverUri(), kafka.bootstrapServers(), anvil.rpcUrl(),
-                    chain.registryAddress(), domain, Duration.ofMinutes(1), Duration.ofHours(1),
-                    dir.resolve("streams"), Clock.systemUTC())
+            Eip712Domain domain =
+                    new Eip712Domain(anvil.chainId(), Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
+            BackendConfig config = new BackendConfig(
+                            broker.serverUri(),
+                            kafka.bootstrapServers(),
+                            anvil.rpcUrl(),
+                            chain.registryAddress(),
+                            domain,
+                            Duration.ofMinutes(1),
+                            Duration.ofHours(1),
+                            dir.resolve("streams"),
+                            Clock.systemUTC())
                     .withRegistryMaxAge(Duration.ZERO)
                     .withApplicationId("ack-test");
             Random random = new Random(7);
@@ -69,14 +77,18 @@ class AckPublisherTest {
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setConnectionTimeout(10);
             sub.connect(o);
-            sub.subscribe(new MqttSubscription[] {new MqttSubscription("gridshare/v1/+/+/acks", 1)},
-                    new IMqttMessageListener[] {(topic, msg) -> {
-                        JsonNode n = JSON.readTree(msg.getPayload());
-                        ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("topic", topic);
-                        acks.add(n);
-                    }});
+            sub.subscribe(
+                    new MqttSubscription[] {new MqttSubscription("gridshare/v1/+/+/acks", 1)},
+                    new IMqttMessageListener[] {
+                        (topic, msg) -> {
+                            JsonNode n = JSON.readTree(msg.getPayload());
+                            ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("topic", topic);
+                            acks.add(n);
+                        }
+                    });
             try (Backend backend = Backend.start(config);
-                    AckPublisher publisher = AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "acks-test");
+                    AckPublisher publisher =
+                            AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "acks-test");
                     Publisher mqtt = new Publisher(broker.serverUri())) {
                 long t = System.currentTimeMillis();
                 for (int i = 0; i < 3; i++) {
@@ -87,17 +99,29 @@ class AckPublisherTest {
                 meter.next(t + 3, 10, 0); // seq 4 never sent
                 mqtt.publish(meter.topic(), JsonWire.encodeReading(meter.next(t + 4, 10, 0))); // seq 5: a gap
                 mqtt.publish(stranger.topic(), JsonWire.encodeReading(stranger.next(t, 1, 0)));
-                Await.until(WAIT, () -> rejection(acks, meter, "SEQ_GAP") != null
-                        && rejection(acks, stranger, "UNREGISTERED_METER") != null, () -> "acks " + acks);
+                Await.until(
+                        WAIT,
+                        () -> rejection(acks, meter, "SEQ_GAP") != null
+                                && rejection(acks, stranger, "UNREGISTERED_METER") != null,
+                        () -> "acks " + acks);
                 assertEquals(5, rejection(acks, meter, "SEQ_GAP").get("seq").asLong());
                 assertEquals(32, rejection(acks, meter, "SEQ_GAP").get("code").asInt());
-                JsonNode strangerAck = acks.stream().filter(a -> a.get("meter").asText().equals(stranger.hex()))
-                        .findFirst().orElseThrow();
-                assertEquals("gridshare/v1/zone-b/" + stranger.hex() + "/acks", strangerAck.get("topic").asText());
+                JsonNode strangerAck = acks.stream()
+                        .filter(a -> a.get("meter").asText().equals(stranger.hex()))
+                        .findFirst()
+                        .orElseThrow();
+                assertEquals(
+                        "gridshare/v1/zone-b/" + stranger.hex() + "/acks",
+                        strangerAck.get("topic").asText());
                 assertEquals(false, strangerAck.has("acceptedThrough"), "nothing of the stranger was accepted");
-                assertEquals("gridshare/v1/zone-a/" + meter.hex() + "/acks",
-                        acks.stream().filter(a -> a.get("meter").asText().equals(meter.hex())).findFirst()
-                                .orElseThrow().get("topic").asText());
+                assertEquals(
+                        "gridshare/v1/zone-a/" + meter.hex() + "/acks",
+                        acks.stream()
+                                .filter(a -> a.get("meter").asText().equals(meter.hex()))
+                                .findFirst()
+                                .orElseThrow()
+                                .get("topic")
+                                .asText());
 
                 // a re-send of the last accepted reading is a DUPLICATE and re-confirms seq 3
                 long before = acks.size();
@@ -105,7 +129,9 @@ class AckPublisherTest {
                 replay.next(t, 10, 0);
                 replay.next(t + 1, 10, 0);
                 mqtt.publish(meter.topic(), JsonWire.encodeReading(replay.next(t + 2, 10, 0)));
-                Await.until(WAIT, () -> acks.size() > before && rejection(acks, meter, "DUPLICATE") != null,
+                Await.until(
+                        WAIT,
+                        () -> acks.size() > before && rejection(acks, meter, "DUPLICATE") != null,
                         () -> "acks " + acks);
                 assertEquals(3, acks.get(acks.size() - 1).get("acceptedThrough").asLong());
             } finally {
@@ -116,8 +142,11 @@ class AckPublisherTest {
     }
 
     private static long through(List<JsonNode> acks, TestMeter m) {
-        return acks.stream().filter(a -> a.get("meter").asText().equals(m.hex()) && a.has("acceptedThrough"))
-                .mapToLong(a -> a.get("acceptedThrough").asLong()).max().orElse(0);
+        return acks.stream()
+                .filter(a -> a.get("meter").asText().equals(m.hex()) && a.has("acceptedThrough"))
+                .mapToLong(a -> a.get("acceptedThrough").asLong())
+                .max()
+                .orElse(0);
     }
 
     private static JsonNode rejection(List<JsonNode> acks, TestMeter m, String reason) {

@@ -17,8 +17,12 @@ class AuctionPropertiesTest {
     private final UniformPriceAuction fast = new PartitioningAuction();
     /** Without buckets every order goes through the partitioning; with 3 bits a bucket spans many prices. */
     private final UniformPriceAuction[] variants = {
-        new PartitioningAuction(0, -1), new PartitioningAuction(0, 0), new PartitioningAuction(3, -1),
-        new PartitioningAuction(3, 0)};
+        new PartitioningAuction(0, -1),
+        new PartitioningAuction(0, 0),
+        new PartitioningAuction(3, -1),
+        new PartitioningAuction(3, 0)
+    };
+
     private final UniformPriceAuction reference = new ReferenceAuction();
     private final UniformPriceAuction sortAndCross = new SortAndCrossAuction();
 
@@ -27,7 +31,8 @@ class AuctionPropertiesTest {
         SplittableRandom random = new SplittableRandom(20261125L);
         for (int k = 0; k < 8_000; k++) {
             int n = random.nextInt(0, 13);
-            OrderBook book = RandomBooks.book(random, n, random.nextInt(1, 6), random.nextInt(1, 4), 1 + random.nextInt(20));
+            OrderBook book =
+                    RandomBooks.book(random, n, random.nextInt(1, 6), random.nextInt(1, 4), 1 + random.nextInt(20));
             checkBook("small#" + k, book, RULES[k % RULES.length], random);
         }
         for (int k = 0; k < 2_000; k++) {
@@ -115,7 +120,11 @@ class AuctionPropertiesTest {
         long ask = result.marginalAsk();
         assertTrue(ask <= result.clearingPrice() && result.clearingPrice() <= bid, "price outside the gap: " + context);
         long expectedPrice = switch (rule) {
-            case MIDPOINT -> BigInteger.valueOf(bid).add(BigInteger.valueOf(ask)).shiftRight(1).longValueExact();
+            case MIDPOINT ->
+                BigInteger.valueOf(bid)
+                        .add(BigInteger.valueOf(ask))
+                        .shiftRight(1)
+                        .longValueExact();
             case BUYER_SIDE -> bid;
             case SELLER_SIDE -> ask;
         };
@@ -147,11 +156,18 @@ class AuctionPropertiesTest {
         if (book.size() > 30) {
             return "(" + book.size() + " orders)";
         }
-        StringBuilder text = new StringBuilder("tariffs [" + book.feedInTariff() + ", " + book.retailTariff() + "] orders:");
+        StringBuilder text =
+                new StringBuilder("tariffs [" + book.feedInTariff() + ", " + book.retailTariff() + "] orders:");
         for (int i = 0; i < book.size(); i++) {
-            text.append(' ').append(book.id(i)).append(book.side(i) == Side.BUY ? " B " : " S ")
-                    .append(book.energyMilliWh(i)).append('@').append(book.limitPrice(i)).append(" t")
-                    .append(book.timeMs(i) % 100_000).append(';');
+            text.append(' ')
+                    .append(book.id(i))
+                    .append(book.side(i) == Side.BUY ? " B " : " S ")
+                    .append(book.energyMilliWh(i))
+                    .append('@')
+                    .append(book.limitPrice(i))
+                    .append(" t")
+                    .append(book.timeMs(i) % 100_000)
+                    .append(';');
         }
         return text.toString();
     }

@@ -55,7 +55,8 @@ class ClearCommandReplayTest {
                 JsonNode id = random.nextInt(3) == 0
                         ? JSON.getNodeFactory().numberNode(BigInteger.valueOf(random.nextLong(-50, 50)))
                         : JSON.getNodeFactory().textNode(randomText(random));
-                String canonical = id.isTextual() ? id.textValue() : id.bigIntegerValue().toString();
+                String canonical =
+                        id.isTextual() ? id.textValue() : id.bigIntegerValue().toString();
                 if (used.add(canonical)) {
                     ids.add(id);
                 }
@@ -77,15 +78,18 @@ class ClearCommandReplayTest {
             Path file = Files.writeString(dir.resolve("book" + k + ".json"), JSON.writeValueAsString(book));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = ClearCommand.run(new String[] {"--orders", file.toString(), "--price-rule", option},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = ClearCommand.run(
+                    new String[] {"--orders", file.toString(), "--price-rule", option},
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
             String context = "book " + k + ": " + JSON.writeValueAsString(book);
             assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + context);
             JsonNode result = JSON.readTree(out.toString(StandardCharsets.UTF_8));
 
             ClearingResult expected = new ReferenceAuction().clear(referenceBook(book, ids), rule);
             if (expected.hasPrice()) {
-                assertEquals(expected.clearingPrice(), result.get("clearingPrice").asLong(), context);
+                assertEquals(
+                        expected.clearingPrice(), result.get("clearingPrice").asLong(), context);
             } else {
                 assertTrue(result.get("clearingPrice").isNull(), context);
             }
@@ -94,7 +98,10 @@ class ClearCommandReplayTest {
             assertEquals(n, fills.size(), context);
             for (int i = 0; i < n; i++) {
                 assertEquals(ids.get(i).toString(), fills.get(i).get("id").toString(), context);
-                assertEquals(expected.fillMilliWh(i), fills.get(i).get("energyMilliWh").asLong(), "fill " + i + " " + context);
+                assertEquals(
+                        expected.fillMilliWh(i),
+                        fills.get(i).get("energyMilliWh").asLong(),
+                        "fill " + i + " " + context);
             }
         }
     }
@@ -117,17 +124,23 @@ class ClearCommandReplayTest {
             if (!x.isTextual()) {
                 return x.bigIntegerValue().compareTo(y.bigIntegerValue());
             }
-            return Arrays.compareUnsigned(x.textValue().getBytes(StandardCharsets.UTF_8),
+            return Arrays.compareUnsigned(
+                    x.textValue().getBytes(StandardCharsets.UTF_8),
                     y.textValue().getBytes(StandardCharsets.UTF_8));
         };
         List<JsonNode> sorted = new ArrayList<>(ids);
         sorted.sort(idOrder);
-        OrderBook reference = new OrderBook(book.get("feedInTariff").asLong(), book.get("retailTariff").asLong());
+        OrderBook reference = new OrderBook(
+                book.get("feedInTariff").asLong(), book.get("retailTariff").asLong());
         JsonNode orders = book.get("orders");
         for (int i = 0; i < orders.size(); i++) {
             JsonNode o = orders.get(i);
-            reference.add(sorted.indexOf(ids.get(i)), o.get("side").asText().equals("buy") ? Side.BUY : Side.SELL,
-                    o.get("energyMilliWh").asLong(), o.get("limitPrice").asLong(), o.get("timeMs").asLong());
+            reference.add(
+                    sorted.indexOf(ids.get(i)),
+                    o.get("side").asText().equals("buy") ? Side.BUY : Side.SELL,
+                    o.get("energyMilliWh").asLong(),
+                    o.get("limitPrice").asLong(),
+                    o.get("timeMs").asLong());
         }
         return reference;
     }

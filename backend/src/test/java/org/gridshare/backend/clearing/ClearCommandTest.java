@@ -30,7 +30,9 @@ class ClearCommandTest {
         System.arraycopy(options, 0, args, 2, options.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ClearCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = ClearCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -99,15 +101,19 @@ class ClearCommandTest {
                 {"id":"a","side":"buy","energyMilliWh":1000,"limitPrice":100,"timeMs":1},
                 {"id":"b","side":"sell","energyMilliWh":1000,"limitPrice":120,"timeMs":1}"""));
         assertEquals(0, run.code(), run.err());
-        assertEquals("{\"clearingPrice\":null,\"matchedMilliWh\":0,\"fills\":[{\"id\":\"a\",\"energyMilliWh\":0},"
-                + "{\"id\":\"b\",\"energyMilliWh\":0}]}", run.out().strip());
+        assertEquals(
+                "{\"clearingPrice\":null,\"matchedMilliWh\":0,\"fills\":[{\"id\":\"a\",\"energyMilliWh\":0},"
+                        + "{\"id\":\"b\",\"energyMilliWh\":0}]}",
+                run.out().strip());
     }
 
     @Test
     void empty_book_clears_to_nothing() throws IOException {
         Run run = clear(book(""));
         assertEquals(0, run.code(), run.err());
-        assertEquals("{\"clearingPrice\":null,\"matchedMilliWh\":0,\"fills\":[]}", run.out().strip());
+        assertEquals(
+                "{\"clearingPrice\":null,\"matchedMilliWh\":0,\"fills\":[]}",
+                run.out().strip());
     }
 
     @Test
@@ -133,7 +139,8 @@ class ClearCommandTest {
     @Test
     void rejects_unknown_side() throws IOException {
         Run run = clear(book("{\"id\":\"a\",\"side\":\"BUY\",\"energyMilliWh\":1,\"limitPrice\":100,\"timeMs\":1}"));
-        assertInvalid(run, "orders[0] (id \"a\"): side: \"BUY\" is neither \"buy\" nor \"sell\" (reason 105 UNKNOWN_SIDE)");
+        assertInvalid(
+                run, "orders[0] (id \"a\"): side: \"BUY\" is neither \"buy\" nor \"sell\" (reason 105 UNKNOWN_SIDE)");
     }
 
     @Test
@@ -142,7 +149,8 @@ class ClearCommandTest {
                 {"id":"lo","side":"sell","energyMilliWh":1,"limitPrice":79,"timeMs":1},
                 {"id":"hi","side":"buy","energyMilliWh":1,"limitPrice":321,"timeMs":1}"""));
         assertInvalid(run, "orders[0] (id \"lo\"): limitPrice: 79 is below the feed-in tariff 80 (reason 109");
-        assertTrue(run.err().contains("orders[1] (id \"hi\"): limitPrice: 321 is above the retail tariff 320 (reason 110"),
+        assertTrue(
+                run.err().contains("orders[1] (id \"hi\"): limitPrice: 321 is above the retail tariff 320 (reason 110"),
                 run.err());
     }
 
@@ -169,14 +177,17 @@ class ClearCommandTest {
                 {"id":"a","side":"buy","limitPrice":100,"timeMs":1},
                 {"id":"b","side":"sell","energyMilliWh":9223372036854775808,"limitPrice":100,"timeMs":1}"""));
         assertInvalid(run, "orders[0] (id \"a\"): energyMilliWh: missing (reason 101 MISSING_FIELD)");
-        assertTrue(run.err().contains("orders[1] (id \"b\"): energyMilliWh: 9223372036854775808 does not fit"), run.err());
+        assertTrue(
+                run.err().contains("orders[1] (id \"b\"): energyMilliWh: 9223372036854775808 does not fit"), run.err());
     }
 
     @Test
     void rejects_a_book_without_tariffs_and_bad_json() throws IOException {
-        assertInvalid(clear("{\"zone\":\"z\",\"intervalStartMs\":0,\"retailTariff\":5,\"orders\":[]}"),
+        assertInvalid(
+                clear("{\"zone\":\"z\",\"intervalStartMs\":0,\"retailTariff\":5,\"orders\":[]}"),
                 "feedInTariff: missing");
-        assertInvalid(clear("{\"zone\":\"z\",\"intervalStartMs\":0,\"feedInTariff\":6,\"retailTariff\":5,\"orders\":[]}"),
+        assertInvalid(
+                clear("{\"zone\":\"z\",\"intervalStartMs\":0,\"feedInTariff\":6,\"retailTariff\":5,\"orders\":[]}"),
                 "retailTariff: 5 is below feedInTariff 6");
         assertInvalid(clear("{\"zone\":\"z\", \"orders\": ["), "not valid JSON");
     }
@@ -189,7 +200,10 @@ class ClearCommandTest {
         assertEquals(2, ClearCommand.run(new String[] {}, out, errStream));
         assertEquals(2, ClearCommand.run(new String[] {"--orders", "x", "--price-rule", "mean"}, out, errStream));
         assertEquals(2, ClearCommand.run(new String[] {"--frobnicate"}, out, errStream));
-        assertEquals(1, ClearCommand.run(new String[] {"--orders", dir.resolve("absent.json").toString()}, out, errStream));
+        assertEquals(
+                1,
+                ClearCommand.run(
+                        new String[] {"--orders", dir.resolve("absent.json").toString()}, out, errStream));
     }
 
     private static long price(Run run) throws IOException {

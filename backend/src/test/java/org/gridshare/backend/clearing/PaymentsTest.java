@@ -21,7 +21,8 @@ class PaymentsTest {
         for (int k = 0; k < 10_000; k++) {
             long energy = random.nextLong(Long.MAX_VALUE);
             long price = random.nextLong(1_000_000_000_000L);
-            BigInteger exact = BigInteger.valueOf(energy).multiply(BigInteger.valueOf(price))
+            BigInteger exact = BigInteger.valueOf(energy)
+                    .multiply(BigInteger.valueOf(price))
                     .divide(BigInteger.valueOf(1_000_000));
             if (exact.bitLength() < 64) {
                 assertEquals(exact.longValueExact(), Payments.paymentBaseUnits(energy, price));

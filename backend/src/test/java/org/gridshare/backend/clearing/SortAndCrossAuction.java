@@ -47,7 +47,9 @@ public final class SortAndCrossAuction implements UniformPriceAuction {
         long volume = 0;
         long bid = 0;
         long ask = 0;
-        while (b < buys.size() && s < sells.size() && buys.get(b).limit() >= sells.get(s).limit()) {
+        while (b < buys.size()
+                && s < sells.size()
+                && buys.get(b).limit() >= sells.get(s).limit()) {
             Order buy = buys.get(b);
             Order sell = sells.get(s);
             long quantity = Math.min(buyLeft, sellLeft);

@@ -25,9 +25,9 @@ import org.gridshare.backend.Topics;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestFiles;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,20 +65,27 @@ class MqttKafkaBridgeTest {
         String topic = "gridshare/v1/zone-a/0xABCDEF0123456789abcdef0123456789ABCDEF01/readings";
         Properties quick = new Properties();
         quick.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
-        MqttKafkaBridge cut = MqttKafkaBridge.start(broker.serverUri(), "bridge-redelivery", unreachable, quick,
-                Clock.systemUTC(), () -> 4096, "readings");
+        MqttKafkaBridge cut = MqttKafkaBridge.start(
+                broker.serverUri(), "bridge-redelivery", unreachable, quick, Clock.systemUTC(), () -> 4096, "readings");
         try (Publisher publisher = new Publisher(broker.serverUri())) {
             publisher.publish(topic, payload);
             // the send fails (no Kafka), the bridge does not acknowledge, drops the connection, the broker
             // re-delivers, and it fails again: at least twice means the message survived a failure
-            Await.until(Duration.ofSeconds(30), () -> cut.kafkaFailures() >= 2 && cut.received() >= 2,
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> cut.kafkaFailures() >= 2 && cut.received() >= 2,
                     () -> "received " + cut.received() + ", failures " + cut.kafkaFailures());
         }
         cut.close();
         assertEquals(0, cut.forwarded());
 
-        try (MqttKafkaBridge bridge = MqttKafkaBridge.start(broker.serverUri(), "bridge-redelivery",
-                kafka.bootstrapServers(), Clock.systemUTC(), () -> 4096, "readings")) {
+        try (MqttKafkaBridge bridge = MqttKafkaBridge.start(
+                broker.serverUri(),
+                "bridge-redelivery",
+                kafka.bootstrapServers(),
+                Clock.systemUTC(),
+                () -> 4096,
+                "readings")) {
             List<ConsumerRecord<String, byte[]>> records = readAll(Topics.READINGS, 1);
             ConsumerRecord<String, byte[]> r = records.get(0);
             assertEquals("0xabcdef0123456789abcdef0123456789abcdef01", r.key());
@@ -93,10 +100,11 @@ class MqttKafkaBridgeTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -19,8 +19,15 @@ public final class FakeMarketChain implements MarketChain {
     private final Map<Address, MeterRecord> meters = new HashMap<>();
 
     public void register(Address meter, Address household, Bytes32 zone, boolean active) {
-        meters.put(meter, new MeterRecord(meter, household, zone, java.time.Instant.EPOCH,
-                active ? Optional.empty() : Optional.of(java.time.Instant.EPOCH), active));
+        meters.put(
+                meter,
+                new MeterRecord(
+                        meter,
+                        household,
+                        zone,
+                        java.time.Instant.EPOCH,
+                        active ? Optional.empty() : Optional.of(java.time.Instant.EPOCH),
+                        active));
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.contracts.MarketClient;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.contracts.TokenClient;
-import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
@@ -39,6 +39,7 @@ public final class MarketFixture implements AutoCloseable {
     public final Credentials operator;
     /** Settles batches (dev account 3, granted the operator role): the backend's own key, apart from the test's. */
     public final Credentials settler;
+
     public final RegistryClient registry;
     public final TokenClient token;
     public final MarketClient market;
@@ -52,6 +53,7 @@ public final class MarketFixture implements AutoCloseable {
         public final String zone;
         /** The account key as web3j credentials, for deposits and withdrawals. */
         public Credentials credentials;
+
         long importRegister = 1_000_000;
         long exportRegister = 2_000_000;
         long seq = 1;
@@ -102,7 +104,8 @@ public final class MarketFixture implements AutoCloseable {
     /** A household with a registered meter in {@code zone} (when {@code registered}) and a deposit. */
     public Household enrol(String zone, boolean registered) throws Exception {
         byte[] k = keyBytes();
-        Household h = new Household(Secp256k1Signer.fromPrivateKey(k), Secp256k1Signer.fromPrivateKey(keyBytes()), zone);
+        Household h =
+                new Household(Secp256k1Signer.fromPrivateKey(k), Secp256k1Signer.fromPrivateKey(keyBytes()), zone);
         h.credentials = Credentials.create(Numeric.toHexString(k));
         if (registered) {
             registry.registerMeter(h.meter.address(), h.account.address(), ZoneIds.of(zone));
@@ -124,16 +127,33 @@ public final class MarketFixture implements AutoCloseable {
 
     /** The household's signed order for the interval (expiry = interval start). */
     public Signed<Order> order(Household h, long intervalStartMs, int side, long energy, long limit, long nonce) {
-        return h.account.sign(domain, new Order(h.account.address(), ZoneIds.of(h.zone), intervalStartMs, side, energy,
-                limit, nonce, intervalStartMs));
+        return h.account.sign(
+                domain,
+                new Order(
+                        h.account.address(),
+                        ZoneIds.of(h.zone),
+                        intervalStartMs,
+                        side,
+                        energy,
+                        limit,
+                        nonce,
+                        intervalStartMs));
     }
 
     /** The meter's signed statement for the interval; its registers move on by the amounts. */
-    public Signed<IntervalStatement> statement(Household h, long intervalStartMs, long intervalSeconds, long imported,
-            long exported) {
-        IntervalStatement s = new IntervalStatement(h.meter.address(), intervalStartMs, intervalSeconds,
-                h.importRegister, h.importRegister + imported, h.exportRegister, h.exportRegister + exported, h.seq,
-                h.seq + 9, new Bytes32(org.web3j.crypto.Hash.sha3(Numeric.toBytesPadded(BigInteger.valueOf(h.seq), 32))));
+    public Signed<IntervalStatement> statement(
+            Household h, long intervalStartMs, long intervalSeconds, long imported, long exported) {
+        IntervalStatement s = new IntervalStatement(
+                h.meter.address(),
+                intervalStartMs,
+                intervalSeconds,
+                h.importRegister,
+                h.importRegister + imported,
+                h.exportRegister,
+                h.exportRegister + exported,
+                h.seq,
+                h.seq + 9,
+                new Bytes32(org.web3j.crypto.Hash.sha3(Numeric.toBytesPadded(BigInteger.valueOf(h.seq), 32))));
         h.importRegister += imported;
         h.exportRegister += exported;
         h.seq += 10;

@@ -24,18 +24,18 @@ import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.Topics;
 import org.gridshare.backend.market.MarketFixture.Household;
+import org.gridshare.backend.market.settlement.SettlementJob;
 import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestFiles;
-import org.gridshare.backend.market.settlement.SettlementJob;
 import org.gridshare.contracts.MarketClient;
 import org.gridshare.contracts.SettlementPolicy;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
@@ -93,14 +93,18 @@ class MarketJourneyTest {
             ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("topic", topic);
             messages.add(n);
         };
-        subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("gridshare/v1/+/+/fills", 1),
-                new MqttSubscription("gridshare/v1/+/+/statement-acks", 1)}, new IMqttMessageListener[] {collect, collect});
+        subscriber.subscribe(
+                new MqttSubscription[] {
+                    new MqttSubscription("gridshare/v1/+/+/fills", 1),
+                    new MqttSubscription("gridshare/v1/+/+/statement-acks", 1)
+                },
+                new IMqttMessageListener[] {collect, collect});
     }
 
     @AfterAll
     void stopParts() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {subscriber::disconnect, subscriber::close, publisher, broker, fx, anvil,
-                kafka}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {subscriber::disconnect, subscriber::close, publisher, broker, fx, anvil, kafka}) {
             try {
                 if (c != null) {
                     c.close();
@@ -120,9 +124,16 @@ class MarketJourneyTest {
                 .withClearingDelay(Duration.ofMillis(500))
                 .withSettlementPolicy(SettlementPolicy.devChain())
                 .withChainMaxAge(Duration.ZERO);
-        return new BackendConfig(broker.serverUri(), kafka.bootstrapServers(), anvil.rpcUrl(), fx.registry.address(),
-                new Eip712Domain(anvil.chainId(), fx.registry.address()), Duration.ofMinutes(1), Duration.ofSeconds(30),
-                work.resolve("streams"), clock)
+        return new BackendConfig(
+                        broker.serverUri(),
+                        kafka.bootstrapServers(),
+                        anvil.rpcUrl(),
+                        fx.registry.address(),
+                        new Eip712Domain(anvil.chainId(), fx.registry.address()),
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(30),
+                        work.resolve("streams"),
+                        clock)
                 .withRegistryMaxAge(Duration.ZERO)
                 .withApplicationId("market-journey")
                 .withMarket(market);
@@ -148,22 +159,34 @@ class MarketJourneyTest {
     }
 
     private JsonNode message(String type, String digest) {
-        return messages.stream().filter(m -> type.equals(m.path("type").asText())
-                && digest.equals(m.path("orderDigest").asText())).findFirst().orElse(null);
+        return messages.stream()
+                .filter(m -> type.equals(m.path("type").asText())
+                        && digest.equals(m.path("orderDigest").asText()))
+                .findFirst()
+                .orElse(null);
     }
 
     private JsonNode awaitMessage(String type, String digest) {
-        Await.until(WAIT, () -> message(type, digest) != null, () -> "no " + type + " for " + digest + " in " + messages);
+        Await.until(
+                WAIT, () -> message(type, digest) != null, () -> "no " + type + " for " + digest + " in " + messages);
         return message(type, digest);
     }
 
     private List<JsonNode> statementAcks(Household h, long start) {
-        return messages.stream().filter(m -> m.get("topic").asText().equals("gridshare/v1/" + h.zone + "/"
-                + h.meter.address().toHex() + "/statement-acks") && m.path("intervalStartMs").asLong() == start).toList();
+        return messages.stream()
+                .filter(m -> m.get("topic")
+                                .asText()
+                                .equals("gridshare/v1/" + h.zone + "/"
+                                        + h.meter.address().toHex() + "/statement-acks")
+                        && m.path("intervalStartMs").asLong() == start)
+                .toList();
     }
 
     private void awaitStatementAccepted(Household h, long start) {
-        Await.until(WAIT, () -> statementAcks(h, start).stream().anyMatch(a -> a.get("status").asText().equals("accepted")),
+        Await.until(
+                WAIT,
+                () -> statementAcks(h, start).stream()
+                        .anyMatch(a -> a.get("status").asText().equals("accepted")),
                 () -> "statement acks " + statementAcks(h, start));
     }
 
@@ -183,9 +206,13 @@ class MarketJourneyTest {
 
     /** The statuses on gridshare.settlement.v1 for the book, once there are {@code n} (they follow the MQTT messages). */
     private List<String> awaitOutcomes(long start, int n) {
-        Await.until(WAIT, () -> records(Topics.SETTLEMENT, bookKey(start)).size() >= n,
+        Await.until(
+                WAIT,
+                () -> records(Topics.SETTLEMENT, bookKey(start)).size() >= n,
                 () -> "settlement records " + records(Topics.SETTLEMENT, bookKey(start)));
-        return records(Topics.SETTLEMENT, bookKey(start)).stream().map(o -> o.get("status").asText()).toList();
+        return records(Topics.SETTLEMENT, bookKey(start)).stream()
+                .map(o -> o.get("status").asText())
+                .toList();
     }
 
     private static String bookKey(long start) {
@@ -203,11 +230,21 @@ class MarketJourneyTest {
             Signed<Order> sell1 = fx.order(hs.get(1), start, Order.SELL, 2000, 120_000, nonce(start, 1));
             Signed<Order> buy2 = fx.order(hs.get(2), start, Order.BUY, 2500, 250_000, nonce(start, 1));
             Signed<Order> buy3 = fx.order(hs.get(3), start, Order.BUY, 2000, 200_000, nonce(start, 1));
-            Secp256k1Signer forger = Secp256k1Signer.fromPrivateKey(Bytes32.fromHex(
-                    "0x" + "7".repeat(64)).bytes());
-            Signed<Order> forged = forger.sign(fx.domain, new Order(hs.get(2).account.address(), ZoneIds.of("zone-a"),
-                    start, Order.BUY, 9000, 300_000, nonce(start, 0), start));
-            Signed<Order> aboveRetail = fx.order(hs.get(3), start, Order.BUY, 1000, MarketFixture.RETAIL + 1, nonce(start, 0));
+            Secp256k1Signer forger = Secp256k1Signer.fromPrivateKey(
+                    Bytes32.fromHex("0x" + "7".repeat(64)).bytes());
+            Signed<Order> forged = forger.sign(
+                    fx.domain,
+                    new Order(
+                            hs.get(2).account.address(),
+                            ZoneIds.of("zone-a"),
+                            start,
+                            Order.BUY,
+                            9000,
+                            300_000,
+                            nonce(start, 0),
+                            start));
+            Signed<Order> aboveRetail =
+                    fx.order(hs.get(3), start, Order.BUY, 1000, MarketFixture.RETAIL + 1, nonce(start, 0));
             Signed<Order> unregistered = fx.order(stranger, start, Order.BUY, 1000, 200_000, nonce(start, 1));
             publish(hs.get(2), forged);
             publish(hs.get(0), sell0);
@@ -217,26 +254,32 @@ class MarketJourneyTest {
             publish(hs.get(2), buy2);
             publish(hs.get(3), buy3);
             for (Signed<Order> ok : List.of(sell0, sell1, buy2, buy3)) {
-                assertEquals("accepted", awaitMessage("order", digest(ok)).get("status").asText());
+                assertEquals(
+                        "accepted",
+                        awaitMessage("order", digest(ok)).get("status").asText());
             }
             assertRejected(awaitMessage("order", digest(forged)), "BAD_SIGNATURE", 10, start);
             assertRejected(awaitMessage("order", digest(aboveRetail)), "LIMIT_OUTSIDE_TARIFFS", 44, start);
             assertRejected(awaitMessage("order", digest(unregistered)), "NO_ACTIVE_METER", 46, start);
-            assertEquals("gridshare/v1/zone-a/" + stranger.hex() + "/fills",
+            assertEquals(
+                    "gridshare/v1/zone-a/" + stranger.hex() + "/fills",
                     message("order", digest(unregistered)).get("topic").asText());
 
             clock.set(gate); // the book closes: an order arriving now is late, even a valid replacement
             Signed<Order> late = fx.order(hs.get(0), start, Order.SELL, 1000, 90_000, nonce(start, 2));
             publish(hs.get(0), late);
             assertRejected(awaitMessage("order", digest(late)), "GATE_CLOSED", 42, start);
-            assertTrue(messages.stream().noneMatch(m -> "fill".equals(m.path("type").asText())
-                    && m.path("intervalStartMs").asLong() == start), "no fill before the clearing time");
+            assertTrue(
+                    messages.stream()
+                            .noneMatch(m -> "fill".equals(m.path("type").asText())
+                                    && m.path("intervalStartMs").asLong() == start),
+                    "no fill before the clearing time");
 
             clock.set(gate + 1000);
             // worked by hand: sells 3000 @ 100,000 and 2000 @ 120,000, buys 2500 @ 250,000 and 2000 @ 200,000;
             // 4500 mWh match, the marginal ask 120,000, the marginal bid 200,000, midpoint 160,000
-            Map<String, Long> expectedFill = Map.of(digest(sell0), 3000L, digest(sell1), 1500L, digest(buy2), 2500L,
-                    digest(buy3), 2000L);
+            Map<String, Long> expectedFill =
+                    Map.of(digest(sell0), 3000L, digest(sell1), 1500L, digest(buy2), 2500L, digest(buy3), 2000L);
             for (Map.Entry<String, Long> e : expectedFill.entrySet()) {
                 JsonNode fill = awaitMessage("fill", e.getKey());
                 assertEquals(e.getValue(), fill.get("filledMilliWh").asLong(), fill.toString());
@@ -244,7 +287,8 @@ class MarketJourneyTest {
                 assertEquals(start, fill.get("intervalStartMs").asLong());
             }
             assertEquals("sell", message("fill", digest(sell1)).get("side").asText());
-            assertEquals(2000, message("fill", digest(sell1)).get("energyMilliWh").asLong());
+            assertEquals(
+                    2000, message("fill", digest(sell1)).get("energyMilliWh").asLong());
             List<JsonNode> clearing = records(Topics.CLEARING, bookKey(start));
             assertEquals(1, clearing.size());
             assertEquals(4500, clearing.get(0).get("matchedMilliWh").asLong());
@@ -253,25 +297,33 @@ class MarketJourneyTest {
             for (JsonNode r : records(Topics.REJECTED, null)) {
                 reasons.merge(r.get("reason").asText() + "/" + r.get("code").asInt(), 1, Integer::sum);
             }
-            for (String r : List.of("BAD_SIGNATURE/10", "LIMIT_OUTSIDE_TARIFFS/44", "NO_ACTIVE_METER/46", "GATE_CLOSED/42")) {
+            for (String r :
+                    List.of("BAD_SIGNATURE/10", "LIMIT_OUTSIDE_TARIFFS/44", "NO_ACTIVE_METER/46", "GATE_CLOSED/42")) {
                 assertTrue(reasons.getOrDefault(r, 0) >= 1, r + " kept on " + Topics.REJECTED + ": " + reasons);
             }
 
             clock.set(start + INTERVAL_MS); // delivery is over: meters sign their statements
-            IntervalStatement forgedStatement = new IntervalStatement(hs.get(0).meter.address(), start,
-                    INTERVAL_MS / 1000, 0, 0, 0, 999_999, 1, 2, Bytes32.ZERO);
-            publisher.publish(hs.get(0).statementTopic(), JsonWire.encodeStatement(forger.sign(fx.domain, forgedStatement)));
+            IntervalStatement forgedStatement = new IntervalStatement(
+                    hs.get(0).meter.address(), start, INTERVAL_MS / 1000, 0, 0, 0, 999_999, 1, 2, Bytes32.ZERO);
+            publisher.publish(
+                    hs.get(0).statementTopic(), JsonWire.encodeStatement(forger.sign(fx.domain, forgedStatement)));
             long[][] metered = {{0, 3200}, {0, 1000}, {2500, 0}, {1500, 0}}; // import, export per household
             for (int i = 0; i < 4; i++) {
                 Household h = hs.get(i);
-                publisher.publish(h.statementTopic(), JsonWire.encodeStatement(fx.statement(h, start, INTERVAL_MS / 1000,
-                        metered[i][0], metered[i][1])));
+                publisher.publish(
+                        h.statementTopic(),
+                        JsonWire.encodeStatement(
+                                fx.statement(h, start, INTERVAL_MS / 1000, metered[i][0], metered[i][1])));
             }
             for (Household h : hs) {
                 awaitStatementAccepted(h, start);
             }
-            assertTrue(statementAcks(hs.get(0), start).stream().anyMatch(a -> "BAD_SIGNATURE".equals(a.path("reason")
-                    .asText()) && a.get("code").asInt() == 10), "forged statement refused: " + statementAcks(hs.get(0), start));
+            assertTrue(
+                    statementAcks(hs.get(0), start).stream()
+                            .anyMatch(
+                                    a -> "BAD_SIGNATURE".equals(a.path("reason").asText())
+                                            && a.get("code").asInt() == 10),
+                    "forged statement refused: " + statementAcks(hs.get(0), start));
 
             List<BigInteger> before = new ArrayList<>();
             for (Household h : hs) {
@@ -281,7 +333,8 @@ class MarketJourneyTest {
             clock.set(start + INTERVAL_MS + GRACE_MS);
             // at 160,000 per kWh, fee 10,000, feed-in 80,000, retail 300,000; pay(e, p) = floor(e * p / 1e6):
             // seller 0 delivers 3000: +480; seller 1 sold 1500, exported 1000: +160 - pay(500, 140,000) = +90;
-            // buyer 2 imports 2500: -400 - 25 = -425; buyer 3 bought 2000, imported 1500: -240 - 15 - pay(500, 80,000) = -295
+            // buyer 2 imports 2500: -400 - 25 = -425; buyer 3 bought 2000, imported 1500: -240 - 15 - pay(500, 80,000)
+            // = -295
             long[] nets = {480, 90, -425, -295};
             long[] delivered = {3000, 1000, 2500, 1500};
             List<Signed<Order>> orders = List.of(sell0, sell1, buy2, buy3);
@@ -295,10 +348,14 @@ class MarketJourneyTest {
             }
             long sum = 0;
             for (int i = 0; i < 4; i++) {
-                assertEquals(before.get(i).add(BigInteger.valueOf(nets[i])), fx.balance(hs.get(i)), "on-chain balance of " + i);
+                assertEquals(
+                        before.get(i).add(BigInteger.valueOf(nets[i])),
+                        fx.balance(hs.get(i)),
+                        "on-chain balance of " + i);
                 sum += nets[i];
             }
-            assertEquals(gridBefore.subtract(BigInteger.valueOf(sum)), fx.gridBalance(), "the grid gets the rest: +150");
+            assertEquals(
+                    gridBefore.subtract(BigInteger.valueOf(sum)), fx.gridBalance(), "the grid gets the rest: +150");
             assertEquals(MarketFixture.DEPOSIT, fx.balance(stranger), "a rejected household is untouched");
             assertEquals(List.of("SETTLED"), awaitOutcomes(start, 1));
             assertTrue(fx.market.isSettled(ZoneIds.of("zone-a"), start));
@@ -328,11 +385,15 @@ class MarketJourneyTest {
                 publish(hs.get(i), orders.get(i));
             }
             for (Signed<Order> o : orders) {
-                assertEquals("accepted", awaitMessage("order", digest(o)).get("status").asText());
+                assertEquals(
+                        "accepted",
+                        awaitMessage("order", digest(o)).get("status").asText());
             }
             clock.set(gate + 1000);
             for (Signed<Order> o : orders) {
-                assertEquals(2000, awaitMessage("fill", digest(o)).get("filledMilliWh").asLong());
+                assertEquals(
+                        2000,
+                        awaitMessage("fill", digest(o)).get("filledMilliWh").asLong());
             }
         } // the backend stops between clearing and settlement
         clock.set(start + INTERVAL_MS);
@@ -343,33 +404,42 @@ class MarketJourneyTest {
         try (Backend second = Backend.start(config())) {
             for (int i = 0; i < 3; i++) { // household 3's statement is late
                 Household h = hs.get(i);
-                publisher.publish(h.statementTopic(), JsonWire.encodeStatement(fx.statement(h, start, INTERVAL_MS / 1000,
-                        i < 2 ? 0 : 2000, i < 2 ? 2000 : 0)));
+                publisher.publish(
+                        h.statementTopic(),
+                        JsonWire.encodeStatement(
+                                fx.statement(h, start, INTERVAL_MS / 1000, i < 2 ? 0 : 2000, i < 2 ? 2000 : 0)));
                 awaitStatementAccepted(h, start);
             }
             clock.set(start + INTERVAL_MS + GRACE_MS);
-            Await.until(WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
+            Await.until(
+                    WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
             JsonNode held = records(Topics.SETTLEMENT, bookKey(start)).get(0);
             assertEquals("HELD", held.get("status").asText(), held.toString());
             assertEquals(List.of(hs.get(3).hex()), JSON.convertValue(held.get("missingAccounts"), List.class));
             assertEquals(false, fx.market.isSettled(ZoneIds.of("zone-a"), start), "nothing is submitted while held");
 
-            publisher.publish(hs.get(3).statementTopic(), JsonWire.encodeStatement(fx.statement(hs.get(3), start,
-                    INTERVAL_MS / 1000, 2000, 0)));
+            publisher.publish(
+                    hs.get(3).statementTopic(),
+                    JsonWire.encodeStatement(fx.statement(hs.get(3), start, INTERVAL_MS / 1000, 2000, 0)));
             // at the midpoint of 90,000 and 280,000 = 185,000: sellers +370, buyers -370 - 20
             long[] nets = {370, 370, -390, -390};
             for (int i = 0; i < 4; i++) {
-                assertEquals(Long.toString(nets[i]), awaitMessage("settlement", digest(orders.get(i)))
-                        .get("netBaseUnits").asText());
+                assertEquals(
+                        Long.toString(nets[i]),
+                        awaitMessage("settlement", digest(orders.get(i)))
+                                .get("netBaseUnits")
+                                .asText());
                 assertEquals(before.get(i).add(BigInteger.valueOf(nets[i])), fx.balance(hs.get(i)));
             }
-            assertEquals(1, records(Topics.CLEARING, bookKey(start)).size(), "the restarted backend did not clear again");
+            assertEquals(
+                    1, records(Topics.CLEARING, bookKey(start)).size(), "the restarted backend did not clear again");
             assertEquals(List.of("HELD", "SETTLED"), awaitOutcomes(start, 2));
         }
     }
 
     @Test
-    void a_batch_the_contract_refuses_is_recorded_with_its_error_and_settles_once_the_deposit_is_back() throws Exception {
+    void a_batch_the_contract_refuses_is_recorded_with_its_error_and_settles_once_the_deposit_is_back()
+            throws Exception {
         Household seller = fx.enrol("zone-a", true);
         Household buyer = fx.enrol("zone-a", true);
         long start = nextInterval();
@@ -381,12 +451,15 @@ class MarketJourneyTest {
             awaitMessage("order", digest(sell));
             awaitMessage("order", digest(buy));
             clock.set(start - GATE_MS + 1000);
-            assertEquals(1000, awaitMessage("fill", digest(buy)).get("filledMilliWh").asLong());
+            assertEquals(
+                    1000, awaitMessage("fill", digest(buy)).get("filledMilliWh").asLong());
             clock.set(start + INTERVAL_MS);
-            publisher.publish(seller.statementTopic(), JsonWire.encodeStatement(fx.statement(seller, start,
-                    INTERVAL_MS / 1000, 0, 1000)));
-            publisher.publish(buyer.statementTopic(), JsonWire.encodeStatement(fx.statement(buyer, start,
-                    INTERVAL_MS / 1000, 1000, 0)));
+            publisher.publish(
+                    seller.statementTopic(),
+                    JsonWire.encodeStatement(fx.statement(seller, start, INTERVAL_MS / 1000, 0, 1000)));
+            publisher.publish(
+                    buyer.statementTopic(),
+                    JsonWire.encodeStatement(fx.statement(buyer, start, INTERVAL_MS / 1000, 1000, 0)));
             awaitStatementAccepted(seller, start);
             awaitStatementAccepted(buyer, start);
             MarketClient buyerMarket = MarketClient.load(fx.web3j, buyer.credentials, fx.market.address());
@@ -394,7 +467,8 @@ class MarketJourneyTest {
             buyerMarket.withdraw(deposit); // the buyer empties its market balance before settlement
 
             clock.set(start + INTERVAL_MS + GRACE_MS);
-            Await.until(WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
+            Await.until(
+                    WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
             JsonNode refused = records(Topics.SETTLEMENT, bookKey(start)).get(0);
             assertEquals("REVERTED", refused.get("status").asText(), refused.toString());
             assertEquals("InsufficientBalance", refused.get("errorName").asText());
@@ -404,7 +478,9 @@ class MarketJourneyTest {
             buyerMarket.deposit(deposit);
             clock.set(start + INTERVAL_MS + GRACE_MS + SettlementJob.REVERT_RETRY_MS);
             // 1000 mWh at the midpoint 185,000: seller +185, buyer -185 - 10
-            assertEquals("-195", awaitMessage("settlement", digest(buy)).get("netBaseUnits").asText());
+            assertEquals(
+                    "-195",
+                    awaitMessage("settlement", digest(buy)).get("netBaseUnits").asText());
             assertEquals(deposit.subtract(BigInteger.valueOf(195)), fx.balance(buyer));
             assertEquals(List.of("REVERTED", "SETTLED"), awaitOutcomes(start, 2));
         }

@@ -22,14 +22,19 @@ class CachedMeterDirectoryTest {
     private final MutableClock clock = new MutableClock();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicReference<Object> chain = new AtomicReference<>(new CachedMeterDirectory.Entry(ZONE, true));
-    private final CachedMeterDirectory directory = new CachedMeterDirectory(meter -> {
-        calls.incrementAndGet();
-        Object answer = chain.get();
-        if (answer instanceof Exception e) {
-            throw e;
-        }
-        return Optional.ofNullable((CachedMeterDirectory.Entry) answer);
-    }, ZoneIds::of, Duration.ofSeconds(2), clock, null);
+    private final CachedMeterDirectory directory = new CachedMeterDirectory(
+            meter -> {
+                calls.incrementAndGet();
+                Object answer = chain.get();
+                if (answer instanceof Exception e) {
+                    throw e;
+                }
+                return Optional.ofNullable((CachedMeterDirectory.Entry) answer);
+            },
+            ZoneIds::of,
+            Duration.ofSeconds(2),
+            clock,
+            null);
 
     @Test
     void notices_a_revocation_once_the_cached_answer_is_older_than_max_age() {
@@ -50,7 +55,8 @@ class CachedMeterDirectoryTest {
         clock.advance(Duration.ofSeconds(10));
         assertEquals(MeterStanding.State.ACTIVE, directory.standing(METER).state());
         Address unknown = Address.fromHex("0x00000000000000000000000000000000000000b2");
-        assertEquals(MeterStanding.State.UNAVAILABLE, directory.standing(unknown).state());
+        assertEquals(
+                MeterStanding.State.UNAVAILABLE, directory.standing(unknown).state());
     }
 
     @Test

@@ -24,17 +24,30 @@ public final class SimulatedAgent {
     private SimulatedAgent() {}
 
     /** Starts an agent on {@code pin} signing with {@code key} into {@code outbox}, sending over {@code uplink}. */
-    public static EdgeAgent start(Context pi4j, ScheduledExecutorService sim, int pin, Secp256k1Signer key,
-            Eip712Domain domain, ReadingUplink uplink, Outbox outbox, EdgeAgent.Delivery delivery) throws Exception {
+    public static EdgeAgent start(
+            Context pi4j,
+            ScheduledExecutorService sim,
+            int pin,
+            Secp256k1Signer key,
+            Eip712Domain domain,
+            ReadingUplink uplink,
+            Outbox outbox,
+            EdgeAgent.Delivery delivery)
+            throws Exception {
         S0Counter counter = new S0Counter(1000, Duration.ofMillis(1).toNanos(), outbox.lastRegisters()[0] / 1000);
         S0PulseInput input = new S0PulseInput(pi4j, pin, counter, System::nanoTime);
         SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, pin);
         meter.start(sim, 50);
-        EdgeAgent agent = new EdgeAgent(new S0MeterSource(counter, null, Clock.systemUTC(), () -> {
+        EdgeAgent agent = new EdgeAgent(
+                new S0MeterSource(counter, null, Clock.systemUTC(), () -> {
                     meter.close();
                     input.close();
                 }),
-                new ReadingSigner(key, domain, outbox, Clock.systemUTC()), uplink, outbox, delivery, null);
+                new ReadingSigner(key, domain, outbox, Clock.systemUTC()),
+                uplink,
+                outbox,
+                delivery,
+                null);
         agent.start(Duration.ofMillis(50));
         return agent;
     }

@@ -2,7 +2,7 @@ package org.gridshare.backend.testing;
 
 import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.contracts.RegistryClient;
-import org.gridshare.localgrid.AnvilNode;
+import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -29,7 +29,8 @@ public final class TestChain implements AutoCloseable {
         Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         Credentials operatorKey = Credentials.create(anvil.devPrivateKeys().get(0));
         Credentials installerKey = Credentials.create(anvil.devPrivateKeys().get(1));
-        Address household = Address.fromHex(Credentials.create(anvil.devPrivateKeys().get(2)).getAddress());
+        Address household = Address.fromHex(
+                Credentials.create(anvil.devPrivateKeys().get(2)).getAddress());
         RegistryClient operator = RegistryClient.deploy(web3j, operatorKey);
         operator.grantInstaller(Address.fromHex(installerKey.getAddress()));
         RegistryClient installer = RegistryClient.load(web3j, installerKey, operator.address());

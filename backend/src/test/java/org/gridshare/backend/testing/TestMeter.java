@@ -67,8 +67,15 @@ public final class TestMeter {
 
     /** The reading {@link #next} would sign, without moving on. */
     public Signed<MeterReading> peek(long timeMs, long importDelta, long exportDelta) {
-        MeterReading r = new MeterReading(key.address(), seq, timeMs, importMilliWh + importDelta,
-                exportMilliWh + exportDelta, (importDelta - exportDelta) * 1000, MeterStatus.OK, prev);
+        MeterReading r = new MeterReading(
+                key.address(),
+                seq,
+                timeMs,
+                importMilliWh + importDelta,
+                exportMilliWh + exportDelta,
+                (importDelta - exportDelta) * 1000,
+                MeterStatus.OK,
+                prev);
         return key.sign(domain, r);
     }
 

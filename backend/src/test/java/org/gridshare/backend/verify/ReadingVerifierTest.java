@@ -52,7 +52,8 @@ class ReadingVerifierTest {
     }
 
     private ChainState accept(TestMeter m, ChainState state, byte[] payload) {
-        return assertInstanceOf(Verdict.Accepted.class, verifier.verify(in(m, payload), state)).next();
+        return assertInstanceOf(Verdict.Accepted.class, verifier.verify(in(m, payload), state))
+                .next();
     }
 
     private RejectReason reason(Verdict v) {
@@ -89,27 +90,34 @@ class ReadingVerifierTest {
     @Test
     void rejects_wire_faults_with_the_wire_reason() {
         TestMeter m = registered("zone-a");
-        assertEquals(RejectReason.MALFORMED_JSON,
+        assertEquals(
+                RejectReason.MALFORMED_JSON,
                 reason(verifier.verify(in(m, "{\"type\":".getBytes(StandardCharsets.UTF_8)), null)));
         String json = new String(TestMeter.json(m.next(1000, 1, 0)), StandardCharsets.UTF_8);
         String floated = json.replaceFirst("\"status\":0", "\"status\":0.5");
-        assertEquals(RejectReason.FLOAT_NOT_ALLOWED,
-                reason(verifier.verify(in(m, floated.getBytes(StandardCharsets.UTF_8)), null)), floated);
+        assertEquals(
+                RejectReason.FLOAT_NOT_ALLOWED,
+                reason(verifier.verify(in(m, floated.getBytes(StandardCharsets.UTF_8)), null)),
+                floated);
     }
 
     @Test
     void rejects_unregistered_revoked_and_wrong_zone_meters() {
         TestMeter stranger = new TestMeter(random, DOMAIN, "zone-a");
-        assertEquals(RejectReason.UNREGISTERED_METER,
+        assertEquals(
+                RejectReason.UNREGISTERED_METER,
                 reason(verifier.verify(in(stranger, TestMeter.json(stranger.next(1, 1, 0))), null)));
         TestMeter revoked = registered("zone-a");
         table.put(revoked.address(), new MeterStanding(MeterStanding.State.REVOKED, ZoneIds.of("zone-a"), 0));
-        assertEquals(RejectReason.REVOKED_METER,
+        assertEquals(
+                RejectReason.REVOKED_METER,
                 reason(verifier.verify(in(revoked, TestMeter.json(revoked.next(1, 1, 0))), null)));
         TestMeter elsewhere = registered("zone-b");
-        IncomingReading wrongZone = new IncomingReading(elsewhere.hex(),
+        IncomingReading wrongZone = new IncomingReading(
+                elsewhere.hex(),
                 "gridshare/v1/zone-a/" + elsewhere.hex() + "/readings",
-                TestMeter.json(elsewhere.next(1, 1, 0)), null);
+                TestMeter.json(elsewhere.next(1, 1, 0)),
+                null);
         assertEquals(RejectReason.ZONE_MISMATCH, reason(verifier.verify(wrongZone, null)));
     }
 
@@ -117,8 +125,9 @@ class ReadingVerifierTest {
     void rejects_a_reading_whose_fields_changed_after_signing() {
         TestMeter m = registered("zone-a");
         var s = m.next(1000, 5, 0);
-        var tampered = new org.gridshare.protocol.Signed<>(new org.gridshare.protocol.MeterReading(m.address(), 1,
-                1000, 5_000, 0, 0, 0, Bytes32.ZERO), s.signature());
+        var tampered = new org.gridshare.protocol.Signed<>(
+                new org.gridshare.protocol.MeterReading(m.address(), 1, 1000, 5_000, 0, 0, 0, Bytes32.ZERO),
+                s.signature());
         assertEquals(RejectReason.BAD_SIGNATURE, reason(verifier.verify(in(m, TestMeter.json(tampered)), null)));
     }
 

@@ -33,10 +33,12 @@ class VerificationTopologyTest {
             }
         };
         ReadingVerifier verifier = new ReadingVerifier(
-                new Eip712Domain(1, Address.fromHex("0x00000000000000000000000000000000000000aa")), none,
+                new Eip712Domain(1, Address.fromHex("0x00000000000000000000000000000000000000aa")),
+                none,
                 Clock.systemUTC());
-        TopologyDescription d = VerificationTopology.build(verifier, Duration.ofMinutes(1), Duration.ofSeconds(30),
-                Clock.systemUTC()).describe();
+        TopologyDescription d = VerificationTopology.build(
+                        verifier, Duration.ofMinutes(1), Duration.ofSeconds(30), Clock.systemUTC())
+                .describe();
         assertEquals(1, d.subtopologies().size(), d.toString());
         Set<String> sinks = new TreeSet<>();
         for (TopologyDescription.Subtopology s : d.subtopologies()) {

@@ -22,83 +22,83 @@ import org.web3j.protocol.Web3j;
  * base units (6 decimals) per kWh.
  */
 final class DemoMarket {
-  /** 0.08 per kWh: what the grid pays for energy fed in. */
-  static final long FEED_IN = 80_000;
-  /** 0.30 per kWh: what the grid charges for energy it supplies. */
-  static final long RETAIL = 300_000;
-  /** 0.02 per locally traded kWh, paid by the buyer to the operator. */
-  static final long GRID_FEE = 20_000;
-  /** What each household and the grid deposit: 50 tokens. */
-  static final BigInteger DEPOSIT = BigInteger.valueOf(50_000_000);
+    /** 0.08 per kWh: what the grid pays for energy fed in. */
+    static final long FEED_IN = 80_000;
+    /** 0.30 per kWh: what the grid charges for energy it supplies. */
+    static final long RETAIL = 300_000;
+    /** 0.02 per locally traded kWh, paid by the buyer to the operator. */
+    static final long GRID_FEE = 20_000;
+    /** What each household and the grid deposit: 50 tokens. */
+    static final BigInteger DEPOSIT = BigInteger.valueOf(50_000_000);
 
-  private final MarketClient market;
-  private final TokenClient token;
-  private final Map<Address, BigInteger> deposits = new LinkedHashMap<>();
+    private final MarketClient market;
+    private final TokenClient token;
+    private final Map<Address, BigInteger> deposits = new LinkedHashMap<>();
 
-  private DemoMarket(MarketClient market, TokenClient token) {
-    this.market = market;
-    this.token = token;
-  }
-
-  /** Deploys token and market as {@code operator} (the grid account), publishes tariffs, funds everyone. */
-  static DemoMarket deploy(Web3j web3j, Credentials operator, Address registry, List<Credentials> households)
-      throws ChainCallException {
-    TokenClient token = TokenClient.deploy(web3j, operator, "gridshare euro", "gEUR");
-    MarketClient market = MarketClient.deploy(web3j, operator, token.address(), registry);
-    market.setTariffs(FEED_IN, RETAIL, GRID_FEE);
-    DemoMarket m = new DemoMarket(market, token);
-    // the grid pays feed-in for energy a buyer bought but did not take: it needs a deposit too
-    m.fund(operator, market);
-    for (Credentials h : households) {
-      m.fund(h, MarketClient.load(web3j, h, market.address()));
+    private DemoMarket(MarketClient market, TokenClient token) {
+        this.market = market;
+        this.token = token;
     }
-    return m;
-  }
 
-  private void fund(Credentials who, MarketClient asWho) throws ChainCallException {
-    Address a = Address.fromHex(who.getAddress());
-    token.mint(a, DEPOSIT);
-    asWho.deposit(DEPOSIT);
-    deposits.put(a, DEPOSIT);
-  }
+    /** Deploys token and market as {@code operator} (the grid account), publishes tariffs, funds everyone. */
+    static DemoMarket deploy(Web3j web3j, Credentials operator, Address registry, List<Credentials> households)
+            throws ChainCallException {
+        TokenClient token = TokenClient.deploy(web3j, operator, "gridshare euro", "gEUR");
+        MarketClient market = MarketClient.deploy(web3j, operator, token.address(), registry);
+        market.setTariffs(FEED_IN, RETAIL, GRID_FEE);
+        DemoMarket m = new DemoMarket(market, token);
+        // the grid pays feed-in for energy a buyer bought but did not take: it needs a deposit too
+        m.fund(operator, market);
+        for (Credentials h : households) {
+            m.fund(h, MarketClient.load(web3j, h, market.address()));
+        }
+        return m;
+    }
 
-  Address address() {
-    return market.address();
-  }
+    private void fund(Credentials who, MarketClient asWho) throws ChainCallException {
+        Address a = Address.fromHex(who.getAddress());
+        token.mint(a, DEPOSIT);
+        asWho.deposit(DEPOSIT);
+        deposits.put(a, DEPOSIT);
+    }
 
-  BigInteger balanceOf(Address account) throws ChainCallException {
-    return market.balanceOf(account);
-  }
+    Address address() {
+        return market.address();
+    }
 
-  BigInteger deposit(Address account) {
-    return deposits.getOrDefault(account, BigInteger.ZERO);
-  }
+    BigInteger balanceOf(Address account) throws ChainCallException {
+        return market.balanceOf(account);
+    }
 
-  /** Gate closure: a fifth of the interval, at least 3 s (the agents must get their orders in). */
-  static long gateClosureSeconds(Duration interval) {
-    return Math.max(3, interval.toSeconds() / 5);
-  }
+    BigInteger deposit(Address account) {
+        return deposits.getOrDefault(account, BigInteger.ZERO);
+    }
 
-  /** How long after an interval the backend waits for statements: a quarter interval, at least 5 s. */
-  static Duration statementGrace(Duration interval) {
-    return Duration.ofSeconds(Math.max(5, interval.toSeconds() / 4));
-  }
+    /** Gate closure: a fifth of the interval, at least 3 s (the agents must get their orders in). */
+    static long gateClosureSeconds(Duration interval) {
+        return Math.max(3, interval.toSeconds() / 5);
+    }
 
-  static MarketSchedule schedule(Duration interval) {
-    return new MarketSchedule(interval.toSeconds(), gateClosureSeconds(interval));
-  }
+    /** How long after an interval the backend waits for statements: a quarter interval, at least 5 s. */
+    static Duration statementGrace(Duration interval) {
+        return Duration.ofSeconds(Math.max(5, interval.toSeconds() / 4));
+    }
 
-  /** The backend's market settings: anvil mines on demand, so one confirmation. */
-  MarketSettings backendSettings(Credentials operator, Duration interval) {
-    return MarketSettings.of(market.address(), operator)
-        .withInterval(interval)
-        .withGateClosure(Duration.ofSeconds(gateClosureSeconds(interval)))
-        .withStatementGrace(statementGrace(interval))
-        .withSettlementPolicy(SettlementPolicy.devChain());
-  }
+    static MarketSchedule schedule(Duration interval) {
+        return new MarketSchedule(interval.toSeconds(), gateClosureSeconds(interval));
+    }
 
-  /** Sellers ask at least 0.10, buyers pay at most 0.25 per kWh, 5 tokens a day, nothing kept back. */
-  static TradingLimits limits() {
-    return new TradingLimits(100_000, 250_000, 5_000_000, 0, FEED_IN, RETAIL);
-  }
+    /** The backend's market settings: anvil mines on demand, so one confirmation. */
+    MarketSettings backendSettings(Credentials operator, Duration interval) {
+        return MarketSettings.of(market.address(), operator)
+                .withInterval(interval)
+                .withGateClosure(Duration.ofSeconds(gateClosureSeconds(interval)))
+                .withStatementGrace(statementGrace(interval))
+                .withSettlementPolicy(SettlementPolicy.devChain());
+    }
+
+    /** Sellers ask at least 0.10, buyers pay at most 0.25 per kWh, 5 tokens a day, nothing kept back. */
+    static TradingLimits limits() {
+        return new TradingLimits(100_000, 250_000, 5_000_000, 0, FEED_IN, RETAIL);
+    }
 }

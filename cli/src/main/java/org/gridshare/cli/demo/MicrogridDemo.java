@@ -34,11 +34,11 @@ import org.gridshare.contracts.RegistryClient;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
 import org.gridshare.drivers.s0.SimulatedS0Meter;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.EmbeddedHiveMq;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.EmbeddedHiveMq;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
@@ -57,290 +57,362 @@ import org.web3j.protocol.http.HttpService;
  * settling it on the EnergyMarket contract.
  */
 public final class MicrogridDemo {
-  static final String ZONE = "zone-1";
+    static final String ZONE = "zone-1";
 
-  private MicrogridDemo() {}
+    private MicrogridDemo() {}
 
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("gridshare demo: " + e.getMessage());
-      return 2;
-    }
-    Deque<AutoCloseable> running = new ArrayDeque<>();
-    AtomicBoolean stopped = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      // Ctrl-C or SIGTERM: wake the demo so it stops everything it started, in order, then let the
-      // JVM go; if it cannot finish in time, stop the parts from here.
-      stopped.set(true);
-      main.interrupt();
-      try {
-        if (!finished.await(45, TimeUnit.SECONDS)) {
-          stopAll(running, stopped, err);
-        }
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "gridshare-demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      new MicrogridDemo.Run(options, out, running).go();
-      return 0;
-    } catch (Exception e) {
-      if (stopped.get()) {
-        out.println("interrupted: stopping every part...");
-        stopAll(running, stopped, err);
-        out.println("stopped; no process left behind.");
-        return 130;
-      }
-      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-      err.println("gridshare demo failed: " + cause);
-      return 1;
-    } finally {
-      stopAll(running, stopped, err);
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException ignored) {
-        // already shutting down
-      }
-    }
-  }
-
-  private static void stopAll(Deque<AutoCloseable> running, AtomicBoolean stopped, PrintStream err) {
-    synchronized (running) {
-      stopped.set(true);
-      while (!running.isEmpty()) {
-        AutoCloseable part = running.pop();
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        DemoOptions options;
         try {
-          part.close();
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("gridshare demo: " + e.getMessage());
+            return 2;
+        }
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        AtomicBoolean stopped = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(
+                () -> {
+                    // Ctrl-C or SIGTERM: wake the demo so it stops everything it started, in order, then let the
+                    // JVM go; if it cannot finish in time, stop the parts from here.
+                    stopped.set(true);
+                    main.interrupt();
+                    try {
+                        if (!finished.await(45, TimeUnit.SECONDS)) {
+                            stopAll(running, stopped, err);
+                        }
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "gridshare-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            new MicrogridDemo.Run(options, out, running).go();
+            return 0;
         } catch (Exception e) {
-          err.println("while stopping " + part + ": " + e);
+            if (stopped.get()) {
+                out.println("interrupted: stopping every part...");
+                stopAll(running, stopped, err);
+                out.println("stopped; no process left behind.");
+                return 130;
+            }
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            err.println("gridshare demo failed: " + cause);
+            return 1;
+        } finally {
+            stopAll(running, stopped, err);
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
         }
-      }
-    }
-  }
-
-  /** One demo run; everything it starts is pushed on {@code running} and stopped in reverse. */
-  private record Run(DemoOptions options, PrintStream out, Deque<AutoCloseable> running) {
-
-    private <T extends AutoCloseable> T keep(T part) {
-      synchronized (running) {
-        running.push(part);
-      }
-      return part;
     }
 
-    void go() throws Exception {
-      long t0 = System.nanoTime();
-      Clock clock = Clock.systemUTC();
-      Path work = Files.createTempDirectory("gridshare-demo-");
-      keep(() -> deleteTree(work));
-      Path root = RepoRoot.find();
-      out.printf("gridshare demo: %d households, %s intervals, running %s (work dir %s)%n",
-          options.meters(), human(options.interval()), human(options.duration()), work);
-
-      // the three parts do not depend on each other: start them side by side
-      ExecutorService starter = Executors.newFixedThreadPool(3);
-      Future<MqttBroker> brokerStart = starter.submit(() -> keep(EmbeddedHiveMq.start(work.resolve("mqtt"))));
-      Future<KafkaNode> kafkaStart = starter.submit(() -> keep(KafkaNode.start(work.resolve("kafka"))));
-      Future<AnvilNode> anvilStart = starter.submit(() -> keep(AnvilNode.start(root)));
-      starter.shutdown();
-      MqttBroker broker = brokerStart.get();
-      KafkaNode kafka = kafkaStart.get();
-      AnvilNode anvil = anvilStart.get();
-      out.printf("  MQTT 5 broker   %-22s %s%n", broker.name(), broker.serverUri());
-      out.printf("  Kafka (KRaft)   %-22s %s%n", "in-process broker", kafka.bootstrapServers());
-      out.printf("  chain           %-22s %s (chain id %d)%n", "anvil", anvil.rpcUrl(), anvil.chainId());
-      out.printf("  (real parts up in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
-
-      Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-      keep(web3j::shutdown);
-      List<String> devKeys = anvil.devPrivateKeys();
-      Credentials operator = Credentials.create(devKeys.get(0));
-      Credentials installer = Credentials.create(devKeys.get(1));
-      RegistryClient registryAsOperator = RegistryClient.deploy(web3j, operator);
-      Address registry = registryAsOperator.address();
-      registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
-      RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
-      out.printf("  MeterRegistry   %-22s %s (%.1f s)%n", "deployed", registry.toHex(), (System.nanoTime() - t0) / 1e9);
-      List<Credentials> householdKeys = new ArrayList<>();
-      for (int i = 0; i < options.meters(); i++) {
-        householdKeys.add(Credentials.create(devKeys.get(2 + i)));
-      }
-      DemoMarket market = DemoMarket.deploy(web3j, operator, registry, householdKeys);
-      out.printf("  EnergyMarket    %-22s %s, tariffs feed-in %s / retail %s / grid fee %s per kWh, %s deposited each (%.1f s)%n",
-          "deployed", market.address().toHex(), MarketReport.tokens(DemoMarket.FEED_IN),
-          MarketReport.tokens(DemoMarket.RETAIL), MarketReport.tokens(DemoMarket.GRID_FEE),
-          MarketReport.tokens(DemoMarket.DEPOSIT), (System.nanoTime() - t0) / 1e9);
-
-      // readings, statements and orders are all signed in the market contract's domain
-      Eip712Domain domain = new Eip712Domain(anvil.chainId(), market.address());
-      Bytes32 zone = ZoneIds.of(ZONE);
-      Backend.createTopics(kafka.bootstrapServers());
-      Backend backend = keep(Backend.start(new BackendConfig(broker.serverUri(), kafka.bootstrapServers(),
-          anvil.rpcUrl(), registry, domain, options.interval(), Duration.ofSeconds(10),
-          work.resolve("backend"), clock).withMarket(market.backendSettings(operator, options.interval()))));
-      out.printf("  backend         %-22s verification, aggregation, clearing and settlement running (%.1f s)%n",
-          "Kafka Streams", (System.nanoTime() - t0) / 1e9);
-      keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
-      DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
-      MarketReport marketReport = keep(new MarketReport(kafka.bootstrapServers()));
-
-      Context pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
-      keep(pi4j::shutdown);
-      ScheduledExecutorService pulses = Executors.newScheduledThreadPool(1);
-      keep(pulses::shutdownNow);
-      List<Household> households = new ArrayList<>();
-      for (int i = 0; i < options.meters(); i++) {
-        households.add(keep(Household.start(i, work, pi4j, pulses, domain, broker.serverUri(), clock,
-            householdKeys.get(i), DemoMarket.schedule(options.interval()))));
-        Household h = households.get(i);
-        registryAsInstaller.registerMeter(h.meter(), Address.fromHex(householdKeys.get(i).getAddress()), zone);
-        out.printf("  household %d     %-44s meter %s%n", i + 1, h.profile().label(), h.meter().toHex());
-      }
-      for (Household h : households) {
-        h.agent().start(Duration.ofSeconds(1));
-        h.market().start();
-      }
-      out.printf("started in %.1f s; waiting for the first verified reading...%n", (System.nanoTime() - t0) / 1e9);
-      report.awaitFirstVerified(Duration.ofSeconds(60));
-      out.printf("first verified reading %.1f s after start%n", (System.nanoTime() - t0) / 1e9);
-
-      TamperingNeighbour.tryTricks(broker.serverUri(), ZONE, households.get(0).meter(), domain, out);
-
-      long deadline = System.nanoTime() + options.duration().toNanos();
-      long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        long sleepNanos = Math.min(deadline, nextProgress) - System.nanoTime();
-        if (sleepNanos > 0) {
-          TimeUnit.NANOSECONDS.sleep(sleepNanos);
+    private static void stopAll(Deque<AutoCloseable> running, AtomicBoolean stopped, PrintStream err) {
+        synchronized (running) {
+            stopped.set(true);
+            while (!running.isEmpty()) {
+                AutoCloseable part = running.pop();
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    err.println("while stopping " + part + ": " + e);
+                }
+            }
         }
-        if (System.nanoTime() >= nextProgress) {
-          out.printf("  ... %s: %d readings verified, %d rejected; %d intervals cleared, %d settled on-chain%n",
-              human(Duration.ofNanos(System.nanoTime() - t0)), report.verifiedCount(), report.rejectedCount(),
-              marketReport.clearedCount(), marketReport.settledCount());
-          nextProgress += Duration.ofSeconds(30).toNanos();
+    }
+
+    /** One demo run; everything it starts is pushed on {@code running} and stopped in reverse. */
+    private record Run(DemoOptions options, PrintStream out, Deque<AutoCloseable> running) {
+
+        private <T extends AutoCloseable> T keep(T part) {
+            synchronized (running) {
+                running.push(part);
+            }
+            return part;
         }
-      }
-      // everything signed during the run must come back acknowledged end to end
-      long[] signed = households.stream().mapToLong(h -> h.agent().signedCount()).toArray();
-      awaitAcknowledged(households, signed, Duration.ofSeconds(20));
-      for (Household h : households) {
-        out.printf("household %d: %d readings signed during the run, acknowledged end to end through seq %d%n",
-            h.index() + 1, signed[h.index()], h.agent().ackedThrough());
-      }
-      // intervals that traded and ended during the run settle once the backend has their statements
-      marketReport.awaitSettled(clock.millis(), DemoMarket.statementGrace(options.interval()).plus(Duration.ofSeconds(15)));
-      for (Household h : households) {
-        h.close();
-      }
-      report.awaitQuiet(Duration.ofSeconds(10));
-      report.print(out, households.stream().map(Household::meter).toList());
-      marketReport.print(out);
-      out.println();
-      out.println("Balances held by the market contract (gEUR)");
-      java.math.BigInteger total = java.math.BigInteger.ZERO;
-      for (Household h : households) {
-        Address account = Address.fromHex(householdKeys.get(h.index()).getAddress());
-        java.math.BigInteger now = market.balanceOf(account);
-        total = total.add(now.subtract(market.deposit(account)));
-        out.printf("  household %d  %-44s %14s (%s)%n", h.index() + 1, h.profile().label(), MarketReport.tokens(now),
-            signedTokens(now.subtract(market.deposit(account))));
-      }
-      Address grid = Address.fromHex(operator.getAddress());
-      java.math.BigInteger gridNow = market.balanceOf(grid);
-      java.math.BigInteger gridChange = gridNow.subtract(market.deposit(grid));
-      out.printf("  grid operator %-43s %14s (%s)%n", "(tariffs and grid fees)", MarketReport.tokens(gridNow),
-          signedTokens(gridChange));
-      total = total.add(gridChange);
-      out.printf("  sum of all changes %53s (every batch conserves money)%n", signedTokens(total));
+
+        void go() throws Exception {
+            long t0 = System.nanoTime();
+            Clock clock = Clock.systemUTC();
+            Path work = Files.createTempDirectory("gridshare-demo-");
+            keep(() -> deleteTree(work));
+            Path root = RepoRoot.find();
+            out.printf(
+                    "gridshare demo: %d households, %s intervals, running %s (work dir %s)%n",
+                    options.meters(), human(options.interval()), human(options.duration()), work);
+
+            // the three parts do not depend on each other: start them side by side
+            ExecutorService starter = Executors.newFixedThreadPool(3);
+            Future<MqttBroker> brokerStart = starter.submit(() -> keep(EmbeddedHiveMq.start(work.resolve("mqtt"))));
+            Future<KafkaNode> kafkaStart = starter.submit(() -> keep(KafkaNode.start(work.resolve("kafka"))));
+            Future<AnvilNode> anvilStart = starter.submit(() -> keep(AnvilNode.start(root)));
+            starter.shutdown();
+            MqttBroker broker = brokerStart.get();
+            KafkaNode kafka = kafkaStart.get();
+            AnvilNode anvil = anvilStart.get();
+            out.printf("  MQTT 5 broker   %-22s %s%n", broker.name(), broker.serverUri());
+            out.printf("  Kafka (KRaft)   %-22s %s%n", "in-process broker", kafka.bootstrapServers());
+            out.printf("  chain           %-22s %s (chain id %d)%n", "anvil", anvil.rpcUrl(), anvil.chainId());
+            out.printf("  (real parts up in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+
+            Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+            keep(web3j::shutdown);
+            List<String> devKeys = anvil.devPrivateKeys();
+            Credentials operator = Credentials.create(devKeys.get(0));
+            Credentials installer = Credentials.create(devKeys.get(1));
+            RegistryClient registryAsOperator = RegistryClient.deploy(web3j, operator);
+            Address registry = registryAsOperator.address();
+            registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
+            RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
+            out.printf(
+                    "  MeterRegistry   %-22s %s (%.1f s)%n",
+                    "deployed", registry.toHex(), (System.nanoTime() - t0) / 1e9);
+            List<Credentials> householdKeys = new ArrayList<>();
+            for (int i = 0; i < options.meters(); i++) {
+                householdKeys.add(Credentials.create(devKeys.get(2 + i)));
+            }
+            DemoMarket market = DemoMarket.deploy(web3j, operator, registry, householdKeys);
+            out.printf(
+                    "  EnergyMarket    %-22s %s, tariffs feed-in %s / retail %s / grid fee %s per kWh, %s deposited each (%.1f s)%n",
+                    "deployed",
+                    market.address().toHex(),
+                    MarketReport.tokens(DemoMarket.FEED_IN),
+                    MarketReport.tokens(DemoMarket.RETAIL),
+                    MarketReport.tokens(DemoMarket.GRID_FEE),
+                    MarketReport.tokens(DemoMarket.DEPOSIT),
+                    (System.nanoTime() - t0) / 1e9);
+
+            // readings, statements and orders are all signed in the market contract's domain
+            Eip712Domain domain = new Eip712Domain(anvil.chainId(), market.address());
+            Bytes32 zone = ZoneIds.of(ZONE);
+            Backend.createTopics(kafka.bootstrapServers());
+            Backend backend = keep(Backend.start(new BackendConfig(
+                            broker.serverUri(),
+                            kafka.bootstrapServers(),
+                            anvil.rpcUrl(),
+                            registry,
+                            domain,
+                            options.interval(),
+                            Duration.ofSeconds(10),
+                            work.resolve("backend"),
+                            clock)
+                    .withMarket(market.backendSettings(operator, options.interval()))));
+            out.printf(
+                    "  backend         %-22s verification, aggregation, clearing and settlement running (%.1f s)%n",
+                    "Kafka Streams", (System.nanoTime() - t0) / 1e9);
+            keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
+            DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
+            MarketReport marketReport = keep(new MarketReport(kafka.bootstrapServers()));
+
+            Context pi4j = Pi4J.newContextBuilder()
+                    .autoDetectMockPlugins()
+                    .autoDetectPlatforms()
+                    .build();
+            keep(pi4j::shutdown);
+            ScheduledExecutorService pulses = Executors.newScheduledThreadPool(1);
+            keep(pulses::shutdownNow);
+            List<Household> households = new ArrayList<>();
+            for (int i = 0; i < options.meters(); i++) {
+                households.add(keep(Household.start(
+                        i,
+                        work,
+                        pi4j,
+                        pulses,
+                        domain,
+                        broker.serverUri(),
+                        clock,
+                        householdKeys.get(i),
+                        DemoMarket.schedule(options.interval()))));
+                Household h = households.get(i);
+                registryAsInstaller.registerMeter(
+                        h.meter(), Address.fromHex(householdKeys.get(i).getAddress()), zone);
+                out.printf(
+                        "  household %d     %-44s meter %s%n",
+                        i + 1, h.profile().label(), h.meter().toHex());
+            }
+            for (Household h : households) {
+                h.agent().start(Duration.ofSeconds(1));
+                h.market().start();
+            }
+            out.printf(
+                    "started in %.1f s; waiting for the first verified reading...%n", (System.nanoTime() - t0) / 1e9);
+            report.awaitFirstVerified(Duration.ofSeconds(60));
+            out.printf("first verified reading %.1f s after start%n", (System.nanoTime() - t0) / 1e9);
+
+            TamperingNeighbour.tryTricks(
+                    broker.serverUri(), ZONE, households.get(0).meter(), domain, out);
+
+            long deadline = System.nanoTime() + options.duration().toNanos();
+            long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                long sleepNanos = Math.min(deadline, nextProgress) - System.nanoTime();
+                if (sleepNanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleepNanos);
+                }
+                if (System.nanoTime() >= nextProgress) {
+                    out.printf(
+                            "  ... %s: %d readings verified, %d rejected; %d intervals cleared, %d settled on-chain%n",
+                            human(Duration.ofNanos(System.nanoTime() - t0)),
+                            report.verifiedCount(),
+                            report.rejectedCount(),
+                            marketReport.clearedCount(),
+                            marketReport.settledCount());
+                    nextProgress += Duration.ofSeconds(30).toNanos();
+                }
+            }
+            // everything signed during the run must come back acknowledged end to end
+            long[] signed =
+                    households.stream().mapToLong(h -> h.agent().signedCount()).toArray();
+            awaitAcknowledged(households, signed, Duration.ofSeconds(20));
+            for (Household h : households) {
+                out.printf(
+                        "household %d: %d readings signed during the run, acknowledged end to end through seq %d%n",
+                        h.index() + 1, signed[h.index()], h.agent().ackedThrough());
+            }
+            // intervals that traded and ended during the run settle once the backend has their statements
+            marketReport.awaitSettled(
+                    clock.millis(),
+                    DemoMarket.statementGrace(options.interval()).plus(Duration.ofSeconds(15)));
+            for (Household h : households) {
+                h.close();
+            }
+            report.awaitQuiet(Duration.ofSeconds(10));
+            report.print(out, households.stream().map(Household::meter).toList());
+            marketReport.print(out);
+            out.println();
+            out.println("Balances held by the market contract (gEUR)");
+            java.math.BigInteger total = java.math.BigInteger.ZERO;
+            for (Household h : households) {
+                Address account = Address.fromHex(householdKeys.get(h.index()).getAddress());
+                java.math.BigInteger now = market.balanceOf(account);
+                total = total.add(now.subtract(market.deposit(account)));
+                out.printf(
+                        "  household %d  %-44s %14s (%s)%n",
+                        h.index() + 1,
+                        h.profile().label(),
+                        MarketReport.tokens(now),
+                        signedTokens(now.subtract(market.deposit(account))));
+            }
+            Address grid = Address.fromHex(operator.getAddress());
+            java.math.BigInteger gridNow = market.balanceOf(grid);
+            java.math.BigInteger gridChange = gridNow.subtract(market.deposit(grid));
+            out.printf(
+                    "  grid operator %-43s %14s (%s)%n",
+                    "(tariffs and grid fees)", MarketReport.tokens(gridNow), signedTokens(gridChange));
+            total = total.add(gridChange);
+            out.printf("  sum of all changes %53s (every batch conserves money)%n", signedTokens(total));
+        }
     }
-  }
 
-  /** Waits until each agent's acknowledged seq reaches what it had signed (seq starts at 1). */
-  private static void awaitAcknowledged(List<Household> households, long[] signed, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline
-        && households.stream().anyMatch(h -> h.agent().ackedThrough() < signed[h.index()])) {
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-  }
-
-  private static String signedTokens(java.math.BigInteger change) {
-    return (change.signum() >= 0 ? "+" : "") + MarketReport.tokens(change);
-  }
-
-  static String human(Duration d) {
-    long s = d.toSeconds();
-    return s % 60 == 0 ? (s / 60) + " min" : s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
-  }
-
-  /** One simulated household: its S0 meter on the mock GPIO, its meter key and its edge agent. */
-  record Household(int index, HouseholdProfile profile, Address meter, EdgeAgent agent, MarketAgent market,
-      List<SimulatedS0Meter> simulators) implements AutoCloseable {
-
-    static Household start(int index, Path work, Context pi4j, ScheduledExecutorService pulses,
-        Eip712Domain domain, String mqttUri, Clock clock, Credentials householdKey, MarketSchedule schedule)
-        throws IOException, org.eclipse.paho.mqttv5.common.MqttException, org.gridshare.agent.outbox.OutboxException {
-      HouseholdProfile profile = HouseholdProfile.of(index);
-      Path dir = work.resolve("household-" + (index + 1));
-      Secp256k1Signer key = KeyFiles.loadOrCreate(dir.resolve("meter.key"));
-      int importPin = 5 + 2 * index;
-      int exportPin = importPin + 1;
-      long debounce = Duration.ofMillis(20).toNanos();
-      S0Counter imports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
-      S0Counter exports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
-      S0PulseInput importInput = new S0PulseInput(pi4j, importPin, imports, System::nanoTime);
-      S0PulseInput exportInput = new S0PulseInput(pi4j, exportPin, exports, System::nanoTime);
-      List<SimulatedS0Meter> simulators = new ArrayList<>();
-      if (profile.importEvery() != null) {
-        SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, importPin);
-        sim.start(pulses, profile.importEvery());
-        simulators.add(sim);
-      }
-      if (profile.exportEvery() != null) {
-        SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, exportPin);
-        sim.start(pulses, profile.exportEvery());
-        simulators.add(sim);
-      }
-      S0MeterSource source = new S0MeterSource(imports, exports, clock, () -> {
-        importInput.close();
-        exportInput.close();
-      });
-      ReadingSigner signer = new ReadingSigner(key, domain, new SigningStateFile(dir.resolve("signing.state")), clock);
-      MqttUplink uplink = new MqttUplink(mqttUri, ZONE, key.address());
-      EdgeAgent agent = new EdgeAgent(source, signer, uplink, 100_000, null);
-      // the household's trading key is the account its meter is registered to
-      Secp256k1Signer household = Secp256k1Signer.fromPrivateKey(
-          org.web3j.utils.Numeric.toBytesPadded(householdKey.getEcKeyPair().getPrivateKey(), 32));
-      MarketAgent market = MarketAgent.install(agent.outbox(), key, household, ZONE, uplink,
-          () -> signer.state().lastSeq(), new MarketAgent.Settings(domain, schedule, DemoMarket.limits(),
-              java.time.ZoneOffset.UTC, 50, true, 2_000), clock);
-      return new Household(index, profile, key.address(), agent, market, simulators);
+    /** Waits until each agent's acknowledged seq reaches what it had signed (seq starts at 1). */
+    private static void awaitAcknowledged(List<Household> households, long[] signed, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline
+                && households.stream().anyMatch(h -> h.agent().ackedThrough() < signed[h.index()])) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
-    @Override
-    public void close() {
-      simulators.forEach(SimulatedS0Meter::close);
-      market.close();
-      agent.close();
+    private static String signedTokens(java.math.BigInteger change) {
+        return (change.signum() >= 0 ? "+" : "") + MarketReport.tokens(change);
     }
-  }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 ? (s / 60) + " min" : s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
     }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+
+    /** One simulated household: its S0 meter on the mock GPIO, its meter key and its edge agent. */
+    record Household(
+            int index,
+            HouseholdProfile profile,
+            Address meter,
+            EdgeAgent agent,
+            MarketAgent market,
+            List<SimulatedS0Meter> simulators)
+            implements AutoCloseable {
+
+        static Household start(
+                int index,
+                Path work,
+                Context pi4j,
+                ScheduledExecutorService pulses,
+                Eip712Domain domain,
+                String mqttUri,
+                Clock clock,
+                Credentials householdKey,
+                MarketSchedule schedule)
+                throws IOException, org.eclipse.paho.mqttv5.common.MqttException,
+                        org.gridshare.agent.outbox.OutboxException {
+            HouseholdProfile profile = HouseholdProfile.of(index);
+            Path dir = work.resolve("household-" + (index + 1));
+            Secp256k1Signer key = KeyFiles.loadOrCreate(dir.resolve("meter.key"));
+            int importPin = 5 + 2 * index;
+            int exportPin = importPin + 1;
+            long debounce = Duration.ofMillis(20).toNanos();
+            S0Counter imports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
+            S0Counter exports = new S0Counter(HouseholdProfile.IMPULSES_PER_KWH, debounce, 0);
+            S0PulseInput importInput = new S0PulseInput(pi4j, importPin, imports, System::nanoTime);
+            S0PulseInput exportInput = new S0PulseInput(pi4j, exportPin, exports, System::nanoTime);
+            List<SimulatedS0Meter> simulators = new ArrayList<>();
+            if (profile.importEvery() != null) {
+                SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, importPin);
+                sim.start(pulses, profile.importEvery());
+                simulators.add(sim);
+            }
+            if (profile.exportEvery() != null) {
+                SimulatedS0Meter sim = new SimulatedS0Meter(pi4j, exportPin);
+                sim.start(pulses, profile.exportEvery());
+                simulators.add(sim);
+            }
+            S0MeterSource source = new S0MeterSource(imports, exports, clock, () -> {
+                importInput.close();
+                exportInput.close();
+            });
+            ReadingSigner signer =
+                    new ReadingSigner(key, domain, new SigningStateFile(dir.resolve("signing.state")), clock);
+            MqttUplink uplink = new MqttUplink(mqttUri, ZONE, key.address());
+            EdgeAgent agent = new EdgeAgent(source, signer, uplink, 100_000, null);
+            // the household's trading key is the account its meter is registered to
+            Secp256k1Signer household = Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.toBytesPadded(
+                    householdKey.getEcKeyPair().getPrivateKey(), 32));
+            MarketAgent market = MarketAgent.install(
+                    agent.outbox(),
+                    key,
+                    household,
+                    ZONE,
+                    uplink,
+                    () -> signer.state().lastSeq(),
+                    new MarketAgent.Settings(
+                            domain, schedule, DemoMarket.limits(), java.time.ZoneOffset.UTC, 50, true, 2_000),
+                    clock);
+            return new Household(index, profile, key.address(), agent, market, simulators);
+        }
+
+        @Override
+        public void close() {
+            simulators.forEach(SimulatedS0Meter::close);
+            market.close();
+            agent.close();
+        }
     }
-  }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -14,29 +14,52 @@ import org.gridshare.protocol.keys.KeyFiles;
 
 /** Builds the agent's market side from the configuration's {@code market:} section. */
 final class MarketSetup {
-  private MarketSetup() {}
+    private MarketSetup() {}
 
-  /** The installed market agent (not yet started), or null when the configuration has no enabled market. */
-  static MarketAgent install(AgentConfig c, Outbox outbox, Secp256k1Signer meterKey, ReadingSigner signer,
-      MqttUplink uplink, PrintStream out) throws IOException {
-    MarketConfig m = c.market();
-    if (m == null) {
-      return null;
+    /** The installed market agent (not yet started), or null when the configuration has no enabled market. */
+    static MarketAgent install(
+            AgentConfig c,
+            Outbox outbox,
+            Secp256k1Signer meterKey,
+            ReadingSigner signer,
+            MqttUplink uplink,
+            PrintStream out)
+            throws IOException {
+        MarketConfig m = c.market();
+        if (m == null) {
+            return null;
+        }
+        if (uplink == null) {
+            // orders, statements and fills travel over MQTT only; a CoAP box needs the mqtt section too
+            throw new IOException(
+                    c.source() + ": market: needs the mqtt section (statements, orders and fills use MQTT)");
+        }
+        // generated on the device like the meter key: file born 0600, never logged
+        Secp256k1Signer household = m.trading() ? KeyFiles.loadOrCreate(m.householdKeyFile()) : null;
+        MarketAgent market = MarketAgent.install(
+                outbox,
+                meterKey,
+                household,
+                c.zone(),
+                uplink,
+                () -> signer.state().lastSeq(),
+                new MarketAgent.Settings(
+                        m.domain(c.chainId()),
+                        m.schedule(),
+                        m.limits(),
+                        m.timeZone(),
+                        m.forecastAlphaPercent(),
+                        m.trading(),
+                        c.delivery().ackTimeout().toMillis()),
+                Clock.systemUTC());
+        out.printf(
+                "gridshare agent: market %s, %d s intervals, gate closure %d s, %s%n",
+                m.contract().toHex(),
+                m.schedule().intervalSeconds(),
+                m.schedule().gateClosureSeconds(),
+                household == null
+                        ? "statements only"
+                        : "trading as household " + household.address().toHex());
+        return market;
     }
-    if (uplink == null) {
-      // orders, statements and fills travel over MQTT only; a CoAP box needs the mqtt section too
-      throw new IOException(c.source() + ": market: needs the mqtt section (statements, orders and fills use MQTT)");
-    }
-    // generated on the device like the meter key: file born 0600, never logged
-    Secp256k1Signer household = m.trading() ? KeyFiles.loadOrCreate(m.householdKeyFile()) : null;
-    MarketAgent market = MarketAgent.install(outbox, meterKey, household, c.zone(), uplink,
-        () -> signer.state().lastSeq(),
-        new MarketAgent.Settings(m.domain(c.chainId()), m.schedule(), m.limits(), m.timeZone(), m.forecastAlphaPercent(),
-            m.trading(), c.delivery().ackTimeout().toMillis()),
-        Clock.systemUTC());
-    out.printf("gridshare agent: market %s, %d s intervals, gate closure %d s, %s%n", m.contract().toHex(),
-        m.schedule().intervalSeconds(), m.schedule().gateClosureSeconds(),
-        household == null ? "statements only" : "trading as household " + household.address().toHex());
-    return market;
-  }
 }

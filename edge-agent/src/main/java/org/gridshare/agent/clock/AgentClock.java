@@ -20,66 +20,66 @@ import java.time.ZoneOffset;
  * in production; the agent logs a warning when it is set.
  */
 public final class AgentClock {
-  /** Test-only system property naming the offset file. */
-  public static final String TEST_OFFSET_FILE_PROPERTY = "gridshare.test.clockOffsetFile";
+    /** Test-only system property naming the offset file. */
+    public static final String TEST_OFFSET_FILE_PROPERTY = "gridshare.test.clockOffsetFile";
 
-  private AgentClock() {}
+    private AgentClock() {}
 
-  /** The system clock, or the test's offset clock when {@value #TEST_OFFSET_FILE_PROPERTY} is set. */
-  public static Clock fromSystemProperties() {
-    String file = System.getProperty(TEST_OFFSET_FILE_PROPERTY);
-    return file == null ? Clock.systemUTC() : new OffsetFileClock(Path.of(file));
-  }
-
-  /** The system clock plus the milliseconds in a file (re-read on every call). */
-  static final class OffsetFileClock extends Clock {
-    private final Path file;
-
-    OffsetFileClock(Path file) {
-      this.file = file;
+    /** The system clock, or the test's offset clock when {@value #TEST_OFFSET_FILE_PROPERTY} is set. */
+    public static Clock fromSystemProperties() {
+        String file = System.getProperty(TEST_OFFSET_FILE_PROPERTY);
+        return file == null ? Clock.systemUTC() : new OffsetFileClock(Path.of(file));
     }
 
-    @Override
-    public long millis() {
-      return System.currentTimeMillis() + offsetMs();
-    }
+    /** The system clock plus the milliseconds in a file (re-read on every call). */
+    static final class OffsetFileClock extends Clock {
+        private final Path file;
 
-    private long offsetMs() {
-      String text;
-      try {
-        text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      } catch (IOException e) {
-        throw new UncheckedIOException("test clock offset file " + file + " unreadable", e);
-      }
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        throw new IllegalStateException("test clock offset file " + file + " holds '" + text
-            + "', not a number of milliseconds", e);
-      }
-    }
+        OffsetFileClock(Path file) {
+            this.file = file;
+        }
 
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + offsetMs();
+        }
 
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+        private long offsetMs() {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("test clock offset file " + file + " unreadable", e);
+            }
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException(
+                        "test clock offset file " + file + " holds '" + text + "', not a number of milliseconds", e);
+            }
+        }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      if (zone.equals(ZoneOffset.UTC)) {
-        return this;
-      }
-      throw new UnsupportedOperationException("the agent's clock is UTC");
-    }
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
 
-    @Override
-    public String toString() {
-      return "OffsetFileClock[" + file + "]";
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            if (zone.equals(ZoneOffset.UTC)) {
+                return this;
+            }
+            throw new UnsupportedOperationException("the agent's clock is UTC");
+        }
+
+        @Override
+        public String toString() {
+            return "OffsetFileClock[" + file + "]";
+        }
     }
-  }
 }

@@ -12,48 +12,48 @@ import org.gridshare.protocol.MeterReading;
  * when). Integers throughout (mWh).
  */
 public final class DailyEnergy {
-  private final ZoneId zone;
-  private LocalDate day;
-  private long baseImport;
-  private long baseExport;
-  private long sinceMs;
-  private MeterReading last;
+    private final ZoneId zone;
+    private LocalDate day;
+    private long baseImport;
+    private long baseExport;
+    private long sinceMs;
+    private MeterReading last;
 
-  /** Today's energy so far. */
-  public record Today(LocalDate date, long importMilliWh, long exportMilliWh, long sinceMs) {}
+    /** Today's energy so far. */
+    public record Today(LocalDate date, long importMilliWh, long exportMilliWh, long sinceMs) {}
 
-  public DailyEnergy(ZoneId zone) {
-    this.zone = zone;
-  }
-
-  /** Takes a committed reading (in seq order). */
-  public synchronized void accept(MeterReading r) {
-    LocalDate d = Instant.ofEpochMilli(r.timeMs()).atZone(zone).toLocalDate();
-    if (day == null) {
-      day = d;
-      baseImport = r.importMilliWh();
-      baseExport = r.exportMilliWh();
-      sinceMs = r.timeMs();
-    } else if (d.isAfter(day)) {
-      // the previous reading is the last one before the day began
-      day = d;
-      baseImport = last.importMilliWh();
-      baseExport = last.exportMilliWh();
-      sinceMs = d.atStartOfDay(zone).toInstant().toEpochMilli();
+    public DailyEnergy(ZoneId zone) {
+        this.zone = zone;
     }
-    last = r;
-  }
 
-  /** The latest reading, or null before the first. */
-  public synchronized MeterReading last() {
-    return last;
-  }
-
-  /** Today's energy as of the latest reading, or null before the first reading. */
-  public synchronized Today today() {
-    if (last == null) {
-      return null;
+    /** Takes a committed reading (in seq order). */
+    public synchronized void accept(MeterReading r) {
+        LocalDate d = Instant.ofEpochMilli(r.timeMs()).atZone(zone).toLocalDate();
+        if (day == null) {
+            day = d;
+            baseImport = r.importMilliWh();
+            baseExport = r.exportMilliWh();
+            sinceMs = r.timeMs();
+        } else if (d.isAfter(day)) {
+            // the previous reading is the last one before the day began
+            day = d;
+            baseImport = last.importMilliWh();
+            baseExport = last.exportMilliWh();
+            sinceMs = d.atStartOfDay(zone).toInstant().toEpochMilli();
+        }
+        last = r;
     }
-    return new Today(day, last.importMilliWh() - baseImport, last.exportMilliWh() - baseExport, sinceMs);
-  }
+
+    /** The latest reading, or null before the first. */
+    public synchronized MeterReading last() {
+        return last;
+    }
+
+    /** Today's energy as of the latest reading, or null before the first reading. */
+    public synchronized Today today() {
+        if (last == null) {
+            return null;
+        }
+        return new Today(day, last.importMilliWh() - baseImport, last.exportMilliWh() - baseExport, sinceMs);
+    }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /** An extra part of the {@code /status} document, rendered on every request under {@link #name()}. */
 public interface StatusSection {
-  String name();
+    String name();
 
-  JsonNode render() throws IOException;
+    JsonNode render() throws IOException;
 }

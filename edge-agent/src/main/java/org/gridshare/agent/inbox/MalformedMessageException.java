@@ -5,15 +5,15 @@ package org.gridshare.agent.inbox;
  * wrong with it. The message is kept with this reason, never guessed at.
  */
 public final class MalformedMessageException extends Exception {
-  private final String field;
+    private final String field;
 
-  public MalformedMessageException(String field, String problem) {
-    super((field.isEmpty() ? "message" : "field " + field) + ": " + problem);
-    this.field = field;
-  }
+    public MalformedMessageException(String field, String problem) {
+        super((field.isEmpty() ? "message" : "field " + field) + ": " + problem);
+        this.field = field;
+    }
 
-  /** The offending field, empty for the whole message. */
-  public String field() {
-    return field;
-  }
+    /** The offending field, empty for the whole message. */
+    public String field() {
+        return field;
+    }
 }

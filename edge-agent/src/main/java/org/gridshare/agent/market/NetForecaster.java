@@ -20,45 +20,47 @@ import java.util.OptionalLong;
  * Pure: no clock, no I/O.
  */
 public final class NetForecaster {
-  /** α = 0.5: the latest interval weighs as much as all earlier ones together. */
-  public static final int DEFAULT_ALPHA_PERCENT = 50;
+    /** α = 0.5: the latest interval weighs as much as all earlier ones together. */
+    public static final int DEFAULT_ALPHA_PERCENT = 50;
 
-  private NetForecaster() {}
+    private NetForecaster() {}
 
-  /** The persistence forecast: the latest interval's net energy; empty without history. */
-  public static OptionalLong persistence(List<Long> netsOldestFirst) {
-    return netsOldestFirst.isEmpty() ? OptionalLong.empty()
-        : OptionalLong.of(netsOldestFirst.get(netsOldestFirst.size() - 1));
-  }
+    /** The persistence forecast: the latest interval's net energy; empty without history. */
+    public static OptionalLong persistence(List<Long> netsOldestFirst) {
+        return netsOldestFirst.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(netsOldestFirst.get(netsOldestFirst.size() - 1));
+    }
 
-  /**
-   * The exponentially smoothed forecast over {@code netsOldestFirst}; empty without history.
-   *
-   * @throws IllegalArgumentException when α is not in 1..100
-   */
-  public static OptionalLong smoothed(List<Long> netsOldestFirst, int alphaPercent) {
-    if (alphaPercent < 1 || alphaPercent > 100) {
-      throw new IllegalArgumentException("alpha must be 1..100 percent: " + alphaPercent);
+    /**
+     * The exponentially smoothed forecast over {@code netsOldestFirst}; empty without history.
+     *
+     * @throws IllegalArgumentException when α is not in 1..100
+     */
+    public static OptionalLong smoothed(List<Long> netsOldestFirst, int alphaPercent) {
+        if (alphaPercent < 1 || alphaPercent > 100) {
+            throw new IllegalArgumentException("alpha must be 1..100 percent: " + alphaPercent);
+        }
+        if (netsOldestFirst.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long level = netsOldestFirst.get(0);
+        for (int i = 1; i < netsOldestFirst.size(); i++) {
+            long weighted = Math.addExact(
+                    Math.multiplyExact(alphaPercent, netsOldestFirst.get(i)),
+                    Math.multiplyExact(100 - alphaPercent, level));
+            level = divideRounded(weighted, 100);
+        }
+        return OptionalLong.of(level);
     }
-    if (netsOldestFirst.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    long level = netsOldestFirst.get(0);
-    for (int i = 1; i < netsOldestFirst.size(); i++) {
-      long weighted = Math.addExact(Math.multiplyExact(alphaPercent, netsOldestFirst.get(i)),
-          Math.multiplyExact(100 - alphaPercent, level));
-      level = divideRounded(weighted, 100);
-    }
-    return OptionalLong.of(level);
-  }
 
-  /** {@code n / d} rounded half away from zero (d > 0). */
-  static long divideRounded(long n, long d) {
-    long q = n / d;
-    long r = n % d;
-    if (Math.abs(r) * 2 >= d) {
-      q += n < 0 ? -1 : 1;
+    /** {@code n / d} rounded half away from zero (d > 0). */
+    static long divideRounded(long n, long d) {
+        long q = n / d;
+        long r = n % d;
+        if (Math.abs(r) * 2 >= d) {
+            q += n < 0 ? -1 : 1;
+        }
+        return q;
     }
-    return q;
-  }
 }

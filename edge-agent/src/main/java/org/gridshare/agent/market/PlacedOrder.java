@@ -8,24 +8,41 @@ import java.math.BigInteger;
  * detail). {@code filledMilliWh}/{@code clearingPricePerKWh} are null until the fill arrives,
  * {@code netBaseUnits}/{@code deliveredMilliWh}/{@code txHash} until the settlement does.
  */
-public record PlacedOrder(long intervalStartMs, long nonce, String digest, int side, long energyMilliWh,
-    long limitPricePerKWh, long expiryMs, long forecastNetMilliWh, byte[] payload, long createdAtMs, String status,
-    String reason, Integer code, String detail, Long filledMilliWh, Long clearingPricePerKWh,
-    BigInteger netBaseUnits, Long deliveredMilliWh, String txHash, Long blockNumber) {
-  public static final String SENT = "sent";
-  public static final String ACCEPTED = "accepted";
-  public static final String REJECTED = "rejected";
+public record PlacedOrder(
+        long intervalStartMs,
+        long nonce,
+        String digest,
+        int side,
+        long energyMilliWh,
+        long limitPricePerKWh,
+        long expiryMs,
+        long forecastNetMilliWh,
+        byte[] payload,
+        long createdAtMs,
+        String status,
+        String reason,
+        Integer code,
+        String detail,
+        Long filledMilliWh,
+        Long clearingPricePerKWh,
+        BigInteger netBaseUnits,
+        Long deliveredMilliWh,
+        String txHash,
+        Long blockNumber) {
+    public static final String SENT = "sent";
+    public static final String ACCEPTED = "accepted";
+    public static final String REJECTED = "rejected";
 
-  /** Not rejected and not yet cleared: still in the book as far as the household knows. */
-  public boolean open() {
-    return !status.equals(REJECTED) && filledMilliWh == null;
-  }
-
-  /** The worst-case spend this order stands for against the daily budget (0 for sells and refused orders). */
-  public long worstCaseSpend() {
-    if (side != org.gridshare.protocol.Order.BUY || status.equals(REJECTED)) {
-      return 0;
+    /** Not rejected and not yet cleared: still in the book as far as the household knows. */
+    public boolean open() {
+        return !status.equals(REJECTED) && filledMilliWh == null;
     }
-    return OrderPlanner.worstCaseCost(filledMilliWh == null ? energyMilliWh : filledMilliWh, limitPricePerKWh);
-  }
+
+    /** The worst-case spend this order stands for against the daily budget (0 for sells and refused orders). */
+    public long worstCaseSpend() {
+        if (side != org.gridshare.protocol.Order.BUY || status.equals(REJECTED)) {
+            return 0;
+        }
+        return OrderPlanner.worstCaseCost(filledMilliWh == null ? energyMilliWh : filledMilliWh, limitPricePerKWh);
+    }
 }

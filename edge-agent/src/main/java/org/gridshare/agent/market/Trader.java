@@ -30,137 +30,169 @@ import org.slf4j.LoggerFactory;
  * kept with the reason ({@link InboundLog}).
  */
 public final class Trader {
-  private static final Logger LOG = LoggerFactory.getLogger(Trader.class);
-  /** Intervals of history the forecast looks at (a day of 15-minute intervals). */
-  static final int HISTORY = 96;
+    private static final Logger LOG = LoggerFactory.getLogger(Trader.class);
+    /** Intervals of history the forecast looks at (a day of 15-minute intervals). */
+    static final int HISTORY = 96;
 
-  private final OrderStore orders;
-  private final StatementStore statements;
-  private final InboundLog inbound;
-  private final TradingLimits limits;
-  private final MarketSchedule schedule;
-  private final Secp256k1Signer householdKey;
-  private final Eip712Domain marketDomain;
-  private final Bytes32 zoneId;
-  private final String zone;
-  private final ZoneId timeZone;
-  private final int alphaPercent;
-  private final MqttUplink uplink;
-  private final Clock clock;
-  private final long resendMs;
-  private final Map<Long, Long> lastPublished = new ConcurrentHashMap<>();
-  private final java.util.Set<Long> decided = ConcurrentHashMap.newKeySet();
+    private final OrderStore orders;
+    private final StatementStore statements;
+    private final InboundLog inbound;
+    private final TradingLimits limits;
+    private final MarketSchedule schedule;
+    private final Secp256k1Signer householdKey;
+    private final Eip712Domain marketDomain;
+    private final Bytes32 zoneId;
+    private final String zone;
+    private final ZoneId timeZone;
+    private final int alphaPercent;
+    private final MqttUplink uplink;
+    private final Clock clock;
+    private final long resendMs;
+    private final Map<Long, Long> lastPublished = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> decided = ConcurrentHashMap.newKeySet();
 
-  public Trader(OrderStore orders, StatementStore statements, InboundLog inbound, TradingLimits limits,
-      MarketSchedule schedule, Secp256k1Signer householdKey, Eip712Domain marketDomain, String zone, ZoneId timeZone, int alphaPercent,
-      MqttUplink uplink, Clock clock, long resendMs) {
-    this.orders = orders;
-    this.statements = statements;
-    this.inbound = inbound;
-    this.limits = limits;
-    this.schedule = schedule;
-    this.householdKey = householdKey;
-    this.marketDomain = marketDomain;
-    this.zone = zone;
-    this.zoneId = ZoneIds.of(zone);
-    this.timeZone = timeZone;
-    this.alphaPercent = alphaPercent;
-    this.uplink = uplink;
-    this.clock = clock;
-    this.resendMs = resendMs;
-  }
-
-  public Secp256k1Signer account() {
-    return householdKey;
-  }
-
-  /** One round: place the orders that are due, re-publish those without a verdict before their gate closes. */
-  public void tick() throws OutboxException {
-    long now = clock.millis();
-    for (long start : schedule.orderable(now)) {
-      if (!decided.contains(start)) {
-        placeFor(start, now);
-      }
+    public Trader(
+            OrderStore orders,
+            StatementStore statements,
+            InboundLog inbound,
+            TradingLimits limits,
+            MarketSchedule schedule,
+            Secp256k1Signer householdKey,
+            Eip712Domain marketDomain,
+            String zone,
+            ZoneId timeZone,
+            int alphaPercent,
+            MqttUplink uplink,
+            Clock clock,
+            long resendMs) {
+        this.orders = orders;
+        this.statements = statements;
+        this.inbound = inbound;
+        this.limits = limits;
+        this.schedule = schedule;
+        this.householdKey = householdKey;
+        this.marketDomain = marketDomain;
+        this.zone = zone;
+        this.zoneId = ZoneIds.of(zone);
+        this.timeZone = timeZone;
+        this.alphaPercent = alphaPercent;
+        this.uplink = uplink;
+        this.clock = clock;
+        this.resendMs = resendMs;
     }
-    // only intervals whose gate is still open: after gate closure a re-send would only be refused
-    for (PlacedOrder o : orders.unconfirmed(now + schedule.gateClosureSeconds() * 1000)) {
-      long gate = schedule.gateClosureMs(o.intervalStartMs());
-      Long last = lastPublished.get(o.intervalStartMs());
-      if (now < gate && (last == null || now - last >= resendMs)) {
-        if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
-          lastPublished.put(o.intervalStartMs(), now);
+
+    public Secp256k1Signer account() {
+        return householdKey;
+    }
+
+    /** One round: place the orders that are due, re-publish those without a verdict before their gate closes. */
+    public void tick() throws OutboxException {
+        long now = clock.millis();
+        for (long start : schedule.orderable(now)) {
+            if (!decided.contains(start)) {
+                placeFor(start, now);
+            }
         }
-      }
+        // only intervals whose gate is still open: after gate closure a re-send would only be refused
+        for (PlacedOrder o : orders.unconfirmed(now + schedule.gateClosureSeconds() * 1000)) {
+            long gate = schedule.gateClosureMs(o.intervalStartMs());
+            Long last = lastPublished.get(o.intervalStartMs());
+            if (now < gate && (last == null || now - last >= resendMs)) {
+                if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+                    lastPublished.put(o.intervalStartMs(), now);
+                }
+            }
+        }
+        lastPublished.keySet().removeIf(s -> schedule.gateClosureMs(s) < now);
+        decided.removeIf(s -> schedule.gateClosureMs(s) < now);
     }
-    lastPublished.keySet().removeIf(s -> schedule.gateClosureMs(s) < now);
-    decided.removeIf(s -> schedule.gateClosureMs(s) < now);
-  }
 
-  private void placeFor(long start, long now) throws OutboxException {
-    if (orders.forInterval(start).isPresent()) {
-      decided.add(start);
-      return;
+    private void placeFor(long start, long now) throws OutboxException {
+        if (orders.forInterval(start).isPresent()) {
+            decided.add(start);
+            return;
+        }
+        OptionalLong forecast = NetForecaster.smoothed(statements.recentNets(HISTORY), alphaPercent);
+        if (forecast.isEmpty()) {
+            return; // no complete interval metered yet: try again next round
+        }
+        long spent = spentOn(Instant.ofEpochMilli(start).atZone(timeZone).toLocalDate());
+        Optional<OrderPlanner.Plan> plan = OrderPlanner.plan(forecast.getAsLong(), limits, spent);
+        decided.add(start);
+        if (plan.isEmpty()) {
+            LOG.info(
+                    "no order for interval {}: forecast {} mWh, reserve {} mWh, spent today {}",
+                    start,
+                    forecast.getAsLong(),
+                    limits.reserveMilliWh(),
+                    spent);
+            return;
+        }
+        OrderPlanner.Plan p = plan.get();
+        Optional<PlacedOrder> placed = orders.place(
+                start,
+                forecast.getAsLong(),
+                now,
+                nonce -> householdKey.sign(
+                        marketDomain,
+                        new Order(
+                                householdKey.address(),
+                                zoneId,
+                                start,
+                                p.side(),
+                                p.energyMilliWh(),
+                                p.limitPricePerKWh(),
+                                nonce,
+                                start)));
+        if (placed.isPresent()) {
+            PlacedOrder o = placed.get();
+            LOG.info(
+                    "order for interval {}: {} {} mWh at {} per kWh (forecast {} mWh, nonce {})",
+                    start,
+                    o.side() == Order.SELL ? "sell" : "buy",
+                    o.energyMilliWh(),
+                    o.limitPricePerKWh(),
+                    forecast.getAsLong(),
+                    o.nonce());
+            if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+                lastPublished.put(start, now);
+            }
+        }
     }
-    OptionalLong forecast = NetForecaster.smoothed(statements.recentNets(HISTORY), alphaPercent);
-    if (forecast.isEmpty()) {
-      return; // no complete interval metered yet: try again next round
-    }
-    long spent = spentOn(Instant.ofEpochMilli(start).atZone(timeZone).toLocalDate());
-    Optional<OrderPlanner.Plan> plan = OrderPlanner.plan(forecast.getAsLong(), limits, spent);
-    decided.add(start);
-    if (plan.isEmpty()) {
-      LOG.info("no order for interval {}: forecast {} mWh, reserve {} mWh, spent today {}", start,
-          forecast.getAsLong(), limits.reserveMilliWh(), spent);
-      return;
-    }
-    OrderPlanner.Plan p = plan.get();
-    Optional<PlacedOrder> placed = orders.place(start, forecast.getAsLong(), now, nonce -> householdKey.sign(marketDomain,
-        new Order(householdKey.address(), zoneId, start, p.side(), p.energyMilliWh(), p.limitPricePerKWh(), nonce,
-            start)));
-    if (placed.isPresent()) {
-      PlacedOrder o = placed.get();
-      LOG.info("order for interval {}: {} {} mWh at {} per kWh (forecast {} mWh, nonce {})", start,
-          o.side() == Order.SELL ? "sell" : "buy", o.energyMilliWh(), o.limitPricePerKWh(), forecast.getAsLong(),
-          o.nonce());
-      if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
-        lastPublished.put(start, now);
-      }
-    }
-  }
 
-  /** Worst-case spend of the buy orders for intervals on {@code day} (local, in the configured zone). */
-  public long spentOn(LocalDate day) throws OutboxException {
-    long from = day.atStartOfDay(timeZone).toInstant().toEpochMilli();
-    long to = day.plusDays(1).atStartOfDay(timeZone).toInstant().toEpochMilli();
-    long sum = 0;
-    for (PlacedOrder o : orders.between(from, to)) {
-      sum = Math.addExact(sum, o.worstCaseSpend());
+    /** Worst-case spend of the buy orders for intervals on {@code day} (local, in the configured zone). */
+    public long spentOn(LocalDate day) throws OutboxException {
+        long from = day.atStartOfDay(timeZone).toInstant().toEpochMilli();
+        long to = day.plusDays(1).atStartOfDay(timeZone).toInstant().toEpochMilli();
+        long sum = 0;
+        for (PlacedOrder o : orders.between(from, to)) {
+            sum = Math.addExact(sum, o.worstCaseSpend());
+        }
+        return sum;
     }
-    return sum;
-  }
 
-  /** Applies one message from the fills topic; never throws for bad input (it is kept with the reason). */
-  public void onMessage(String topic, byte[] payload) {
-    String problem;
-    try {
-      problem = orders.apply(MarketMessage.parse(payload));
-    } catch (MalformedMessageException e) {
-      problem = "MALFORMED: " + e.getMessage();
-    } catch (OutboxException | RuntimeException e) {
-      problem = "NOT_APPLIED: " + e.getMessage();
+    /** Applies one message from the fills topic; never throws for bad input (it is kept with the reason). */
+    public void onMessage(String topic, byte[] payload) {
+        String problem;
+        try {
+            problem = orders.apply(MarketMessage.parse(payload));
+        } catch (MalformedMessageException e) {
+            problem = "MALFORMED: " + e.getMessage();
+        } catch (OutboxException | RuntimeException e) {
+            problem = "NOT_APPLIED: " + e.getMessage();
+        }
+        if (problem != null) {
+            LOG.warn("message on {} not applied: {}", topic, problem);
+        }
+        try {
+            inbound.keep(clock.millis(), topic, payload, problem);
+        } catch (OutboxException e) {
+            LOG.error("message on {} could not be kept: {}", topic, e.getMessage());
+        }
     }
-    if (problem != null) {
-      LOG.warn("message on {} not applied: {}", topic, problem);
-    }
-    try {
-      inbound.keep(clock.millis(), topic, payload, problem);
-    } catch (OutboxException e) {
-      LOG.error("message on {} could not be kept: {}", topic, e.getMessage());
-    }
-  }
 
-  /** The local day of {@code ms} in the household's time zone. */
-  LocalDate day(long ms) {
-    return Instant.ofEpochMilli(ms).atZone(timeZone).toLocalDate();
-  }
+    /** The local day of {@code ms} in the household's time zone. */
+    LocalDate day(long ms) {
+        return Instant.ofEpochMilli(ms).atZone(timeZone).toLocalDate();
+    }
 }

@@ -12,26 +12,36 @@ package org.gridshare.agent.market;
  * @param feedInTariff the market's lowest allowed limit
  * @param retailTariff the market's highest allowed limit
  */
-public record TradingLimits(long minSellPricePerKWh, long maxBuyPricePerKWh, long dailyBudgetBaseUnits,
-    long reserveMilliWh, long feedInTariff, long retailTariff) {
+public record TradingLimits(
+        long minSellPricePerKWh,
+        long maxBuyPricePerKWh,
+        long dailyBudgetBaseUnits,
+        long reserveMilliWh,
+        long feedInTariff,
+        long retailTariff) {
 
-  public TradingLimits {
-    if (minSellPricePerKWh < 0 || maxBuyPricePerKWh < 0 || dailyBudgetBaseUnits < 0 || reserveMilliWh < 0
-        || feedInTariff < 0 || retailTariff < 0) {
-      throw new IllegalArgumentException("trading limits must not be negative: " + this);
+    public TradingLimits {
+        if (minSellPricePerKWh < 0
+                || maxBuyPricePerKWh < 0
+                || dailyBudgetBaseUnits < 0
+                || reserveMilliWh < 0
+                || feedInTariff < 0
+                || retailTariff < 0) {
+            throw new IllegalArgumentException("trading limits must not be negative: " + this);
+        }
+        if (feedInTariff > retailTariff) {
+            throw new IllegalArgumentException(
+                    "feed-in tariff " + feedInTariff + " is above the retail tariff " + retailTariff);
+        }
     }
-    if (feedInTariff > retailTariff) {
-      throw new IllegalArgumentException("feed-in tariff " + feedInTariff + " is above the retail tariff " + retailTariff);
+
+    /** The sell limit: the minimum sell price clamped to the tariffs. */
+    public long sellPrice() {
+        return Math.min(Math.max(minSellPricePerKWh, feedInTariff), retailTariff);
     }
-  }
 
-  /** The sell limit: the minimum sell price clamped to the tariffs. */
-  public long sellPrice() {
-    return Math.min(Math.max(minSellPricePerKWh, feedInTariff), retailTariff);
-  }
-
-  /** The buy limit: the maximum buy price clamped to the tariffs. */
-  public long buyPrice() {
-    return Math.min(Math.max(maxBuyPricePerKWh, feedInTariff), retailTariff);
-  }
+    /** The buy limit: the maximum buy price clamped to the tariffs. */
+    public long buyPrice() {
+        return Math.min(Math.max(maxBuyPricePerKWh, feedInTariff), retailTariff);
+    }
 }

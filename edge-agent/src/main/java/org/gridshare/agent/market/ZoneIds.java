@@ -10,12 +10,12 @@ import org.web3j.crypto.Hash;
  * other name is {@code keccak256(utf8(name))}.
  */
 public final class ZoneIds {
-  private ZoneIds() {}
+    private ZoneIds() {}
 
-  public static Bytes32 of(String zoneName) {
-    if (zoneName.length() == 66 && zoneName.matches("0x[0-9a-fA-F]{64}")) {
-      return Bytes32.fromHex(zoneName);
+    public static Bytes32 of(String zoneName) {
+        if (zoneName.length() == 66 && zoneName.matches("0x[0-9a-fA-F]{64}")) {
+            return Bytes32.fromHex(zoneName);
+        }
+        return new Bytes32(Hash.sha3(zoneName.getBytes(StandardCharsets.UTF_8)));
     }
-    return new Bytes32(Hash.sha3(zoneName.getBytes(StandardCharsets.UTF_8)));
-  }
 }

@@ -31,91 +31,105 @@ import org.gridshare.protocol.MeterStatus;
  * Not thread-safe: one instance per source, fed in frame order.
  */
 public final class FrameMeasurements {
-  /** The most power a household connection can draw or feed in, for cross-checking frames without checksum. */
-  public static final long NO_CHECKSUM_MAX_POWER_MILLIW = 100_000_000L;
+    /** The most power a household connection can draw or feed in, for cross-checking frames without checksum. */
+    public static final long NO_CHECKSUM_MAX_POWER_MILLIW = 100_000_000L;
 
-  private final String meter;
-  private final Duration maxClockSkew;
-  private boolean exportSeen;
-  private long lastNetMilliWh;
-  private long lastMs = Long.MIN_VALUE;
-  private long prevImport = -1;
-  private long prevExport;
-  private long prevMs;
+    private final String meter;
+    private final Duration maxClockSkew;
+    private boolean exportSeen;
+    private long lastNetMilliWh;
+    private long lastMs = Long.MIN_VALUE;
+    private long prevImport = -1;
+    private long prevExport;
+    private long prevMs;
 
-  public FrameMeasurements(String meter, Duration maxClockSkew) {
-    this.meter = meter;
-    this.maxClockSkew = maxClockSkew;
-  }
+    public FrameMeasurements(String meter, Duration maxClockSkew) {
+        this.meter = meter;
+        this.maxClockSkew = maxClockSkew;
+    }
 
-  /**
-   * The measurement of {@code r}, received at {@code receivedMs} by the box clock.
-   *
-   * @throws MeterReadException INCOMPLETE when the frame lacks a register a signed reading needs
-   */
-  public Measurement measure(NormalizedReading r, long receivedMs) {
-    if (r.importMilliWh() == null) {
-      throw new MeterReadException(MeterReadException.Reason.INCOMPLETE, meter,
-          r.protocol() + " frame without an import register (1-0:1.8.x)");
+    /**
+     * The measurement of {@code r}, received at {@code receivedMs} by the box clock.
+     *
+     * @throws MeterReadException INCOMPLETE when the frame lacks a register a signed reading needs
+     */
+    public Measurement measure(NormalizedReading r, long receivedMs) {
+        if (r.importMilliWh() == null) {
+            throw new MeterReadException(
+                    MeterReadException.Reason.INCOMPLETE,
+                    meter,
+                    r.protocol() + " frame without an import register (1-0:1.8.x)");
+        }
+        if (r.exportMilliWh() == null && exportSeen) {
+            throw new MeterReadException(
+                    MeterReadException.Reason.INCOMPLETE,
+                    meter,
+                    r.protocol() + " frame without the export register (1-0:2.8.x) the meter sent before");
+        }
+        exportSeen |= r.exportMilliWh() != null;
+        long imp = r.importMilliWh();
+        long exp = r.exportMilliWh() == null ? 0 : r.exportMilliWh();
+        long confirmedBy = prevImport;
+        long prevExp = prevExport;
+        long prevAt = prevMs;
+        prevImport = imp;
+        prevExport = exp;
+        prevMs = receivedMs;
+        if (r.status().contains(StatusFlag.NO_CHECKSUM)) {
+            crossCheck(r.protocol(), imp, exp, receivedMs, confirmedBy, prevExp, prevAt);
+        }
+        long net = imp - exp;
+        long power;
+        if (r.powerMilliW() != null) {
+            power = r.powerMilliW();
+        } else if (lastMs != Long.MIN_VALUE && receivedMs > lastMs) {
+            power = Math.multiplyExact(net - lastNetMilliWh, 3_600_000L) / (receivedMs - lastMs);
+        } else {
+            power = 0;
+        }
+        lastNetMilliWh = net;
+        lastMs = receivedMs;
+        return new Measurement(imp, exp, power, status(r, receivedMs, maxClockSkew));
     }
-    if (r.exportMilliWh() == null && exportSeen) {
-      throw new MeterReadException(MeterReadException.Reason.INCOMPLETE, meter,
-          r.protocol() + " frame without the export register (1-0:2.8.x) the meter sent before");
-    }
-    exportSeen |= r.exportMilliWh() != null;
-    long imp = r.importMilliWh();
-    long exp = r.exportMilliWh() == null ? 0 : r.exportMilliWh();
-    long confirmedBy = prevImport;
-    long prevExp = prevExport;
-    long prevAt = prevMs;
-    prevImport = imp;
-    prevExport = exp;
-    prevMs = receivedMs;
-    if (r.status().contains(StatusFlag.NO_CHECKSUM)) {
-      crossCheck(r.protocol(), imp, exp, receivedMs, confirmedBy, prevExp, prevAt);
-    }
-    long net = imp - exp;
-    long power;
-    if (r.powerMilliW() != null) {
-      power = r.powerMilliW();
-    } else if (lastMs != Long.MIN_VALUE && receivedMs > lastMs) {
-      power = Math.multiplyExact(net - lastNetMilliWh, 3_600_000L) / (receivedMs - lastMs);
-    } else {
-      power = 0;
-    }
-    lastNetMilliWh = net;
-    lastMs = receivedMs;
-    return new Measurement(imp, exp, power, status(r, receivedMs, maxClockSkew));
-  }
 
-  private void crossCheck(String protocol, long imp, long exp, long at, long prevImp, long prevExp, long prevAt) {
-    if (prevImp < 0) {
-      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter,
-          protocol + " frame without checksum and none before it to confirm it");
+    private void crossCheck(String protocol, long imp, long exp, long at, long prevImp, long prevExp, long prevAt) {
+        if (prevImp < 0) {
+            throw new MeterReadException(
+                    MeterReadException.Reason.IMPLAUSIBLE,
+                    meter,
+                    protocol + " frame without checksum and none before it to confirm it");
+        }
+        if (imp < prevImp || exp < prevExp) {
+            throw new MeterReadException(
+                    MeterReadException.Reason.IMPLAUSIBLE,
+                    meter,
+                    protocol
+                            + " frame without checksum has a register below the frame before it (import " + prevImp
+                            + " -> " + imp
+                            + ", export " + prevExp + " -> " + exp + " mWh)");
+        }
+        long limit = Math.max(0, at - prevAt) * (NO_CHECKSUM_MAX_POWER_MILLIW / 1000) / 3_600 + 1_000;
+        if ((imp - prevImp) + (exp - prevExp) > limit) {
+            throw new MeterReadException(
+                    MeterReadException.Reason.IMPLAUSIBLE,
+                    meter,
+                    protocol
+                            + " frame without checksum moved its registers by " + ((imp - prevImp) + (exp - prevExp))
+                            + " mWh in "
+                            + (at - prevAt) + " ms (at most " + limit + ")");
+        }
     }
-    if (imp < prevImp || exp < prevExp) {
-      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter, protocol
-          + " frame without checksum has a register below the frame before it (import " + prevImp + " -> " + imp
-          + ", export " + prevExp + " -> " + exp + " mWh)");
-    }
-    long limit = Math.max(0, at - prevAt) * (NO_CHECKSUM_MAX_POWER_MILLIW / 1000) / 3_600 + 1_000;
-    if ((imp - prevImp) + (exp - prevExp) > limit) {
-      throw new MeterReadException(MeterReadException.Reason.IMPLAUSIBLE, meter, protocol
-          + " frame without checksum moved its registers by " + ((imp - prevImp) + (exp - prevExp)) + " mWh in "
-          + (at - prevAt) + " ms (at most " + limit + ")");
-    }
-  }
 
-  /** The signed status bits for {@code r} received at {@code receivedMs}. */
-  static long status(NormalizedReading r, long receivedMs, Duration maxClockSkew) {
-    long status = MeterStatus.OK;
-    if (r.status().contains(StatusFlag.METER_ERROR)) {
-      status |= MeterStatus.METER_ERROR;
+    /** The signed status bits for {@code r} received at {@code receivedMs}. */
+    static long status(NormalizedReading r, long receivedMs, Duration maxClockSkew) {
+        long status = MeterStatus.OK;
+        if (r.status().contains(StatusFlag.METER_ERROR)) {
+            status |= MeterStatus.METER_ERROR;
+        }
+        OffsetDateTime t = r.timestamp();
+        if (t != null && Math.abs(t.toInstant().toEpochMilli() - receivedMs) > maxClockSkew.toMillis()) {
+            status |= MeterStatus.CLOCK_UNSYNCHRONISED;
+        }
+        return status;
     }
-    OffsetDateTime t = r.timestamp();
-    if (t != null && Math.abs(t.toInstant().toEpochMilli() - receivedMs) > maxClockSkew.toMillis()) {
-      status |= MeterStatus.CLOCK_UNSYNCHRONISED;
-    }
-    return status;
-  }
 }

@@ -17,56 +17,68 @@ import org.gridshare.drivers.serial.SerialSettings;
  * {@code readoutTimeout} is a failed read; nothing is signed.
  */
 public final class IecReadoutMeterSource implements MeterSource, MeterDiagnostics {
-  private final String port;
-  private final Clock clock;
-  private final MeterDetector cycle;
-  private final FrameMeasurements measurements;
-  private final SourceCounters counters;
+    private final String port;
+    private final Clock clock;
+    private final MeterDetector cycle;
+    private final FrameMeasurements measurements;
+    private final SourceCounters counters;
 
-  public IecReadoutMeterSource(SerialPorts ports, String port, Clock clock, Duration readoutTimeout, Duration staleAfter,
-      Duration maxClockSkew) {
-    this.port = port;
-    this.clock = clock;
-    this.cycle = new MeterDetector(ports, clock, readoutTimeout, List.of(new MeterDetector.Candidate("iec62056-21",
-        SerialSettings.IEC_SIGN_ON, true, IecStreamDecoder::new)));
-    this.measurements = new FrameMeasurements(port, maxClockSkew);
-    this.counters = new SourceCounters(port, clock, staleAfter);
-  }
-
-  @Override
-  public synchronized Measurement read() {
-    MeterDetector.Detection d;
-    try {
-      d = cycle.detect(SerialPushMeterSource.devicePath(port));
-    } catch (IOException e) {
-      counters.transportFailed(e.getMessage(), true);
-      throw new MeterReadException(MeterReadException.Reason.TRANSPORT, port, e.getMessage(), e);
+    public IecReadoutMeterSource(
+            SerialPorts ports,
+            String port,
+            Clock clock,
+            Duration readoutTimeout,
+            Duration staleAfter,
+            Duration maxClockSkew) {
+        this.port = port;
+        this.clock = clock;
+        this.cycle = new MeterDetector(
+                ports,
+                clock,
+                readoutTimeout,
+                List.of(new MeterDetector.Candidate(
+                        "iec62056-21", SerialSettings.IEC_SIGN_ON, true, IecStreamDecoder::new)));
+        this.measurements = new FrameMeasurements(port, maxClockSkew);
+        this.counters = new SourceCounters(port, clock, staleAfter);
     }
-    MeterDetector.Attempt a = d.attempts().get(0);
-    if (d.reading() == null) {
-      String why = a.failedFrames() > 0 ? a.failedFrames() + " bad readout(s), first: " + a.firstError()
-          : a.bytesReceived() + " bytes received, no readout";
-      counters.transportFailed(why, false);
-      throw new MeterReadException(a.failedFrames() > 0 ? MeterReadException.Reason.DECODE
-          : MeterReadException.Reason.STALE, port, "request/readout cycle at " + a.settings() + ": " + why);
-    }
-    counters.decoded();
-    try {
-      return measurements.measure(d.reading(), clock.millis());
-    } catch (MeterReadException e) {
-      counters.incomplete(e);
-      throw e;
-    }
-  }
 
-  /** Readouts, errors and failed cycles so far. */
-  @Override
-  public MeterSourceStats stats() {
-    return counters.snapshot();
-  }
+    @Override
+    public synchronized Measurement read() {
+        MeterDetector.Detection d;
+        try {
+            d = cycle.detect(SerialPushMeterSource.devicePath(port));
+        } catch (IOException e) {
+            counters.transportFailed(e.getMessage(), true);
+            throw new MeterReadException(MeterReadException.Reason.TRANSPORT, port, e.getMessage(), e);
+        }
+        MeterDetector.Attempt a = d.attempts().get(0);
+        if (d.reading() == null) {
+            String why = a.failedFrames() > 0
+                    ? a.failedFrames() + " bad readout(s), first: " + a.firstError()
+                    : a.bytesReceived() + " bytes received, no readout";
+            counters.transportFailed(why, false);
+            throw new MeterReadException(
+                    a.failedFrames() > 0 ? MeterReadException.Reason.DECODE : MeterReadException.Reason.STALE,
+                    port,
+                    "request/readout cycle at " + a.settings() + ": " + why);
+        }
+        counters.decoded();
+        try {
+            return measurements.measure(d.reading(), clock.millis());
+        } catch (MeterReadException e) {
+            counters.incomplete(e);
+            throw e;
+        }
+    }
 
-  @Override
-  public void close() {
-    // the port is opened and closed by each cycle
-  }
+    /** Readouts, errors and failed cycles so far. */
+    @Override
+    public MeterSourceStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void close() {
+        // the port is opened and closed by each cycle
+    }
 }

@@ -17,11 +17,18 @@ import org.gridshare.drivers.health.MeterHealth;
  * @param reopens times the port, connection or adapter was opened again after a failure
  * @param lastError the most recent decode or transport error, or null
  */
-public record MeterSourceStats(MeterHealth.State health, long bytesReceived, long frames, Map<DecodeException.Kind, Long> decodeErrors,
-    long incomplete, long skippedBytes, long reopens, String lastError) {
+public record MeterSourceStats(
+        MeterHealth.State health,
+        long bytesReceived,
+        long frames,
+        Map<DecodeException.Kind, Long> decodeErrors,
+        long incomplete,
+        long skippedBytes,
+        long reopens,
+        String lastError) {
 
-  /** All decode errors, whatever their kind. */
-  public long decodeErrorCount() {
-    return decodeErrors.values().stream().mapToLong(Long::longValue).sum();
-  }
+    /** All decode errors, whatever their kind. */
+    public long decodeErrorCount() {
+        return decodeErrors.values().stream().mapToLong(Long::longValue).sum();
+    }
 }

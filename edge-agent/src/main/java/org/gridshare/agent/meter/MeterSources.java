@@ -28,100 +28,132 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
  * protocol they belong to; the schema in firmware-config has already checked every field's form.
  */
 public final class MeterSources {
-  private MeterSources() {}
+    private MeterSources() {}
 
-  /** True for the S0 types, read through GPIO by Pi4J; false for every type {@link #open} serves. */
-  public static boolean usesGpio(String type) {
-    return type.equals("s0") || type.equals("s0-simulated");
-  }
-
-  /** Opens the configured non-S0 meter on the real transports (jSerialComm, j2mod, BlueZ). */
-  public static MeterSource open(AgentConfig config, Clock clock) {
-    return open(config.meter(), new JSerialCommPorts(), clock);
-  }
-
-  /** Opens the meter described by a validated {@code meter} section over {@code ports}. */
-  public static MeterSource open(Map<String, Object> m, SerialPorts ports, Clock clock) {
-    String type = (String) m.get("type");
-    Duration staleAfter = Duration.ofMillis(num(m, "staleAfterMs", 30_000));
-    Duration skew = Duration.ofMillis(num(m, "maxClockSkewMs", 60_000));
-    SerialPushMeterSource.Backoff backoff = SerialPushMeterSource.Backoff.DEFAULT;
-    return switch (type) {
-      case "dsmr" -> {
-        String key = (String) m.get("smartyKey");
-        Supplier<StreamDecoder> decoders = key == null ? DsmrStreamDecoder::plain
-            : () -> DsmrStreamDecoder.encrypted(new SmartyDecryptor(HexFormat.of().parseHex(key),
-                SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY));
-        yield SerialPushMeterSource.start(ports, port(m), serial(m, SerialSettings.DSMR5), decoders, clock, staleAfter, skew,
-            backoff);
-      }
-      case "sml" -> SerialPushMeterSource.start(ports, port(m), serial(m, SerialSettings.SML), SmlStreamDecoder::new, clock,
-          staleAfter, skew, backoff);
-      case "iec62056-21" -> "readout".equals(m.get("iecMode"))
-          ? new IecReadoutMeterSource(ports, port(m), clock, Duration.ofMillis(num(m, "timeoutMs", 30_000)), staleAfter, skew)
-          : SerialPushMeterSource.start(ports, port(m), serial(m, SerialSettings.IEC_MODE_D), IecStreamDecoder::new, clock,
-              staleAfter, skew, backoff);
-      case "modbus-tcp" -> {
-        String host = (String) m.get("host");
-        int tcpPort = (int) num(m, "tcpPort", Modbus.DEFAULT_PORT);
-        int timeout = (int) num(m, "timeoutMs", 2_000);
-        int unit = (int) num(m, "unitId", 1);
-        yield new ModbusMeterSource(() -> new ModbusTCPMaster(host, tcpPort, timeout, false), host + ":" + tcpPort + " unit "
-            + unit, unit, model(m), clock, staleAfter);
-      }
-      case "modbus-rtu" -> {
-        SerialSettings s = serial(m, new SerialSettings(9_600, 8, SerialSettings.Parity.NONE, 1));
-        int timeout = (int) num(m, "timeoutMs", 2_000);
-        int unit = (int) num(m, "unitId", 1);
-        String port = port(m);
-        yield new ModbusMeterSource(() -> rtuMaster(port, s, timeout), port + " unit " + unit, unit, model(m), clock,
-            staleAfter);
-      }
-      case "bthome" -> {
-        String adapter = (String) m.getOrDefault("adapter", "hci0");
-        String key = (String) m.get("bindKey");
-        yield BthomeMeterSource.start(() -> BluezAdvertisementSource.onSystemBus(adapter, clock), (String) m.get("address"),
-            key == null ? null : HexFormat.of().parseHex(key), clock, staleAfter, backoff);
-      }
-      default -> throw new IllegalArgumentException("meter type '" + type + "' is not opened here (S0 is read through Pi4J)");
-    };
-  }
-
-  /** The configured line settings, each missing field taken from the protocol's {@code defaults}. */
-  static SerialSettings serial(Map<String, Object> m, SerialSettings defaults) {
-    SerialSettings.Parity parity = m.get("parity") == null ? defaults.parity()
-        : SerialSettings.Parity.valueOf(((String) m.get("parity")).toUpperCase(Locale.ROOT));
-    return new SerialSettings((int) num(m, "baud", defaults.baud()), (int) num(m, "dataBits", defaults.dataBits()), parity,
-        (int) num(m, "stopBits", defaults.stopBits()));
-  }
-
-  private static AbstractModbusMaster rtuMaster(String port, SerialSettings s, int timeout) {
-    String device;
-    try {
-      device = SerialPushMeterSource.devicePath(port);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    /** True for the S0 types, read through GPIO by Pi4J; false for every type {@link #open} serves. */
+    public static boolean usesGpio(String type) {
+        return type.equals("s0") || type.equals("s0-simulated");
     }
-    int parity = switch (s.parity()) {
-      case NONE -> 0;
-      case ODD -> 1;
-      case EVEN -> 2;
-    }; // jSerialComm's NO_PARITY, ODD_PARITY, EVEN_PARITY, as j2mod expects them
-    SerialParameters p = new SerialParameters(device, s.baud(), 0, 0, s.dataBits(), s.stopBits(), parity, false);
-    p.setEncoding(Modbus.SERIAL_ENCODING_RTU);
-    return new ModbusSerialMaster(p, timeout);
-  }
 
-  private static ModbusMeterSource.Model model(Map<String, Object> m) {
-    return ModbusMeterSource.Model.valueOf(((String) m.get("model")).toUpperCase(Locale.ROOT));
-  }
+    /** Opens the configured non-S0 meter on the real transports (jSerialComm, j2mod, BlueZ). */
+    public static MeterSource open(AgentConfig config, Clock clock) {
+        return open(config.meter(), new JSerialCommPorts(), clock);
+    }
 
-  private static String port(Map<String, Object> m) {
-    return (String) m.get("port");
-  }
+    /** Opens the meter described by a validated {@code meter} section over {@code ports}. */
+    public static MeterSource open(Map<String, Object> m, SerialPorts ports, Clock clock) {
+        String type = (String) m.get("type");
+        Duration staleAfter = Duration.ofMillis(num(m, "staleAfterMs", 30_000));
+        Duration skew = Duration.ofMillis(num(m, "maxClockSkewMs", 60_000));
+        SerialPushMeterSource.Backoff backoff = SerialPushMeterSource.Backoff.DEFAULT;
+        return switch (type) {
+            case "dsmr" -> {
+                String key = (String) m.get("smartyKey");
+                Supplier<StreamDecoder> decoders = key == null
+                        ? DsmrStreamDecoder::plain
+                        : () -> DsmrStreamDecoder.encrypted(new SmartyDecryptor(
+                                HexFormat.of().parseHex(key), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY));
+                yield SerialPushMeterSource.start(
+                        ports, port(m), serial(m, SerialSettings.DSMR5), decoders, clock, staleAfter, skew, backoff);
+            }
+            case "sml" ->
+                SerialPushMeterSource.start(
+                        ports,
+                        port(m),
+                        serial(m, SerialSettings.SML),
+                        SmlStreamDecoder::new,
+                        clock,
+                        staleAfter,
+                        skew,
+                        backoff);
+            case "iec62056-21" ->
+                "readout".equals(m.get("iecMode"))
+                        ? new IecReadoutMeterSource(
+                                ports, port(m), clock, Duration.ofMillis(num(m, "timeoutMs", 30_000)), staleAfter, skew)
+                        : SerialPushMeterSource.start(
+                                ports,
+                                port(m),
+                                serial(m, SerialSettings.IEC_MODE_D),
+                                IecStreamDecoder::new,
+                                clock,
+                                staleAfter,
+                                skew,
+                                backoff);
+            case "modbus-tcp" -> {
+                String host = (String) m.get("host");
+                int tcpPort = (int) num(m, "tcpPort", Modbus.DEFAULT_PORT);
+                int timeout = (int) num(m, "timeoutMs", 2_000);
+                int unit = (int) num(m, "unitId", 1);
+                yield new ModbusMeterSource(
+                        () -> new ModbusTCPMaster(host, tcpPort, timeout, false),
+                        host + ":" + tcpPort + " unit " + unit,
+                        unit,
+                        model(m),
+                        clock,
+                        staleAfter);
+            }
+            case "modbus-rtu" -> {
+                SerialSettings s = serial(m, new SerialSettings(9_600, 8, SerialSettings.Parity.NONE, 1));
+                int timeout = (int) num(m, "timeoutMs", 2_000);
+                int unit = (int) num(m, "unitId", 1);
+                String port = port(m);
+                yield new ModbusMeterSource(
+                        () -> rtuMaster(port, s, timeout), port + " unit " + unit, unit, model(m), clock, staleAfter);
+            }
+            case "bthome" -> {
+                String adapter = (String) m.getOrDefault("adapter", "hci0");
+                String key = (String) m.get("bindKey");
+                yield BthomeMeterSource.start(
+                        () -> BluezAdvertisementSource.onSystemBus(adapter, clock),
+                        (String) m.get("address"),
+                        key == null ? null : HexFormat.of().parseHex(key),
+                        clock,
+                        staleAfter,
+                        backoff);
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "meter type '" + type + "' is not opened here (S0 is read through Pi4J)");
+        };
+    }
 
-  private static long num(Map<String, Object> m, String key, long dflt) {
-    Object v = m.get(key);
-    return v == null ? dflt : ((Number) v).longValue();
-  }
+    /** The configured line settings, each missing field taken from the protocol's {@code defaults}. */
+    static SerialSettings serial(Map<String, Object> m, SerialSettings defaults) {
+        SerialSettings.Parity parity = m.get("parity") == null
+                ? defaults.parity()
+                : SerialSettings.Parity.valueOf(((String) m.get("parity")).toUpperCase(Locale.ROOT));
+        return new SerialSettings(
+                (int) num(m, "baud", defaults.baud()), (int) num(m, "dataBits", defaults.dataBits()), parity, (int)
+                        num(m, "stopBits", defaults.stopBits()));
+    }
+
+    private static AbstractModbusMaster rtuMaster(String port, SerialSettings s, int timeout) {
+        String device;
+        try {
+            device = SerialPushMeterSource.devicePath(port);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int parity = switch (s.parity()) {
+            case NONE -> 0;
+            case ODD -> 1;
+            case EVEN -> 2;
+        }; // jSerialComm's NO_PARITY, ODD_PARITY, EVEN_PARITY, as j2mod expects them
+        SerialParameters p = new SerialParameters(device, s.baud(), 0, 0, s.dataBits(), s.stopBits(), parity, false);
+        p.setEncoding(Modbus.SERIAL_ENCODING_RTU);
+        return new ModbusSerialMaster(p, timeout);
+    }
+
+    private static ModbusMeterSource.Model model(Map<String, Object> m) {
+        return ModbusMeterSource.Model.valueOf(((String) m.get("model")).toUpperCase(Locale.ROOT));
+    }
+
+    private static String port(Map<String, Object> m) {
+        return (String) m.get("port");
+    }
+
+    private static long num(Map<String, Object> m, String key, long dflt) {
+        Object v = m.get(key);
+        return v == null ? dflt : ((Number) v).longValue();
+    }
 }

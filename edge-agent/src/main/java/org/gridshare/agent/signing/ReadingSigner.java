@@ -19,87 +19,95 @@ import org.gridshare.protocol.Signed;
  * signed reading, the reading keeps the last time and carries {@link MeterStatus#CLOCK_STEPPED_BACK}.
  */
 public final class ReadingSigner {
-  private final Secp256k1Signer meterKey;
-  private final Eip712Domain domain;
-  private final SigningStateStore stateFile;
-  private final Clock clock;
-  private SigningState state;
+    private final Secp256k1Signer meterKey;
+    private final Eip712Domain domain;
+    private final SigningStateStore stateFile;
+    private final Clock clock;
+    private SigningState state;
 
-  public ReadingSigner(Secp256k1Signer meterKey, Eip712Domain domain, SigningStateStore stateFile, Clock clock)
-      throws IOException {
-    this.meterKey = meterKey;
-    this.domain = domain;
-    this.stateFile = stateFile;
-    this.clock = clock;
-    this.state = stateFile.load();
-  }
-
-  /** Signs {@code m} and stores the new state in this signer's store before returning it. */
-  public synchronized Signed<MeterReading> sign(Measurement m) throws IOException {
-    Prepared p = prepare(m);
-    stateFile.store(p.next()); // persisted before anyone may see this seq
-    state = p.next();
-    return p.signed();
-  }
-
-  /**
-   * Signs {@code m} and advances the in-memory state without storing it: the caller must persist
-   * {@link Prepared#next()} atomically with the reading (the outbox does, in one transaction) before
-   * the reading leaves the process. A crash before that loses the reading together with its seq,
-   * which nobody has seen, so the seq is never used twice.
-   */
-  public synchronized Prepared signDeferred(Measurement m) {
-    Prepared p = prepare(m);
-    state = p.next();
-    return p;
-  }
-
-  /**
-   * Continues from {@code durable} when it is ahead of this signer's state (the outbox database is
-   * newer than the state file the signer was built from).
-   */
-  public synchronized void resume(SigningState durable) {
-    if (Long.compareUnsigned(durable.lastSeq(), state.lastSeq()) > 0) {
-      state = durable;
+    public ReadingSigner(Secp256k1Signer meterKey, Eip712Domain domain, SigningStateStore stateFile, Clock clock)
+            throws IOException {
+        this.meterKey = meterKey;
+        this.domain = domain;
+        this.stateFile = stateFile;
+        this.clock = clock;
+        this.state = stateFile.load();
     }
-  }
 
-  /** Where this signer was built to keep its state. */
-  public SigningStateStore store() {
-    return stateFile;
-  }
-
-  /** The signing key's address. */
-  public org.gridshare.protocol.Address meter() {
-    return meterKey.address();
-  }
-
-  /** The EIP-712 domain readings are signed in. */
-  public Eip712Domain domain() {
-    return domain;
-  }
-
-  private Prepared prepare(Measurement m) {
-    long now = clock.millis();
-    long status = m.status();
-    if (state.lastTimeMs() != Long.MIN_VALUE && now < state.lastTimeMs()) {
-      status |= MeterStatus.CLOCK_STEPPED_BACK;
-      now = state.lastTimeMs();
+    /** Signs {@code m} and stores the new state in this signer's store before returning it. */
+    public synchronized Signed<MeterReading> sign(Measurement m) throws IOException {
+        Prepared p = prepare(m);
+        stateFile.store(p.next()); // persisted before anyone may see this seq
+        state = p.next();
+        return p.signed();
     }
-    long seq = state.lastSeq() + 1;
-    if (seq == 0) {
-      throw new IllegalStateException("sequence space of meter " + meterKey.address().toHex() + " exhausted");
+
+    /**
+     * Signs {@code m} and advances the in-memory state without storing it: the caller must persist
+     * {@link Prepared#next()} atomically with the reading (the outbox does, in one transaction) before
+     * the reading leaves the process. A crash before that loses the reading together with its seq,
+     * which nobody has seen, so the seq is never used twice.
+     */
+    public synchronized Prepared signDeferred(Measurement m) {
+        Prepared p = prepare(m);
+        state = p.next();
+        return p;
     }
-    MeterReading reading = new MeterReading(meterKey.address(), seq, now, m.importMilliWh(),
-        m.exportMilliWh(), m.powerMilliW(), status, state.lastDigest());
-    Signed<MeterReading> signed = meterKey.sign(domain, reading);
-    return new Prepared(signed, new SigningState(seq, ReadingChain.link(domain, reading), now));
-  }
 
-  /** A signed reading and the signer state after it (its seq, digest and time). */
-  public record Prepared(Signed<MeterReading> signed, SigningState next) {}
+    /**
+     * Continues from {@code durable} when it is ahead of this signer's state (the outbox database is
+     * newer than the state file the signer was built from).
+     */
+    public synchronized void resume(SigningState durable) {
+        if (Long.compareUnsigned(durable.lastSeq(), state.lastSeq()) > 0) {
+            state = durable;
+        }
+    }
 
-  public synchronized SigningState state() {
-    return state;
-  }
+    /** Where this signer was built to keep its state. */
+    public SigningStateStore store() {
+        return stateFile;
+    }
+
+    /** The signing key's address. */
+    public org.gridshare.protocol.Address meter() {
+        return meterKey.address();
+    }
+
+    /** The EIP-712 domain readings are signed in. */
+    public Eip712Domain domain() {
+        return domain;
+    }
+
+    private Prepared prepare(Measurement m) {
+        long now = clock.millis();
+        long status = m.status();
+        if (state.lastTimeMs() != Long.MIN_VALUE && now < state.lastTimeMs()) {
+            status |= MeterStatus.CLOCK_STEPPED_BACK;
+            now = state.lastTimeMs();
+        }
+        long seq = state.lastSeq() + 1;
+        if (seq == 0) {
+            throw new IllegalStateException(
+                    "sequence space of meter " + meterKey.address().toHex() + " exhausted");
+        }
+        MeterReading reading = new MeterReading(
+                meterKey.address(),
+                seq,
+                now,
+                m.importMilliWh(),
+                m.exportMilliWh(),
+                m.powerMilliW(),
+                status,
+                state.lastDigest());
+        Signed<MeterReading> signed = meterKey.sign(domain, reading);
+        return new Prepared(signed, new SigningState(seq, ReadingChain.link(domain, reading), now));
+    }
+
+    /** A signed reading and the signer state after it (its seq, digest and time). */
+    public record Prepared(Signed<MeterReading> signed, SigningState next) {}
+
+    public synchronized SigningState state() {
+        return state;
+    }
 }

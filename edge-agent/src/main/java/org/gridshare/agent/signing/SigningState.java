@@ -8,5 +8,5 @@ import org.gridshare.protocol.Bytes32;
  * the first reading carries seq 1.
  */
 public record SigningState(long lastSeq, Bytes32 lastDigest, long lastTimeMs) {
-  public static final SigningState INITIAL = new SigningState(0, Bytes32.ZERO, Long.MIN_VALUE);
+    public static final SigningState INITIAL = new SigningState(0, Bytes32.ZERO, Long.MIN_VALUE);
 }

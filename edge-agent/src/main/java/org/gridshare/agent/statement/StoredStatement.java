@@ -7,9 +7,20 @@ package org.gridshare.agent.statement;
  * backend's verdict: {@code status} is {@code pending}, {@code accepted} or {@code rejected} (with
  * reason, code and detail).
  */
-public record StoredStatement(long intervalStartMs, long firstSeq, long lastSeq, long netMilliWh, boolean complete,
-    String digest, byte[] payload, long signedAtMs, String status, String reason, Integer code, String detail) {
-  public static final String PENDING = "pending";
-  public static final String ACCEPTED = "accepted";
-  public static final String REJECTED = "rejected";
+public record StoredStatement(
+        long intervalStartMs,
+        long firstSeq,
+        long lastSeq,
+        long netMilliWh,
+        boolean complete,
+        String digest,
+        byte[] payload,
+        long signedAtMs,
+        String status,
+        String reason,
+        Integer code,
+        String detail) {
+    public static final String PENDING = "pending";
+    public static final String ACCEPTED = "accepted";
+    public static final String REJECTED = "rejected";
 }

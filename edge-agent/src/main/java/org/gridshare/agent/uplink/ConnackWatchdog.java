@@ -13,16 +13,16 @@ import org.slf4j.LoggerFactory;
  * own reconnect loop cuts a connect that timed out before it tries again.
  */
 final class ConnackWatchdog {
-  private static final Logger LOG = LoggerFactory.getLogger(ConnackWatchdog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConnackWatchdog.class);
 
-  private ConnackWatchdog() {}
+    private ConnackWatchdog() {}
 
-  /** Cuts a connect that is still waiting for its CONNACK (no DISCONNECT packet), so the next may start. */
-  static void cut(MqttAsyncClient client) {
-    try {
-      client.disconnectForcibly(0, 0, false);
-    } catch (MqttException | RuntimeException e) {
-      LOG.debug("cutting the pending connect: {}", e.toString());
+    /** Cuts a connect that is still waiting for its CONNACK (no DISCONNECT packet), so the next may start. */
+    static void cut(MqttAsyncClient client) {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("cutting the pending connect: {}", e.toString());
+        }
     }
-  }
 }

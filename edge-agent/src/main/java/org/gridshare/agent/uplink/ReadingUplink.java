@@ -12,35 +12,35 @@ import org.gridshare.protocol.Address;
  */
 public interface ReadingUplink extends AutoCloseable {
 
-  /** Handle of one send; completes when the link has taken the reading (PUBACK or CoAP 2.04). */
-  interface Sent {
-    /** Waits at most {@code timeoutMs}; throws when the link refused or lost the reading. */
-    void await(long timeoutMs) throws UplinkException;
-  }
+    /** Handle of one send; completes when the link has taken the reading (PUBACK or CoAP 2.04). */
+    interface Sent {
+        /** Waits at most {@code timeoutMs}; throws when the link refused or lost the reading. */
+        void await(long timeoutMs) throws UplinkException;
+    }
 
-  /** Delivers every end-to-end ack for this device to {@code listener}. Set before {@link #connect()}. */
-  void onAck(Consumer<byte[]> listener);
+    /** Delivers every end-to-end ack for this device to {@code listener}. Set before {@link #connect()}. */
+    void onAck(Consumer<byte[]> listener);
 
-  /** Connects now (waits at most about 10 s); the exception names the server and the cause. */
-  void connect() throws UplinkException;
+    /** Connects now (waits at most about 10 s); the exception names the server and the cause. */
+    void connect() throws UplinkException;
 
-  /** Keeps trying to connect in the background with exponential backoff and jitter until connected. */
-  void reconnectInBackground();
+    /** Keeps trying to connect in the background with exponential backoff and jitter until connected. */
+    void reconnectInBackground();
 
-  boolean isConnected();
+    boolean isConnected();
 
-  /**
-   * Sends one reading given in its JSON wire form (as stored in the outbox); the link may re-encode
-   * it (CoAP sends CBOR). Throws {@link UplinkException#busy()} when too many sends await confirmation.
-   */
-  Sent send(Address meter, byte[] jsonPayload) throws UplinkException;
+    /**
+     * Sends one reading given in its JSON wire form (as stored in the outbox); the link may re-encode
+     * it (CoAP sends CBOR). Throws {@link UplinkException#busy()} when too many sends await confirmation.
+     */
+    Sent send(Address meter, byte[] jsonPayload) throws UplinkException;
 
-  /** How many sends may await their link-level confirmation at once (the drain waits beyond that). */
-  int maxUnconfirmed();
+    /** How many sends may await their link-level confirmation at once (the drain waits beyond that). */
+    int maxUnconfirmed();
 
-  /** The server this link talks to, for logs and the status page. */
-  String serverUri();
+    /** The server this link talks to, for logs and the status page. */
+    String serverUri();
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

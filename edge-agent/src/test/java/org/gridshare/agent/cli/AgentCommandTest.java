@@ -14,28 +14,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentCommandTest {
-  @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    @TempDir
+    Path dir;
 
-  private int run(String... args) {
-    return AgentCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  @Test
-  void prints_the_effective_configuration_of_the_shipped_example_with_defaults() {
-    Path example = Path.of("..", "firmware-config", "examples", "simulated.yaml");
-    assertEquals(0, run("run", "--config", example.toString(), "--print-config"), err.toString());
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("type: s0-simulated"), printed);
-    assertTrue(printed.contains("ackTimeoutMs: 30000"), "defaults are shown: " + printed);
-  }
+    private int run(String... args) {
+        return AgentCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
 
-  @Test
-  void a_bad_file_stops_start_up_naming_file_line_and_field() throws Exception {
-    Path bad = dir.resolve("agent.yaml");
-    Files.writeString(bad, """
+    @Test
+    void prints_the_effective_configuration_of_the_shipped_example_with_defaults() {
+        Path example = Path.of("..", "firmware-config", "examples", "simulated.yaml");
+        assertEquals(0, run("run", "--config", example.toString(), "--print-config"), err.toString());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("type: s0-simulated"), printed);
+        assertTrue(printed.contains("ackTimeoutMs: 30000"), "defaults are shown: " + printed);
+    }
+
+    @Test
+    void a_bad_file_stops_start_up_naming_file_line_and_field() throws Exception {
+        Path bad = dir.resolve("agent.yaml");
+        Files.writeString(bad, """
         zone: zone-a
         chain: {chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3"}
         meter:
@@ -43,25 +47,27 @@ class AgentCommandTest {
           impulsesPerKWh: -5
         mqtt: {serverUri: "tcp://127.0.0.1:1"}
         """);
-    assertEquals(2, run("run", "--config", bad.toString()));
-    assertTrue(err.toString().contains(bad + ":5:19: meter.impulsesPerKWh: must be at least 1"), err.toString());
-  }
+        assertEquals(2, run("run", "--config", bad.toString()));
+        assertTrue(err.toString().contains(bad + ":5:19: meter.impulsesPerKWh: must be at least 1"), err.toString());
+    }
 
-  @Test
-  void the_data_directory_can_be_overridden_from_the_environment() throws Exception {
-    Path example = Path.of("..", "firmware-config", "examples", "simulated.yaml");
-    AgentConfig plain = AgentConfig.load(example, Map.of());
-    assertTrue(plain.dataDir().endsWith(Path.of("target", "gridshare-agent")), plain.dataDir().toString());
-    AgentConfig moved = AgentConfig.load(example, Map.of(AgentConfig.DATA_DIR_ENV, dir.toString()));
-    assertEquals(dir, moved.dataDir());
-    assertTrue(moved.toYaml().contains("dataDir: " + dir), moved.toYaml());
-  }
+    @Test
+    void the_data_directory_can_be_overridden_from_the_environment() throws Exception {
+        Path example = Path.of("..", "firmware-config", "examples", "simulated.yaml");
+        AgentConfig plain = AgentConfig.load(example, Map.of());
+        assertTrue(
+                plain.dataDir().endsWith(Path.of("target", "gridshare-agent")),
+                plain.dataDir().toString());
+        AgentConfig moved = AgentConfig.load(example, Map.of(AgentConfig.DATA_DIR_ENV, dir.toString()));
+        assertEquals(dir, moved.dataDir());
+        assertTrue(moved.toYaml().contains("dataDir: " + dir), moved.toYaml());
+    }
 
-  @Test
-  void pulses_resume_from_the_last_signed_register_without_going_below_it() {
-    assertEquals(5, AgentCommand.pulsesFor(5_000, 1000));
-    assertEquals(4, AgentCommand.pulsesFor(5_000, 800)); // 4 pulses at 800 imp/kWh = 5000 mWh
-    assertEquals(1, AgentCommand.pulsesFor(333_333, 3)); // 1 pulse at 3 imp/kWh = floor(1e6 / 3) mWh
-    assertEquals(2, AgentCommand.pulsesFor(333_334, 3)); // never below the signed register
-  }
+    @Test
+    void pulses_resume_from_the_last_signed_register_without_going_below_it() {
+        assertEquals(5, AgentCommand.pulsesFor(5_000, 1000));
+        assertEquals(4, AgentCommand.pulsesFor(5_000, 800)); // 4 pulses at 800 imp/kWh = 5000 mWh
+        assertEquals(1, AgentCommand.pulsesFor(333_333, 3)); // 1 pulse at 3 imp/kWh = floor(1e6 / 3) mWh
+        assertEquals(2, AgentCommand.pulsesFor(333_334, 3)); // never below the signed register
+    }
 }

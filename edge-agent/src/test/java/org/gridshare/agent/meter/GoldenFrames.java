@@ -16,39 +16,45 @@ import org.gridshare.protocol.MeterStatus;
  * sends none, and the status bits the agent signs.
  */
 final class GoldenFrames {
-  static final Path ROOT = Path.of("..", "meter-drivers", "src", "test", "resources", "fixtures");
+    static final Path ROOT = Path.of("..", "meter-drivers", "src", "test", "resources", "fixtures");
 
-  private GoldenFrames() {}
+    private GoldenFrames() {}
 
-  static byte[] bytes(String fixture) {
-    try {
-      return Files.readAllBytes(ROOT.resolve(fixture));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The measurements of every frame in the fixture, as the agent must sign them with its clock far from
-   * the capture's (so a zoned meter time sets CLOCK_UNSYNCHRONISED).
-   */
-  static List<Measurement> expected(String fixture) {
-    try {
-      JsonNode root = new ObjectMapper().readTree(ROOT.resolve(fixture + ".json").toFile());
-      List<Measurement> out = new ArrayList<>();
-      for (JsonNode f : root.isArray() ? root : List.of(root)) {
-        long status = f.get("timestamp").isNull() ? 0 : MeterStatus.CLOCK_UNSYNCHRONISED;
-        for (JsonNode s : f.get("status")) {
-          if (s.asText().equals("METER_ERROR")) {
-            status |= MeterStatus.METER_ERROR;
-          }
+    static byte[] bytes(String fixture) {
+        try {
+            return Files.readAllBytes(ROOT.resolve(fixture));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        out.add(new Measurement(f.get("importMilliWh").asLong(), f.get("exportMilliWh").isNull() ? 0 : f.get("exportMilliWh").asLong(),
-            f.get("powerMilliW").asLong(), status));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-  }
+
+    /**
+     * The measurements of every frame in the fixture, as the agent must sign them with its clock far from
+     * the capture's (so a zoned meter time sets CLOCK_UNSYNCHRONISED).
+     */
+    static List<Measurement> expected(String fixture) {
+        try {
+            JsonNode root =
+                    new ObjectMapper().readTree(ROOT.resolve(fixture + ".json").toFile());
+            List<Measurement> out = new ArrayList<>();
+            for (JsonNode f : root.isArray() ? root : List.of(root)) {
+                long status = f.get("timestamp").isNull() ? 0 : MeterStatus.CLOCK_UNSYNCHRONISED;
+                for (JsonNode s : f.get("status")) {
+                    if (s.asText().equals("METER_ERROR")) {
+                        status |= MeterStatus.METER_ERROR;
+                    }
+                }
+                out.add(new Measurement(
+                        f.get("importMilliWh").asLong(),
+                        f.get("exportMilliWh").isNull()
+                                ? 0
+                                : f.get("exportMilliWh").asLong(),
+                        f.get("powerMilliW").asLong(),
+                        status));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

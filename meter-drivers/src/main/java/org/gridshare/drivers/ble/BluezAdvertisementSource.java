@@ -39,6 +39,7 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
 
     /** BlueZ's well-known bus name. */
     public static final String BLUEZ = "org.bluez";
+
     static final String DEVICE1 = "org.bluez.Device1";
     private static final String BUS_DRIVER = "org.freedesktop.DBus";
     /** BlueZ's documented device object path: {@code [prefix]/{hci0,...}/dev_XX_XX_XX_XX_XX_XX}. */
@@ -51,6 +52,7 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     private final Clock clock;
     /** Last RSSI per device object path (a PropertiesChanged signal may carry the data without it). */
     private final Map<String, Short> rssiByPath = new ConcurrentHashMap<>();
+
     private final Map<String, String> addressByPath = new ConcurrentHashMap<>();
     private final AtomicLong sinkFailures = new AtomicLong();
     private volatile Set<String> wanted = Set.of();
@@ -93,25 +95,42 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
     }
 
     /** On the bus at {@code busAddress} ({@code unix:path=/run/dbus/system_bus_socket}); null for the system bus. */
-    public static BluezAdvertisementSource atAddress(String busAddress, String adapterName, Clock clock) throws BleTransportException {
+    public static BluezAdvertisementSource atAddress(String busAddress, String adapterName, Clock clock)
+            throws BleTransportException {
         try {
-            DBusConnectionBuilder b = busAddress == null ? DBusConnectionBuilder.forSystemBus() : DBusConnectionBuilder.forAddress(busAddress);
+            DBusConnectionBuilder b = busAddress == null
+                    ? DBusConnectionBuilder.forSystemBus()
+                    : DBusConnectionBuilder.forAddress(busAddress);
             // one signal thread (dbus-java's default, made explicit): advertisements reach the sink in bus order,
             // which the receiver's packet-id de-duplication relies on
-            return new BluezAdvertisementSource(b.withShared(false).receivingThreadConfig().withSignalThreadCount(1).connectionConfig().build(), true,
-                    adapterName, clock);
+            return new BluezAdvertisementSource(
+                    b.withShared(false)
+                            .receivingThreadConfig()
+                            .withSignalThreadCount(1)
+                            .connectionConfig()
+                            .build(),
+                    true,
+                    adapterName,
+                    clock);
         } catch (DBusException | RuntimeException ex) {
-            throw new BleTransportException(adapterName, "connect", "cannot connect to D-Bus " + (busAddress == null ? "system bus" : busAddress)
-                    + ": " + ex.getMessage(), ex);
+            throw new BleTransportException(
+                    adapterName,
+                    "connect",
+                    "cannot connect to D-Bus " + (busAddress == null ? "system bus" : busAddress) + ": "
+                            + ex.getMessage(),
+                    ex);
         }
     }
 
     @Override
-    public synchronized void start(Set<String> serviceUuids, Consumer<BleAdvertisement> sink) throws BleTransportException {
+    public synchronized void start(Set<String> serviceUuids, Consumer<BleAdvertisement> sink)
+            throws BleTransportException {
         if (this.sink != null) {
             throw new IllegalStateException("already started");
         }
-        this.wanted = serviceUuids.stream().map(u -> u.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.wanted = serviceUuids.stream()
+                .map(u -> u.toLowerCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.sink = Objects.requireNonNull(sink, "sink");
         String step = "getRemoteObject";
         try {
@@ -124,7 +143,9 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
             addedHandler = connection.addSigHandler(ObjectManager.InterfacesAdded.class, this::onInterfacesAdded);
             changedHandler = connection.addSigHandler(Properties.PropertiesChanged.class, this::onPropertiesChanged);
             step = "GetNameOwner";
-            bluezOwner = connection.getRemoteObject(BUS_DRIVER, "/org/freedesktop/DBus", DBus.class).GetNameOwner(BLUEZ);
+            bluezOwner = connection
+                    .getRemoteObject(BUS_DRIVER, "/org/freedesktop/DBus", DBus.class)
+                    .GetNameOwner(BLUEZ);
             filter = new LinkedHashMap<>();
             filter.put("UUIDs", new Variant<>(wanted.toArray(String[]::new)));
             filter.put("Transport", new Variant<>("le"));
@@ -207,7 +228,8 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
             lastRearmError = null;
         } catch (DBusException | DBusExecutionException ex) {
             // e.g. the new bluetoothd has not powered the adapter yet: the devices' health goes FAILED by silence
-            lastRearmError = new BleTransportException(adapterName, step + " after bluetoothd restarted", describe(ex), ex);
+            lastRearmError =
+                    new BleTransportException(adapterName, step + " after bluetoothd restarted", describe(ex), ex);
         }
     }
 
@@ -223,7 +245,8 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
 
     private void onInterfacesAdded(ObjectManager.InterfacesAdded s) {
         String path = s.getSignalSource() == null ? null : s.getSignalSource().getPath();
-        Map<String, Variant<?>> device = s.getInterfaces() == null ? null : s.getInterfaces().get(DEVICE1);
+        Map<String, Variant<?>> device =
+                s.getInterfaces() == null ? null : s.getInterfaces().get(DEVICE1);
         if (!fromBluez(s) || path == null || device == null || !path.startsWith(adapterPath + "/")) {
             return;
         }
@@ -235,7 +258,10 @@ public final class BluezAdvertisementSource implements BleAdvertisementSource {
 
     private void onPropertiesChanged(Properties.PropertiesChanged s) {
         String path = s.getPath();
-        if (!fromBluez(s) || !DEVICE1.equals(s.getInterfaceName()) || path == null || !path.startsWith(adapterPath + "/")) {
+        if (!fromBluez(s)
+                || !DEVICE1.equals(s.getInterfaceName())
+                || path == null
+                || !path.startsWith(adapterPath + "/")) {
             return;
         }
         deviceProperties(path, s.getPropertiesChanged());

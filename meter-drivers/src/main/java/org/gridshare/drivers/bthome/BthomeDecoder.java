@@ -46,14 +46,13 @@ public final class BthomeDecoder {
     /** The 16-bit service UUID, little-endian as on air. */
     static final byte[] UUID = {(byte) 0xD2, (byte) 0xFC};
 
-    private record ObjectType(int id, String name, int bytes, String format, BigDecimal factor, String unit) {
-    }
+    private record ObjectType(int id, String name, int bytes, String format, BigDecimal factor, String unit) {}
 
     private static final Map<Integer, ObjectType> TYPES = loadTypes();
-    private static final Map<Integer, String> OBIS = Map.of(0x0A, "1-0:1.8.0", 0x4D, "1-0:1.8.0", 0x0B, "1-0:1.7.0", 0x5C, "1-0:16.7.0");
+    private static final Map<Integer, String> OBIS =
+            Map.of(0x0A, "1-0:1.8.0", 0x4D, "1-0:1.8.0", 0x0B, "1-0:1.7.0", 0x5C, "1-0:16.7.0");
 
-    private BthomeDecoder() {
-    }
+    private BthomeDecoder() {}
 
     /**
      * Decodes one advertisement's service data.
@@ -73,7 +72,8 @@ public final class BthomeDecoder {
         int info = data[0] & 0xFF;
         int version = info >>> 5;
         if (version != 2) {
-            throw new DecodeException(Kind.UNSUPPORTED, "BTHome version " + version + " (only v2 is supported)", "device_info", data, 0);
+            throw new DecodeException(
+                    Kind.UNSUPPORTED, "BTHome version " + version + " (only v2 is supported)", "device_info", data, 0);
         }
         boolean encrypted = (info & 1) != 0;
         Set<StatusFlag> status = EnumSet.of(StatusFlag.CLOCK_UNSYNCHRONISED);
@@ -81,16 +81,28 @@ public final class BthomeDecoder {
         byte[] objects;
         if (encrypted) {
             if (bindKey == null || mac == null) {
-                throw new DecodeException(Kind.UNSUPPORTED, "encrypted advertisement: bind key and MAC address needed", "device_info", data, 0);
+                throw new DecodeException(
+                        Kind.UNSUPPORTED,
+                        "encrypted advertisement: bind key and MAC address needed",
+                        "device_info",
+                        data,
+                        0);
             }
             objects = decrypt(data, info, mac, bindKey);
             status.add(StatusFlag.AUTHENTICATED);
-            long counter = ((data[data.length - 8] & 0xFFL)) | ((data[data.length - 7] & 0xFFL) << 8) | ((data[data.length - 6] & 0xFFL) << 16)
+            long counter = ((data[data.length - 8] & 0xFFL))
+                    | ((data[data.length - 7] & 0xFFL) << 8)
+                    | ((data[data.length - 6] & 0xFFL) << 16)
                     | ((data[data.length - 5] & 0xFFL) << 24);
             obis.put("bthome:encryption_counter", new ObisValue(Long.toString(counter), null));
         } else {
             if (bindKey != null) {
-                throw new DecodeException(Kind.CORRUPT, "plain advertisement from a device with a bind key (possible spoofing)", "device_info", data, 0);
+                throw new DecodeException(
+                        Kind.CORRUPT,
+                        "plain advertisement from a device with a bind key (possible spoofing)",
+                        "device_info",
+                        data,
+                        0);
             }
             objects = java.util.Arrays.copyOfRange(data, 1, data.length);
         }
@@ -98,10 +110,23 @@ public final class BthomeDecoder {
         if (timestamp != null) {
             status.remove(StatusFlag.CLOCK_UNSYNCHRONISED);
         }
-        String meterId = mac == null ? null : HexFormat.ofDelimiter(":").withUpperCase().formatHex(mac);
+        String meterId =
+                mac == null ? null : HexFormat.ofDelimiter(":").withUpperCase().formatHex(mac);
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
-        return new NormalizedReading("bthome", "2", meterId, timestamp, registers.importMilliWh(), registers.exportMilliWh(),
-                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null);
+        return new NormalizedReading(
+                "bthome",
+                "2",
+                meterId,
+                timestamp,
+                registers.importMilliWh(),
+                registers.exportMilliWh(),
+                registers.powerMilliW(),
+                registers.phases(),
+                obis,
+                status,
+                List.of(),
+                List.of(),
+                null);
     }
 
     /** Parses "AA:BB:CC:DD:EE:FF" (or without colons). */
@@ -123,27 +148,34 @@ public final class BthomeDecoder {
             ObjectType type = TYPES.get(id);
             if (type == null) {
                 // the length of an unknown object is unknown: the rest cannot be parsed, so nothing is guessed
-                throw new DecodeException(Kind.UNSUPPORTED, String.format("unknown object id 0x%02X", id), "object", objects, pos);
+                throw new DecodeException(
+                        Kind.UNSUPPORTED, String.format("unknown object id 0x%02X", id), "object", objects, pos);
             }
             int start = pos + 1;
             int length = type.bytes();
             if (length == 0) {
                 if (start >= objects.length) {
-                    throw new DecodeException(Kind.TRUNCATED, type.name() + " without its length byte", type.name(), objects, start);
+                    throw new DecodeException(
+                            Kind.TRUNCATED, type.name() + " without its length byte", type.name(), objects, start);
                 }
                 length = objects[start] & 0xFF;
                 start++;
             }
             if (start + length > objects.length) {
-                throw new DecodeException(Kind.TRUNCATED, type.name() + " needs " + length + " bytes, " + (objects.length - start) + " left",
-                        type.name(), objects, pos);
+                throw new DecodeException(
+                        Kind.TRUNCATED,
+                        type.name() + " needs " + length + " bytes, " + (objects.length - start) + " left",
+                        type.name(),
+                        objects,
+                        pos);
             }
             String name = type.name();
             int n = seen.merge(name, 1, Integer::sum);
             String key = "bthome:" + name + (n == 1 ? "" : "_" + n);
             ObisValue value = value(type, objects, start, length);
             if (type.format().equals("timestamp") && timestamp == null) {
-                timestamp = OffsetDateTime.ofInstant(Instant.ofEpochSecond(Long.parseLong(value.value())), ZoneOffset.UTC);
+                timestamp =
+                        OffsetDateTime.ofInstant(Instant.ofEpochSecond(Long.parseLong(value.value())), ZoneOffset.UTC);
             }
             String obisKey = OBIS.get(id);
             if (obisKey != null && !obis.containsKey(obisKey)) {
@@ -169,7 +201,8 @@ public final class BthomeDecoder {
                 for (int i = 0; i < length; i++) {
                     bigEndian[i] = b[start + length - 1 - i];
                 }
-                BigInteger raw = type.format().equals("sint") ? new BigInteger(bigEndian) : new BigInteger(1, bigEndian);
+                BigInteger raw =
+                        type.format().equals("sint") ? new BigInteger(bigEndian) : new BigInteger(1, bigEndian);
                 BigDecimal v = new BigDecimal(raw).multiply(type.factor());
                 return new ObisValue(v.toPlainString(), type.unit().isEmpty() ? null : type.unit());
             }
@@ -184,7 +217,8 @@ public final class BthomeDecoder {
             throw new DecodeException(Kind.UNSUPPORTED, "MAC address must be 6 bytes", "mac", null, -1);
         }
         if (data.length < 1 + 8) {
-            throw new DecodeException(Kind.TRUNCATED, "encrypted advertisement shorter than counter and MIC", "mic", data, data.length);
+            throw new DecodeException(
+                    Kind.TRUNCATED, "encrypted advertisement shorter than counter and MIC", "mic", data, data.length);
         }
         byte[] nonce = new byte[13];
         System.arraycopy(mac, 0, nonce, 0, 6);
@@ -203,7 +237,13 @@ public final class BthomeDecoder {
             int n = ccm.processBytes(sealed, 0, sealed.length, plain, 0);
             ccm.doFinal(plain, n);
         } catch (InvalidCipherTextException ex) {
-            throw new DecodeException(Kind.CORRUPT, "MIC does not match (wrong bind key or MAC, or damaged data)", "mic", data, data.length - 4, ex);
+            throw new DecodeException(
+                    Kind.CORRUPT,
+                    "MIC does not match (wrong bind key or MAC, or damaged data)",
+                    "mic",
+                    data,
+                    data.length - 4,
+                    ex);
         }
         return plain;
     }

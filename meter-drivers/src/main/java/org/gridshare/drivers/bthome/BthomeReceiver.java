@@ -39,19 +39,18 @@ public final class BthomeReceiver implements Consumer<BleAdvertisement> {
             address = address.toUpperCase(Locale.ROOT);
             BthomeDecoder.parseMac(address);
             if (bindKey != null && bindKey.length != 16) {
-                throw new IllegalArgumentException("bind key of " + address + " must be 16 bytes, is " + bindKey.length);
+                throw new IllegalArgumentException(
+                        "bind key of " + address + " must be 16 bytes, is " + bindKey.length);
             }
             bindKey = bindKey == null ? null : bindKey.clone();
         }
     }
 
     /** One new measurement. */
-    public record Reading(String address, Short rssi, Instant receivedAt, NormalizedReading reading) {
-    }
+    public record Reading(String address, Short rssi, Instant receivedAt, NormalizedReading reading) {}
 
     /** An advertisement that did not decode, kept with its reason. */
-    public record Rejected(String address, Instant receivedAt, String serviceDataHex, DecodeException error) {
-    }
+    public record Rejected(String address, Instant receivedAt, String serviceDataHex, DecodeException error) {}
 
     /** Where readings and rejections go. Called on the transport's thread. */
     public interface Listener {
@@ -87,7 +86,8 @@ public final class BthomeReceiver implements Consumer<BleAdvertisement> {
      * @param failuresToDegrade bad advertisements in a row before a device is DEGRADED
      * @param silenceToFail time without a good advertisement before a device is FAILED
      */
-    public BthomeReceiver(List<Device> devices, Listener listener, Clock clock, int failuresToDegrade, Duration silenceToFail) {
+    public BthomeReceiver(
+            List<Device> devices, Listener listener, Clock clock, int failuresToDegrade, Duration silenceToFail) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.failuresToDegrade = failuresToDegrade;
@@ -119,7 +119,8 @@ public final class BthomeReceiver implements Consumer<BleAdvertisement> {
             }
             long at = sequence++;
             try {
-                NormalizedReading r = BthomeDecoder.decode(data, BthomeDecoder.parseMac(ad.address()), keys.get(ad.address()));
+                NormalizedReading r =
+                        BthomeDecoder.decode(data, BthomeDecoder.parseMac(ad.address()), keys.get(ad.address()));
                 state.health.record(new StreamDecoder.Decoded(at, r));
                 String id = measurementId(r);
                 if (id != null && id.equals(state.lastMeasurementId)) {
@@ -132,7 +133,11 @@ public final class BthomeReceiver implements Consumer<BleAdvertisement> {
             } catch (DecodeException ex) {
                 state.health.record(new StreamDecoder.Failed(at, ex));
                 state.rejected++;
-                rejected = new Rejected(ad.address(), ad.receivedAt(), HexFormat.of().withUpperCase().formatHex(data), ex);
+                rejected = new Rejected(
+                        ad.address(),
+                        ad.receivedAt(),
+                        HexFormat.of().withUpperCase().formatHex(data),
+                        ex);
             }
         }
         // outside the lock: a slow listener must not block health queries

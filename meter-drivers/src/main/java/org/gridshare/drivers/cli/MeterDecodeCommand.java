@@ -28,14 +28,14 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
  */
 public final class MeterDecodeCommand {
 
-    static final String USAGE = "usage: gridshare meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--ak HEX]"
-            + " [--format json|table] FILE|-\n"
-            + "  --key HEX  dsmr: Smarty AES-128 key (frames are then expected encrypted); bthome: bind key\n"
-            + "  --ak HEX   dsmr: Smarty authentication key (default 00112233445566778899AABBCCDDEEFF)\n"
-            + "  bthome FILE: one advertisement per line, '[MAC ]HEX' of the service data for UUID 0xFCD2";
+    static final String USAGE =
+            "usage: gridshare meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--ak HEX]"
+                    + " [--format json|table] FILE|-\n"
+                    + "  --key HEX  dsmr: Smarty AES-128 key (frames are then expected encrypted); bthome: bind key\n"
+                    + "  --ak HEX   dsmr: Smarty authentication key (default 00112233445566778899AABBCCDDEEFF)\n"
+                    + "  bthome FILE: one advertisement per line, '[MAC ]HEX' of the service data for UUID 0xFCD2";
 
-    private MeterDecodeCommand() {
-    }
+    private MeterDecodeCommand() {}
 
     /** Runs the command; returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -84,7 +84,9 @@ public final class MeterDecodeCommand {
         byte[] akBytes;
         try {
             keyBytes = key == null ? null : HexFormat.of().parseHex(key);
-            akBytes = ak == null ? SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY : HexFormat.of().parseHex(ak);
+            akBytes = ak == null
+                    ? SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY
+                    : HexFormat.of().parseHex(ak);
         } catch (IllegalArgumentException ex) {
             return usage(err, "--key/--ak must be hex: " + ex.getMessage());
         }
@@ -101,7 +103,10 @@ public final class MeterDecodeCommand {
                 decodeBthome(data, keyBytes, printer);
             } else {
                 StreamDecoder decoder = switch (protocol) {
-                    case "dsmr" -> keyBytes == null ? DsmrStreamDecoder.plain() : DsmrStreamDecoder.encrypted(new SmartyDecryptor(keyBytes, akBytes));
+                    case "dsmr" ->
+                        keyBytes == null
+                                ? DsmrStreamDecoder.plain()
+                                : DsmrStreamDecoder.encrypted(new SmartyDecryptor(keyBytes, akBytes));
                     case "sml" -> new SmlStreamDecoder();
                     case "iec62056-21" -> new IecStreamDecoder();
                     default -> null;
@@ -146,7 +151,11 @@ public final class MeterDecodeCommand {
             } catch (DecodeException ex) {
                 printer.event(new StreamDecoder.Failed(at, ex), data);
             } catch (IllegalArgumentException ex) {
-                printer.event(new StreamDecoder.Failed(at, new DecodeException(DecodeException.Kind.MALFORMED, ex.getMessage(), "line", null, -1)), data);
+                printer.event(
+                        new StreamDecoder.Failed(
+                                at,
+                                new DecodeException(DecodeException.Kind.MALFORMED, ex.getMessage(), "line", null, -1)),
+                        data);
             }
         }
     }
@@ -175,11 +184,13 @@ public final class MeterDecodeCommand {
                 }
                 case StreamDecoder.Failed f -> {
                     failed++;
-                    err.println("error: " + protocol + " frame at byte " + f.offset() + ": " + f.error().getMessage());
+                    err.println("error: " + protocol + " frame at byte " + f.offset() + ": "
+                            + f.error().getMessage());
                 }
                 case StreamDecoder.Skipped s -> {
                     if (!isWhitespace(data, s.offset(), s.length())) {
-                        err.println("warning: skipped " + s.length() + " bytes outside any frame at byte " + s.offset());
+                        err.println(
+                                "warning: skipped " + s.length() + " bytes outside any frame at byte " + s.offset());
                     }
                 }
             }
@@ -198,12 +209,22 @@ public final class MeterDecodeCommand {
         private static String table(StreamDecoder.Decoded d) {
             NormalizedReading r = d.reading();
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("frame at byte %d: %s %s, meter %s, time %s%n", d.offset(), r.protocol(),
-                    r.protocolVersion() == null ? "" : r.protocolVersion(), r.meterId(), r.timestamp()));
-            sb.append(String.format("  import %s mWh   export %s mWh   power %s mW   status %s%n", r.importMilliWh(), r.exportMilliWh(),
-                    r.powerMilliW(), r.status()));
+            sb.append(String.format(
+                    "frame at byte %d: %s %s, meter %s, time %s%n",
+                    d.offset(),
+                    r.protocol(),
+                    r.protocolVersion() == null ? "" : r.protocolVersion(),
+                    r.meterId(),
+                    r.timestamp()));
+            sb.append(String.format(
+                    "  import %s mWh   export %s mWh   power %s mW   status %s%n",
+                    r.importMilliWh(), r.exportMilliWh(), r.powerMilliW(), r.status()));
             for (Map.Entry<String, ObisValue> e : r.obis().entrySet()) {
-                sb.append(String.format("  %-14s %s%s%n", e.getKey(), e.getValue().value(), e.getValue().unit() == null ? "" : " " + e.getValue().unit()));
+                sb.append(String.format(
+                        "  %-14s %s%s%n",
+                        e.getKey(),
+                        e.getValue().value(),
+                        e.getValue().unit() == null ? "" : " " + e.getValue().unit()));
             }
             return sb.toString().stripTrailing();
         }

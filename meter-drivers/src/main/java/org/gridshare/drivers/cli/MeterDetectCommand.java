@@ -26,8 +26,7 @@ public final class MeterDetectCommand {
             + " DSMR 2.2/3 meters send every 10 s: give them 25s)\n"
             + "  --key HEX  Luxembourg Smarty AES-128 key: encrypted frames are then decoded (without it they are only recognised)";
 
-    private MeterDetectCommand() {
-    }
+    private MeterDetectCommand() {}
 
     /** Runs the command on a real serial port (jSerialComm); returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -86,12 +85,14 @@ public final class MeterDetectCommand {
         }
         out.println(toJson(d).toPrettyString());
         if (d.keyNeeded()) {
-            err.println("gridshare meter detect: smarty, key needed: encrypted DSMR frames (system title " + d.encrypted().systemTitleText()
-                    + ") on " + port + " at " + d.settings() + "; ask the grid operator for the meter's key and run again with --key");
+            err.println("gridshare meter detect: smarty, key needed: encrypted DSMR frames (system title "
+                    + d.encrypted().systemTitleText() + ") on " + port + " at " + d.settings()
+                    + "; ask the grid operator for the meter's key and run again with --key");
             return 3;
         }
         if (!d.found()) {
-            err.println("gridshare meter detect: no meter recognised on " + port + " (tried " + d.attempts().size() + " settings)");
+            err.println("gridshare meter detect: no meter recognised on " + port + " (tried "
+                    + d.attempts().size() + " settings)");
             return 1;
         }
         return 0;
@@ -117,7 +118,11 @@ public final class MeterDetectCommand {
             o.put("settings", d.settings().toString());
             o.put("meterId", d.encrypted().systemTitleText());
             o.putNull("reading");
-            o.put("systemTitle", java.util.HexFormat.of().withUpperCase().formatHex(d.encrypted().systemTitle()));
+            o.put(
+                    "systemTitle",
+                    java.util.HexFormat.of()
+                            .withUpperCase()
+                            .formatHex(d.encrypted().systemTitle()));
             o.put("frameCounter", d.encrypted().frameCounter());
         } else {
             o.putNull("baud");

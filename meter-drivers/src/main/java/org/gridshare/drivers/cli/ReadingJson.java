@@ -22,8 +22,7 @@ public final class ReadingJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ReadingJson() {
-    }
+    private ReadingJson() {}
 
     /** The reading as a JSON tree. */
     public static ObjectNode toTree(NormalizedReading r) {

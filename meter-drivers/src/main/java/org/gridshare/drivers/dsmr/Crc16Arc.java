@@ -3,8 +3,7 @@ package org.gridshare.drivers.dsmr;
 /** CRC-16/ARC (reflected polynomial 0xA001, initial value 0), the P1 telegram checksum of DSMR 4 and 5. */
 public final class Crc16Arc {
 
-    private Crc16Arc() {
-    }
+    private Crc16Arc() {}
 
     /** CRC of {@code data[from, to)}. */
     public static int of(byte[] data, int from, int to) {

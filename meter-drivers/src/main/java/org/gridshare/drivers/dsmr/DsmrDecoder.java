@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.gridshare.drivers.DecodeException.Kind;
 import org.gridshare.drivers.DecodeException;
+import org.gridshare.drivers.DecodeException.Kind;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.PowerFailure;
@@ -33,10 +33,11 @@ public final class DsmrDecoder {
     private static final Pattern CRC = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
     /** Codes tried in order for the meter id; the first with a non-empty value wins. */
-    private static final String[] METER_ID_CODES = {"0-0:96.1.1", "0-0:96.1.0", "0-0:96.1.255", "0-0:42.0.0", "1-0:0.0.0"};
+    private static final String[] METER_ID_CODES = {
+        "0-0:96.1.1", "0-0:96.1.0", "0-0:96.1.255", "0-0:42.0.0", "1-0:0.0.0"
+    };
 
-    private DsmrDecoder() {
-    }
+    private DsmrDecoder() {}
 
     /** Decodes one telegram; {@code frame} must start with '/'. Trailing bytes after the CRC line are ignored. */
     public static NormalizedReading decode(byte[] frame) throws DecodeException {
@@ -54,7 +55,8 @@ public final class DsmrDecoder {
         for (int i = 0; i < bang; i++) {
             int b = frame[i] & 0xFF;
             if ((b < 0x20 || b > 0x7E) && b != '\r' && b != '\n') {
-                throw new DecodeException(Kind.MALFORMED, String.format("byte 0x%02X is not printable ASCII", b), null, frame, i);
+                throw new DecodeException(
+                        Kind.MALFORMED, String.format("byte 0x%02X is not printable ASCII", b), null, frame, i);
             }
         }
         String crcText = crcText(frame, bang);
@@ -65,15 +67,20 @@ public final class DsmrDecoder {
             int expected = Integer.parseInt(crcText, 16);
             int actual = Crc16Arc.of(frame, 0, bang + 1);
             if (expected != actual) {
-                throw new DecodeException(Kind.CORRUPT, String.format("CRC %04X sent, %04X computed", expected, actual), "crc", frame, bang + 1);
+                throw new DecodeException(
+                        Kind.CORRUPT,
+                        String.format("CRC %04X sent, %04X computed", expected, actual),
+                        "crc",
+                        frame,
+                        bang + 1);
             }
         }
         List<DsmrLine> lines = DsmrLine.parseBody(frame, headerEnd + 1, bang);
         return interpret(lines, frame, crcText, status);
     }
 
-    private static NormalizedReading interpret(List<DsmrLine> lines, byte[] frame, String crcText, Set<StatusFlag> status)
-            throws DecodeException {
+    private static NormalizedReading interpret(
+            List<DsmrLine> lines, byte[] frame, String crcText, Set<StatusFlag> status) throws DecodeException {
         Map<String, ObisValue> obis = new LinkedHashMap<>();
         Map<String, DsmrLine> byCode = new LinkedHashMap<>();
         TreeMap<Integer, MBus> channels = new TreeMap<>();
@@ -94,7 +101,8 @@ public final class DsmrDecoder {
         }
         String version = version(byCode);
         if (crcText.isEmpty() && (byCode.containsKey("1-3:0.2.8") || byCode.containsKey("0-0:96.1.4"))) {
-            throw new DecodeException(Kind.MALFORMED, "DSMR " + version + " telegram without CRC", "crc", frame, findBang(frame, 0));
+            throw new DecodeException(
+                    Kind.MALFORMED, "DSMR " + version + " telegram without CRC", "crc", frame, findBang(frame, 0));
         }
         OffsetDateTime timestamp = null;
         DsmrLine time = byCode.get("0-0:1.0.0");
@@ -103,7 +111,12 @@ public final class DsmrDecoder {
             try {
                 timestamp = DsmrTimestamp.parse(t);
             } catch (DateTimeException ex) {
-                throw new DecodeException(Kind.IMPOSSIBLE_VALUE, "meter time '" + t + "': " + ex.getMessage(), "0-0:1.0.0", frame, time.offset());
+                throw new DecodeException(
+                        Kind.IMPOSSIBLE_VALUE,
+                        "meter time '" + t + "': " + ex.getMessage(),
+                        "0-0:1.0.0",
+                        frame,
+                        time.offset());
             }
             if (timestamp == null) {
                 status.add(StatusFlag.CLOCK_UNSYNCHRONISED);
@@ -116,15 +129,29 @@ public final class DsmrDecoder {
             status.add(StatusFlag.DISCONNECTED);
         }
         DsmrLine text = byCode.get("0-0:96.13.0");
-        String textMessage = text == null || text.groups().get(0).isEmpty() ? null : HexText.decode(text.groups().get(0));
+        String textMessage = text == null || text.groups().get(0).isEmpty()
+                ? null
+                : HexText.decode(text.groups().get(0));
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
         try {
             List<SubMeterReading> subMeters = new ArrayList<>();
             for (MBus m : channels.values()) {
                 subMeters.add(m.reading());
             }
-            return new NormalizedReading("dsmr", version, meterId(byCode), timestamp, registers.importMilliWh(), registers.exportMilliWh(),
-                    registers.powerMilliW(), registers.phases(), obis, status, subMeters, failures, textMessage);
+            return new NormalizedReading(
+                    "dsmr",
+                    version,
+                    meterId(byCode),
+                    timestamp,
+                    registers.importMilliWh(),
+                    registers.exportMilliWh(),
+                    registers.powerMilliW(),
+                    registers.phases(),
+                    obis,
+                    status,
+                    subMeters,
+                    failures,
+                    textMessage);
         } catch (DecodeException ex) {
             DsmrLine at = ex.field() == null ? null : byCode.get(ex.field());
             throw at == null ? ex : new DecodeException(ex.kind(), ex.detail(), ex.field(), frame, at.offset());
@@ -141,7 +168,12 @@ public final class DsmrDecoder {
         if (c.a() == 0 && c.c() == 24 && c.d() == 3 && c.e() == 0) {
             // DSMR 2.2/3 gas: (time)(00)(60)(1)(0-n:24.2.1)(unit) then the value on the next line
             if (g.size() != 7) {
-                throw new DecodeException(Kind.MALFORMED, "old gas record needs 7 values, has " + g.size(), c.toString(), frame, line.offset());
+                throw new DecodeException(
+                        Kind.MALFORMED,
+                        "old gas record needs 7 values, has " + g.size(),
+                        c.toString(),
+                        frame,
+                        line.offset());
             }
             return numeric(g.get(6), g.get(5), line, frame);
         }
@@ -155,8 +187,12 @@ public final class DsmrDecoder {
 
     private static ObisValue numeric(String value, String unit, DsmrLine line, byte[] frame) throws DecodeException {
         if (!DECIMAL.matcher(value).matches() || unit.isEmpty() || unit.indexOf('*') >= 0) {
-            throw new DecodeException(Kind.MALFORMED, "'" + value + "*" + unit + "' is not a number with a unit", line.code().toString(),
-                    frame, line.offset());
+            throw new DecodeException(
+                    Kind.MALFORMED,
+                    "'" + value + "*" + unit + "' is not a number with a unit",
+                    line.code().toString(),
+                    frame,
+                    line.offset());
         }
         return new ObisValue(value, unit);
     }
@@ -168,22 +204,30 @@ public final class DsmrDecoder {
         try {
             count = Integer.parseInt(g.get(0));
         } catch (NumberFormatException ex) {
-            throw new DecodeException(Kind.MALFORMED, "event count '" + g.get(0) + "' is not a number", field, frame, line.offset());
+            throw new DecodeException(
+                    Kind.MALFORMED, "event count '" + g.get(0) + "' is not a number", field, frame, line.offset());
         }
         if (count == 0 && g.size() <= 2) {
             return List.of();
         }
         if (g.size() != 2 + 2 * count) {
-            throw new DecodeException(Kind.MALFORMED, count + " events announced, " + (g.size() - 2) + " values sent", field, frame, line.offset());
+            throw new DecodeException(
+                    Kind.MALFORMED,
+                    count + " events announced, " + (g.size() - 2) + " values sent",
+                    field,
+                    frame,
+                    line.offset());
         }
         List<PowerFailure> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String end = g.get(2 + 2 * i);
             String duration = g.get(3 + 2 * i);
             if (!DURATION.matcher(duration).matches()) {
-                throw new DecodeException(Kind.MALFORMED, "duration '" + duration + "' is not NNN*s", field, frame, line.offset());
+                throw new DecodeException(
+                        Kind.MALFORMED, "duration '" + duration + "' is not NNN*s", field, frame, line.offset());
             }
-            out.add(new PowerFailure(end, DsmrTimestamp.parseOrNull(end), Long.parseLong(duration.substring(0, duration.length() - 2))));
+            out.add(new PowerFailure(
+                    end, DsmrTimestamp.parseOrNull(end), Long.parseLong(duration.substring(0, duration.length() - 2))));
         }
         return out;
     }

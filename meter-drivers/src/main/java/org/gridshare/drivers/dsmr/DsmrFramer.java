@@ -19,7 +19,11 @@ public final class DsmrFramer {
 
     private static final int MAX_CRC_LINE = 8;
 
-    private enum State { IDLE, BODY, CRC_LINE }
+    private enum State {
+        IDLE,
+        BODY,
+        CRC_LINE
+    }
 
     private State state = State.IDLE;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();

@@ -27,7 +27,12 @@ record DsmrLine(ObisCode code, String key, List<String> groups, int offset) {
             if (end > pos) {
                 if (frame[pos] == '(') {
                     if (lines.isEmpty()) {
-                        throw new DecodeException(DecodeException.Kind.MALFORMED, "value line without an object before it", null, frame, pos);
+                        throw new DecodeException(
+                                DecodeException.Kind.MALFORMED,
+                                "value line without an object before it",
+                                null,
+                                frame,
+                                pos);
                     }
                     DsmrLine previous = lines.get(lines.size() - 1);
                     previous.groups.addAll(groups(frame, pos, end, previous.code.toString()));
@@ -48,10 +53,16 @@ record DsmrLine(ObisCode code, String key, List<String> groups, int offset) {
         String codeText = new String(frame, from, paren - from, java.nio.charset.StandardCharsets.US_ASCII);
         ObisCode code = ObisCode.parse(codeText);
         if (code == null) {
-            throw new DecodeException(DecodeException.Kind.MALFORMED, "'" + codeText + "' is not an OBIS code A-B:C.D.E", null, frame, from);
+            throw new DecodeException(
+                    DecodeException.Kind.MALFORMED,
+                    "'" + codeText + "' is not an OBIS code A-B:C.D.E",
+                    null,
+                    frame,
+                    from);
         }
         if (paren == to) {
-            throw new DecodeException(DecodeException.Kind.MALFORMED, "object without a value", code.toString(), frame, to);
+            throw new DecodeException(
+                    DecodeException.Kind.MALFORMED, "object without a value", code.toString(), frame, to);
         }
         return new DsmrLine(code, ObisCode.key(codeText), groups(frame, paren, to, code.toString()), from);
     }
@@ -61,12 +72,14 @@ record DsmrLine(ObisCode code, String key, List<String> groups, int offset) {
         int pos = from;
         while (pos < to) {
             if (frame[pos] != '(') {
-                throw new DecodeException(DecodeException.Kind.MALFORMED, "expected '(' after a value", field, frame, pos);
+                throw new DecodeException(
+                        DecodeException.Kind.MALFORMED, "expected '(' after a value", field, frame, pos);
             }
             int close = pos + 1;
             while (close < to && frame[close] != ')') {
                 if (frame[close] == '(') {
-                    throw new DecodeException(DecodeException.Kind.MALFORMED, "'(' inside a value", field, frame, close);
+                    throw new DecodeException(
+                            DecodeException.Kind.MALFORMED, "'(' inside a value", field, frame, close);
                 }
                 close++;
             }

@@ -46,8 +46,15 @@ public final class DsmrStreamDecoder implements StreamDecoder {
         for (Framed e : framed) {
             if (e instanceof Framed.Skipped s) {
                 if (s.truncated()) {
-                    out.add(new Failed(s.offset(), new DecodeException(DecodeException.Kind.TRUNCATED,
-                            "frame cut off after " + s.bytes().length + " bytes", null, s.bytes(), s.bytes().length).shifted(s.offset())));
+                    out.add(new Failed(
+                            s.offset(),
+                            new DecodeException(
+                                            DecodeException.Kind.TRUNCATED,
+                                            "frame cut off after " + s.bytes().length + " bytes",
+                                            null,
+                                            s.bytes(),
+                                            s.bytes().length)
+                                    .shifted(s.offset())));
                 } else {
                     out.add(new Skipped(s.offset(), s.bytes().length));
                 }
@@ -69,7 +76,19 @@ public final class DsmrStreamDecoder implements StreamDecoder {
         NormalizedReading r = DsmrDecoder.decode(decryptor.decrypt(frame));
         java.util.Set<StatusFlag> status = java.util.EnumSet.of(StatusFlag.AUTHENTICATED);
         status.addAll(r.status());
-        return new NormalizedReading(r.protocol(), r.protocolVersion(), r.meterId(), r.timestamp(), r.importMilliWh(), r.exportMilliWh(),
-                r.powerMilliW(), r.phases(), r.obis(), status, r.subMeters(), r.powerFailures(), r.textMessage());
+        return new NormalizedReading(
+                r.protocol(),
+                r.protocolVersion(),
+                r.meterId(),
+                r.timestamp(),
+                r.importMilliWh(),
+                r.exportMilliWh(),
+                r.powerMilliW(),
+                r.phases(),
+                r.obis(),
+                status,
+                r.subMeters(),
+                r.powerFailures(),
+                r.textMessage());
     }
 }

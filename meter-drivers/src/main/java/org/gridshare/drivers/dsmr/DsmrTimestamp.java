@@ -14,16 +14,19 @@ final class DsmrTimestamp {
 
     private static final Pattern FORMAT = Pattern.compile("\\d{12}[SW]?");
 
-    private DsmrTimestamp() {
-    }
+    private DsmrTimestamp() {}
 
     /** The instant, or null when the text has no S/W marker. Throws for an impossible date. */
     static OffsetDateTime parse(String text) throws DateTimeException {
         if (!FORMAT.matcher(text).matches()) {
             throw new DateTimeException("not YYMMDDhhmmss[S|W]: '" + text + "'");
         }
-        LocalDateTime local = LocalDateTime.of(2000 + Integer.parseInt(text.substring(0, 2)), Integer.parseInt(text.substring(2, 4)),
-                Integer.parseInt(text.substring(4, 6)), Integer.parseInt(text.substring(6, 8)), Integer.parseInt(text.substring(8, 10)),
+        LocalDateTime local = LocalDateTime.of(
+                2000 + Integer.parseInt(text.substring(0, 2)),
+                Integer.parseInt(text.substring(2, 4)),
+                Integer.parseInt(text.substring(4, 6)),
+                Integer.parseInt(text.substring(6, 8)),
+                Integer.parseInt(text.substring(8, 10)),
                 Integer.parseInt(text.substring(10, 12)));
         if (text.length() == 12) {
             return null;

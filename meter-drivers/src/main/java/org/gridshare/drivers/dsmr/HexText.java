@@ -9,8 +9,7 @@ final class HexText {
 
     private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
 
-    private HexText() {
-    }
+    private HexText() {}
 
     /**
      * The ASCII text when {@code value} is an even number of hex digits encoding printable ASCII;

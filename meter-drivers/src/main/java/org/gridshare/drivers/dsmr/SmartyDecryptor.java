@@ -32,7 +32,8 @@ public final class SmartyDecryptor {
     /** @param key the 16-byte encryption key (GUEK) the grid operator gives the customer */
     public SmartyDecryptor(byte[] key, byte[] authenticationKey) {
         if (key.length != 16 || authenticationKey.length != 16) {
-            throw new IllegalArgumentException("AES-128 keys are 16 bytes: key " + key.length + ", authentication key " + authenticationKey.length);
+            throw new IllegalArgumentException("AES-128 keys are 16 bytes: key " + key.length + ", authentication key "
+                    + authenticationKey.length);
         }
         this.key = new SecretKeySpec(key.clone(), "AES");
         this.authenticationKey = authenticationKey.clone();
@@ -44,8 +45,12 @@ public final class SmartyDecryptor {
             return -1;
         }
         if ((data[off] & 0xFF) != 0xDB || data[off + 1] != 8 || (data[off + 10] & 0xFF) != 0x82) {
-            throw new DecodeException(Kind.MALFORMED, "not a general-global-cipher header (DB 08 <title> 82 <len>)", "header",
-                    Arrays.copyOfRange(data, off, off + HEADER), 0);
+            throw new DecodeException(
+                    Kind.MALFORMED,
+                    "not a general-global-cipher header (DB 08 <title> 82 <len>)",
+                    "header",
+                    Arrays.copyOfRange(data, off, off + HEADER),
+                    0);
         }
         return HEADER + (((data[off + 11] & 0xFF) << 8) | (data[off + 12] & 0xFF));
     }
@@ -59,8 +64,8 @@ public final class SmartyDecryptor {
      *     hex (bytes {@code 53 41 47 10 30 70 08 90} print as {@code SAG1030700890}), or all hex when it does not start
      *     with three capital letters
      */
-    public record Header(byte[] systemTitle, String systemTitleText, long frameCounter, int securityControl, int length) {
-    }
+    public record Header(
+            byte[] systemTitle, String systemTitleText, long frameCounter, int securityControl, int length) {}
 
     /**
      * Checks the shape of one whole encrypted frame without decrypting it (meter detection without the key):
@@ -69,22 +74,40 @@ public final class SmartyDecryptor {
     public static Header header(byte[] frame) throws DecodeException {
         int total = frameLength(frame, 0, frame.length);
         if (total < 0 || frame.length < total) {
-            throw new DecodeException(Kind.TRUNCATED, "frame needs " + Math.max(total, HEADER) + " bytes, has " + frame.length, "length", frame,
+            throw new DecodeException(
+                    Kind.TRUNCATED,
+                    "frame needs " + Math.max(total, HEADER) + " bytes, has " + frame.length,
+                    "length",
+                    frame,
                     frame.length);
         }
         if (total - HEADER < 5 + TAG_BYTES) {
-            throw new DecodeException(Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, HEADER);
+            throw new DecodeException(
+                    Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, HEADER);
         }
         int securityControl = frame[HEADER] & 0xFF;
         if (securityControl != 0x30) {
-            throw new DecodeException(Kind.UNSUPPORTED, String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
-                    "security", frame, HEADER);
+            throw new DecodeException(
+                    Kind.UNSUPPORTED,
+                    String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
+                    "security",
+                    frame,
+                    HEADER);
         }
         byte[] title = Arrays.copyOfRange(frame, 2, 10);
-        boolean maker = title[0] >= 'A' && title[0] <= 'Z' && title[1] >= 'A' && title[1] <= 'Z' && title[2] >= 'A' && title[2] <= 'Z';
-        String text = maker ? new String(title, 0, 3, java.nio.charset.StandardCharsets.US_ASCII) + HexFormat.of().withUpperCase().formatHex(title, 3, 8)
+        boolean maker = title[0] >= 'A'
+                && title[0] <= 'Z'
+                && title[1] >= 'A'
+                && title[1] <= 'Z'
+                && title[2] >= 'A'
+                && title[2] <= 'Z';
+        String text = maker
+                ? new String(title, 0, 3, java.nio.charset.StandardCharsets.US_ASCII)
+                        + HexFormat.of().withUpperCase().formatHex(title, 3, 8)
                 : HexFormat.of().withUpperCase().formatHex(title);
-        long counter = ((frame[HEADER + 1] & 0xFFL) << 24) | ((frame[HEADER + 2] & 0xFFL) << 16) | ((frame[HEADER + 3] & 0xFFL) << 8)
+        long counter = ((frame[HEADER + 1] & 0xFFL) << 24)
+                | ((frame[HEADER + 2] & 0xFFL) << 16)
+                | ((frame[HEADER + 3] & 0xFFL) << 8)
                 | (frame[HEADER + 4] & 0xFFL);
         return new Header(title, text, counter, securityControl, total);
     }
@@ -93,18 +116,27 @@ public final class SmartyDecryptor {
     public byte[] decrypt(byte[] frame) throws DecodeException {
         int total = frameLength(frame, 0, frame.length);
         if (total < 0 || frame.length < total) {
-            throw new DecodeException(Kind.TRUNCATED, "frame needs " + Math.max(total, HEADER) + " bytes, has " + frame.length, "length", frame,
+            throw new DecodeException(
+                    Kind.TRUNCATED,
+                    "frame needs " + Math.max(total, HEADER) + " bytes, has " + frame.length,
+                    "length",
+                    frame,
                     frame.length);
         }
         int body = HEADER;
         // found by fuzzing: a length field of 0 left no security byte to read
         if (total - body < 5 + TAG_BYTES) {
-            throw new DecodeException(Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, body);
+            throw new DecodeException(
+                    Kind.TRUNCATED, "no room for security byte, counter and tag", "length", frame, body);
         }
         int securityControl = frame[body] & 0xFF;
         if (securityControl != 0x30) {
-            throw new DecodeException(Kind.UNSUPPORTED, String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
-                    "security", frame, body);
+            throw new DecodeException(
+                    Kind.UNSUPPORTED,
+                    String.format("security control 0x%02X (only 0x30, suite 0, is supported)", securityControl),
+                    "security",
+                    frame,
+                    body);
         }
         byte[] nonce = new byte[12];
         System.arraycopy(frame, 2, nonce, 0, 8);
@@ -118,7 +150,13 @@ public final class SmartyDecryptor {
             gcm.updateAAD(aad);
             return gcm.doFinal(frame, body + 5, total - body - 5);
         } catch (AEADBadTagException ex) {
-            throw new DecodeException(Kind.CORRUPT, "authentication tag does not match (wrong key or damaged frame)", "tag", frame, total - TAG_BYTES, ex);
+            throw new DecodeException(
+                    Kind.CORRUPT,
+                    "authentication tag does not match (wrong key or damaged frame)",
+                    "tag",
+                    frame,
+                    total - TAG_BYTES,
+                    ex);
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException("AES/GCM unavailable in this JDK", ex);
         }

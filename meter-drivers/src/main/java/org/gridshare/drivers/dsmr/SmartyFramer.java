@@ -60,7 +60,8 @@ public final class SmartyFramer {
                 break;
             }
             if (pos > garbageFrom) {
-                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, pos), false));
+                events.add(new Framed.Skipped(
+                        pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, pos), false));
             }
             events.add(new Framed.Frame(pendingOffset + pos, Arrays.copyOfRange(data, pos, pos + total)));
             pos += total;
@@ -69,14 +70,16 @@ public final class SmartyFramer {
         if (end) {
             if (data.length > garbageFrom) {
                 boolean started = (data[garbageFrom] & 0xFF) == 0xDB;
-                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, data.length), started));
+                events.add(new Framed.Skipped(
+                        pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, data.length), started));
             }
             garbageFrom = data.length;
         } else if (pos >= data.length && garbageFrom < data.length) {
             // keep at most a possible header start; older garbage is reported now
             int keep = lastHeaderCandidate(data, garbageFrom);
             if (keep > garbageFrom) {
-                events.add(new Framed.Skipped(pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, keep), false));
+                events.add(new Framed.Skipped(
+                        pendingOffset + garbageFrom, Arrays.copyOfRange(data, garbageFrom, keep), false));
                 garbageFrom = keep;
             }
         }

@@ -33,8 +33,7 @@ public final class IecDecoder {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:[*&](\\d{1,3}))?");
     private static final Pattern NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    private IecDecoder() {
-    }
+    private IecDecoder() {}
 
     /** Decodes one readout (identification line optional). */
     public static NormalizedReading decode(byte[] frame) throws DecodeException {
@@ -46,12 +45,18 @@ public final class IecDecoder {
         if (frame[0] == '/') {
             int lf = indexOf(frame, (byte) '\n', 0, frame.length);
             if (lf < 0) {
-                throw new DecodeException(Kind.TRUNCATED, "identification line not terminated", "identification", frame, frame.length);
+                throw new DecodeException(
+                        Kind.TRUNCATED, "identification line not terminated", "identification", frame, frame.length);
             }
             identification = new String(frame, 1, lf - 1, StandardCharsets.ISO_8859_1).strip();
             // Z is the baud rate character: a digit in modes A and C, 'A'..'I' in mode B
             if (!identification.matches("[A-Za-z]{3}[0-9A-I].*")) {
-                throw new DecodeException(Kind.MALFORMED, "identification '" + identification + "' is not XXXZ<ident>", "identification", frame, 1);
+                throw new DecodeException(
+                        Kind.MALFORMED,
+                        "identification '" + identification + "' is not XXXZ<ident>",
+                        "identification",
+                        frame,
+                        1);
             }
             pos = lf + 1;
             while (pos < frame.length && (frame[pos] == '\r' || frame[pos] == '\n')) {
@@ -64,7 +69,8 @@ public final class IecDecoder {
         if (pos < frame.length && frame[pos] == STX) {
             int etx = indexOf(frame, ETX, pos + 1, frame.length);
             if (etx < 0 || etx + 1 >= frame.length) {
-                throw new DecodeException(Kind.TRUNCATED, etx < 0 ? "no ETX" : "no BCC after ETX", "bcc", frame, frame.length);
+                throw new DecodeException(
+                        Kind.TRUNCATED, etx < 0 ? "no ETX" : "no BCC after ETX", "bcc", frame, frame.length);
             }
             int bcc = 0;
             for (int i = pos + 1; i <= etx; i++) {
@@ -72,7 +78,11 @@ public final class IecDecoder {
             }
             // 7-bit even-parity lines may keep or strip the parity bit: compare the 7 data bits
             if ((bcc & 0x7F) != (frame[etx + 1] & 0x7F)) {
-                throw new DecodeException(Kind.CORRUPT, String.format("BCC %02X sent, %02X computed", frame[etx + 1] & 0xFF, bcc & 0xFF), "bcc", frame,
+                throw new DecodeException(
+                        Kind.CORRUPT,
+                        String.format("BCC %02X sent, %02X computed", frame[etx + 1] & 0xFF, bcc & 0xFF),
+                        "bcc",
+                        frame,
                         etx + 1);
             }
             from = pos + 1;
@@ -92,8 +102,8 @@ public final class IecDecoder {
         return normalize(obis, status, identification);
     }
 
-    private static NormalizedReading normalize(Map<String, ObisValue> obis, Set<StatusFlag> status, String identification)
-            throws DecodeException {
+    private static NormalizedReading normalize(
+            Map<String, ObisValue> obis, Set<StatusFlag> status, String identification) throws DecodeException {
         String meterId = meterId(obis);
         for (Map.Entry<String, ObisValue> e : obis.entrySet()) {
             if (e.getKey().endsWith("F.F") && !e.getValue().value().matches("0*")) {
@@ -102,8 +112,20 @@ public final class IecDecoder {
         }
         status.add(StatusFlag.CLOCK_UNSYNCHRONISED); // IEC readouts carry local date and time without a zone
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
-        return new NormalizedReading("iec62056-21", identification, meterId, null, registers.importMilliWh(), registers.exportMilliWh(),
-                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null);
+        return new NormalizedReading(
+                "iec62056-21",
+                identification,
+                meterId,
+                null,
+                registers.importMilliWh(),
+                registers.exportMilliWh(),
+                registers.powerMilliW(),
+                registers.phases(),
+                obis,
+                status,
+                List.of(),
+                List.of(),
+                null);
     }
 
     /**
@@ -115,7 +137,9 @@ public final class IecDecoder {
         for (int[] cde : preferred) {
             for (Map.Entry<String, ObisValue> e : obis.entrySet()) {
                 ObisCode c = e.getKey().indexOf('*') >= 0 ? null : ObisCode.parse(e.getKey());
-                if (c != null && c.is(cde[0], cde[1], cde[2]) && !e.getValue().value().isEmpty()) {
+                if (c != null
+                        && c.is(cde[0], cde[1], cde[2])
+                        && !e.getValue().value().isEmpty()) {
                     return e.getValue().value();
                 }
             }
@@ -206,7 +230,8 @@ public final class IecDecoder {
         }
         var m = SHORT.matcher(address);
         if (m.matches()) {
-            String shortKey = ObisCode.key("1-0:" + m.group(1) + "." + m.group(2) + "." + m.group(3) + (m.group(4) == null ? "" : "*" + m.group(4)));
+            String shortKey = ObisCode.key("1-0:" + m.group(1) + "." + m.group(2) + "." + m.group(3)
+                    + (m.group(4) == null ? "" : "*" + m.group(4)));
             if (shortKey != null) {
                 return shortKey;
             }

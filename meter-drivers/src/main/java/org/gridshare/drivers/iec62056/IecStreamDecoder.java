@@ -16,7 +16,14 @@ public final class IecStreamDecoder implements StreamDecoder {
     /** A readout larger than this is a broken stream. */
     public static final int MAX_READOUT = 64 * 1024;
 
-    private enum State { IDLE, IDENT, AFTER_IDENT, BLOCK, BCC, MODE_D }
+    private enum State {
+        IDLE,
+        IDENT,
+        AFTER_IDENT,
+        BLOCK,
+        BCC,
+        MODE_D
+    }
 
     private State state = State.IDLE;
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -46,8 +53,15 @@ public final class IecStreamDecoder implements StreamDecoder {
             if (state == State.AFTER_IDENT) {
                 events.add(new Skipped(frameOffset, bytes.length));
             } else {
-                events.add(new Failed(frameOffset, new DecodeException(DecodeException.Kind.TRUNCATED, "readout cut off after " + bytes.length
-                        + " bytes", null, bytes, bytes.length).shifted(frameOffset)));
+                events.add(new Failed(
+                        frameOffset,
+                        new DecodeException(
+                                        DecodeException.Kind.TRUNCATED,
+                                        "readout cut off after " + bytes.length + " bytes",
+                                        null,
+                                        bytes,
+                                        bytes.length)
+                                .shifted(frameOffset)));
             }
         }
         frame.reset();
@@ -137,8 +151,15 @@ public final class IecStreamDecoder implements StreamDecoder {
     private Event cut() {
         byte[] bytes = frame.toByteArray();
         frame.reset();
-        return new Failed(frameOffset, new DecodeException(DecodeException.Kind.TRUNCATED, "readout cut off after " + bytes.length + " bytes",
-                null, bytes, bytes.length).shifted(frameOffset));
+        return new Failed(
+                frameOffset,
+                new DecodeException(
+                                DecodeException.Kind.TRUNCATED,
+                                "readout cut off after " + bytes.length + " bytes",
+                                null,
+                                bytes,
+                                bytes.length)
+                        .shifted(frameOffset));
     }
 
     private void emit(List<Event> events) {

@@ -36,7 +36,9 @@ public final class ModbusMeterReader {
     public NormalizedReading read() throws ModbusException, DecodeException {
         int[] needed = map.entries().stream()
                 .flatMapToInt(e -> IntStream.range(e.address(), e.address() + e.type().words))
-                .sorted().distinct().toArray();
+                .sorted()
+                .distinct()
+                .toArray();
         Map<Integer, Integer> words = new HashMap<>();
         int i = 0;
         while (i < needed.length) {

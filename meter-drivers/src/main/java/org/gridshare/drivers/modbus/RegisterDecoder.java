@@ -20,14 +20,14 @@ import org.gridshare.drivers.obis.ElectricityRegisters;
  */
 public final class RegisterDecoder {
 
-    private RegisterDecoder() {
-    }
+    private RegisterDecoder() {}
 
     /**
      * @param words register address to unsigned 16-bit value, for every register the map uses
      * @param meterId the id the installer configured (Modbus has no standard id register), or null
      */
-    public static NormalizedReading decode(RegisterMap map, Map<Integer, Integer> words, String meterId) throws DecodeException {
+    public static NormalizedReading decode(RegisterMap map, Map<Integer, Integer> words, String meterId)
+            throws DecodeException {
         Map<String, ObisValue> obis = new LinkedHashMap<>();
         for (RegisterMap.Entry e : map.entries()) {
             long raw = 0;
@@ -35,10 +35,16 @@ public final class RegisterDecoder {
                 int address = e.address() + (e.highWordFirst() ? i : e.type().words - 1 - i);
                 Integer w = words.get(address);
                 if (w == null) {
-                    throw new DecodeException(Kind.TRUNCATED, String.format("register 0x%04X not read", address), e.obis(), null, address);
+                    throw new DecodeException(
+                            Kind.TRUNCATED,
+                            String.format("register 0x%04X not read", address),
+                            e.obis(),
+                            null,
+                            address);
                 }
                 if (w < 0 || w > 0xFFFF) {
-                    throw new DecodeException(Kind.MALFORMED, "register value " + w + " is not 16 bits", e.obis(), null, address);
+                    throw new DecodeException(
+                            Kind.MALFORMED, "register value " + w + " is not 16 bits", e.obis(), null, address);
                 }
                 raw = (raw << 16) | w;
             }
@@ -46,8 +52,20 @@ public final class RegisterDecoder {
         }
         Set<StatusFlag> status = EnumSet.of(StatusFlag.CLOCK_UNSYNCHRONISED);
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
-        return new NormalizedReading("modbus", map.model(), meterId, null, registers.importMilliWh(), registers.exportMilliWh(),
-                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null);
+        return new NormalizedReading(
+                "modbus",
+                map.model(),
+                meterId,
+                null,
+                registers.importMilliWh(),
+                registers.exportMilliWh(),
+                registers.powerMilliW(),
+                registers.phases(),
+                obis,
+                status,
+                List.of(),
+                List.of(),
+                null);
     }
 
     private static String text(RegisterMap.Entry e, long raw) throws DecodeException {
@@ -55,7 +73,8 @@ public final class RegisterDecoder {
             case FLOAT32 -> {
                 float f = Float.intBitsToFloat((int) raw);
                 if (Float.isNaN(f) || Float.isInfinite(f)) {
-                    throw new DecodeException(Kind.IMPOSSIBLE_VALUE, "float register holds " + f, e.obis(), null, e.address());
+                    throw new DecodeException(
+                            Kind.IMPOSSIBLE_VALUE, "float register holds " + f, e.obis(), null, e.address());
                 }
                 yield new BigDecimal(Float.toString(f)).toPlainString();
             }

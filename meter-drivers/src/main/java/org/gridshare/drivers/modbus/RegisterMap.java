@@ -19,7 +19,11 @@ public record RegisterMap(String model, List<Entry> entries) {
 
     /** How the registers of one value are laid out. */
     public enum Type {
-        FLOAT32(2), INT16(1), UINT16(1), INT32(2), UINT32(2);
+        FLOAT32(2),
+        INT16(1),
+        UINT16(1),
+        INT32(2),
+        UINT32(2);
 
         final int words;
 
@@ -29,8 +33,7 @@ public record RegisterMap(String model, List<Entry> entries) {
     }
 
     /** One value: {@code words} registers from {@code address}; {@code highWordFirst} is the word order. */
-    public record Entry(int address, Type type, boolean highWordFirst, String obis, String unit) {
-    }
+    public record Entry(int address, Type type, boolean highWordFirst, String obis, String unit) {}
 
     public RegisterMap {
         entries = List.copyOf(entries);
@@ -60,7 +63,11 @@ public record RegisterMap(String model, List<Entry> entries) {
                     continue;
                 }
                 String[] f = line.split(";", -1);
-                entries.add(new Entry(Integer.decode(f[0]), Type.valueOf(f[1].toUpperCase(Locale.ROOT)), f[2].equals("big"), f[3],
+                entries.add(new Entry(
+                        Integer.decode(f[0]),
+                        Type.valueOf(f[1].toUpperCase(Locale.ROOT)),
+                        f[2].equals("big"),
+                        f[3],
                         f[4].isEmpty() ? null : f[4]));
             }
         } catch (IOException ex) {
@@ -76,6 +83,9 @@ public record RegisterMap(String model, List<Entry> entries) {
 
     /** One past the highest register used. */
     public int endAddress() {
-        return entries.stream().mapToInt(e -> e.address() + e.type().words).max().orElse(0);
+        return entries.stream()
+                .mapToInt(e -> e.address() + e.type().words)
+                .max()
+                .orElse(0);
     }
 }

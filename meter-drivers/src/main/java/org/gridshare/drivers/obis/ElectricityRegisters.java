@@ -91,8 +91,12 @@ public final class ElectricityRegisters {
                     exp = Math.max(-signed, 0);
                 }
             }
-            PhaseReading r = new PhaseReading(p + 1, milli(c[0], 7, 0, Quantity.VOLTAGE, false),
-                    milli(c[1], 7, 0, Quantity.CURRENT, true), imp, exp);
+            PhaseReading r = new PhaseReading(
+                    p + 1,
+                    milli(c[0], 7, 0, Quantity.VOLTAGE, false),
+                    milli(c[1], 7, 0, Quantity.CURRENT, true),
+                    imp,
+                    exp);
             if (!r.isEmpty()) {
                 out.add(r);
             }
@@ -121,21 +125,42 @@ public final class ElectricityRegisters {
     }
 
     private static Long convert(String code, ObisValue v, Quantity q, boolean signed) throws DecodeException {
-        BigDecimal number = v.decimal().orElseThrow(() -> new DecodeException(DecodeException.Kind.MALFORMED,
-                "value '" + v.value() + "' is not a decimal number", code, null, -1));
+        BigDecimal number = v.decimal()
+                .orElseThrow(() -> new DecodeException(
+                        DecodeException.Kind.MALFORMED,
+                        "value '" + v.value() + "' is not a decimal number",
+                        code,
+                        null,
+                        -1));
         Long factor = v.unit() == null ? null : q.factors.get(v.unit());
         if (factor == null) {
-            throw new DecodeException(DecodeException.Kind.UNSUPPORTED,
-                    "unit '" + v.unit() + "' is not one of " + q.factors.keySet() + " for a " + q.name().toLowerCase() + " register",
-                    code, null, -1);
+            throw new DecodeException(
+                    DecodeException.Kind.UNSUPPORTED,
+                    "unit '" + v.unit() + "' is not one of " + q.factors.keySet() + " for a "
+                            + q.name().toLowerCase() + " register",
+                    code,
+                    null,
+                    -1);
         }
         if (!signed && number.signum() < 0) {
-            throw new DecodeException(DecodeException.Kind.IMPOSSIBLE_VALUE, "negative value " + v.value() + " " + v.unit(), code, null, -1);
+            throw new DecodeException(
+                    DecodeException.Kind.IMPOSSIBLE_VALUE,
+                    "negative value " + v.value() + " " + v.unit(),
+                    code,
+                    null,
+                    -1);
         }
         try {
-            return number.multiply(BigDecimal.valueOf(factor)).setScale(0, RoundingMode.DOWN).longValueExact();
+            return number.multiply(BigDecimal.valueOf(factor))
+                    .setScale(0, RoundingMode.DOWN)
+                    .longValueExact();
         } catch (ArithmeticException ex) {
-            throw new DecodeException(DecodeException.Kind.IMPOSSIBLE_VALUE, "value " + v.value() + " " + v.unit() + " overflows", code, null, -1);
+            throw new DecodeException(
+                    DecodeException.Kind.IMPOSSIBLE_VALUE,
+                    "value " + v.value() + " " + v.unit() + " overflows",
+                    code,
+                    null,
+                    -1);
         }
     }
 }

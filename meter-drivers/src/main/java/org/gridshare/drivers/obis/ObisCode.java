@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  */
 public record ObisCode(int a, int b, int c, int d, int e) {
 
-    private static final Pattern FULL = Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:[*&](\\d{1,3}))?");
+    private static final Pattern FULL =
+            Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:[*&](\\d{1,3}))?");
 
     public ObisCode {
         for (int v : new int[] {a, b, c, d, e}) {
@@ -26,8 +27,12 @@ public record ObisCode(int a, int b, int c, int d, int e) {
             return null;
         }
         try {
-            return new ObisCode(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
+            return new ObisCode(
+                    Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)));
         } catch (IllegalArgumentException ex) {
             return null;
         }

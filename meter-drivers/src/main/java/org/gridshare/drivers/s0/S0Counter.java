@@ -33,7 +33,8 @@ public final class S0Counter {
      */
     public S0Counter(long impulsesPerKWh, long debounceNanos, long initialPulses) {
         if (impulsesPerKWh < 1 || impulsesPerKWh > MAX_IMPULSES_PER_KWH) {
-            throw new IllegalArgumentException("impulsesPerKWh must be 1.." + MAX_IMPULSES_PER_KWH + ": " + impulsesPerKWh);
+            throw new IllegalArgumentException(
+                    "impulsesPerKWh must be 1.." + MAX_IMPULSES_PER_KWH + ": " + impulsesPerKWh);
         }
         if (debounceNanos < 0) {
             throw new IllegalArgumentException("debounceNanos must be >= 0: " + debounceNanos);

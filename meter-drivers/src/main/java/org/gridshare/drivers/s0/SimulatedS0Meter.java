@@ -84,7 +84,8 @@ public final class SimulatedS0Meter implements AutoCloseable {
         stop();
         // fixed delay, not fixed rate: a late scheduler must not catch up with a burst of pulses closer
         // together than a real meter sends them (the counter's debounce would rightly swallow them)
-        schedule = scheduler.scheduleWithFixedDelay(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        schedule =
+                scheduler.scheduleWithFixedDelay(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Stops a running schedule; pulses already sent stay sent. */
@@ -124,8 +125,8 @@ public final class SimulatedS0Meter implements AutoCloseable {
             throw new IllegalStateException("no digital input open on BCM " + bcmPin + ": open the S0PulseInput first");
         }
         if (!(io instanceof MockDigitalInput mock)) {
-            throw new IllegalStateException("input on BCM " + bcmPin + " is " + io.getClass().getName()
-                    + ", not Pi4J's mock: build the context with autoDetectMockPlugins()");
+            throw new IllegalStateException("input on BCM " + bcmPin + " is "
+                    + io.getClass().getName() + ", not Pi4J's mock: build the context with autoDetectMockPlugins()");
         }
         return mock;
     }

@@ -17,8 +17,8 @@ public final class JSerialCommPorts implements SerialPorts {
         }
         apply(p, settings);
         if (!p.openPort()) {
-            throw new IOException("cannot open serial port '" + port + "' (jSerialComm error " + p.getLastErrorCode() + " at source line "
-                    + p.getLastErrorLocation() + ")");
+            throw new IOException("cannot open serial port '" + port + "' (jSerialComm error " + p.getLastErrorCode()
+                    + " at source line " + p.getLastErrorLocation() + ")");
         }
         // P1 cables power the meter's request line from DTR/RTS; a pseudo-terminal has neither, so failure is fine
         p.setDTR();
@@ -34,7 +34,8 @@ public final class JSerialCommPorts implements SerialPorts {
         };
         int stop = s.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT;
         if (!p.setComPortParameters(s.baud(), s.dataBits(), stop, parity)) {
-            throw new IOException("serial port '" + p.getSystemPortPath() + "' refused " + s + " (jSerialComm error " + p.getLastErrorCode() + ")");
+            throw new IOException("serial port '" + p.getSystemPortPath() + "' refused " + s + " (jSerialComm error "
+                    + p.getLastErrorCode() + ")");
         }
     }
 
@@ -63,7 +64,8 @@ public final class JSerialCommPorts implements SerialPorts {
             }
             int n = port.readBytes(buffer, len, off);
             if (n < 0) {
-                throw new IOException("reading serial port '" + name + "' failed (jSerialComm error " + port.getLastErrorCode() + ")");
+                throw new IOException("reading serial port '" + name + "' failed (jSerialComm error "
+                        + port.getLastErrorCode() + ")");
             }
             return n;
         }
@@ -74,7 +76,8 @@ public final class JSerialCommPorts implements SerialPorts {
             while (done < data.length) {
                 int n = port.writeBytes(data, data.length - done, done);
                 if (n <= 0) {
-                    throw new IOException("writing serial port '" + name + "' failed (jSerialComm error " + port.getLastErrorCode() + ")");
+                    throw new IOException("writing serial port '" + name + "' failed (jSerialComm error "
+                            + port.getLastErrorCode() + ")");
                 }
                 done += n;
             }

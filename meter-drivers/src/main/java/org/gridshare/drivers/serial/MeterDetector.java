@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.StreamDecoder;
-import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.dsmr.DsmrStreamDecoder;
 import org.gridshare.drivers.dsmr.SmartyDecryptor;
 import org.gridshare.drivers.dsmr.SmartyFramer;
-import org.gridshare.drivers.transport.Framed;
 import org.gridshare.drivers.iec62056.IecStreamDecoder;
 import org.gridshare.drivers.sml.SmlStreamDecoder;
+import org.gridshare.drivers.transport.Framed;
 
 /**
  * Finds out what meter is attached to a serial port: listens at each push protocol's line settings (DSMR
@@ -32,8 +32,7 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
 public final class MeterDetector {
 
     /** One decoder tried on a candidate's bytes; {@code protocol} names what it found. */
-    public record Probe(String protocol, Supplier<StreamDecoder> decoder) {
-    }
+    public record Probe(String protocol, Supplier<StreamDecoder> decoder) {}
 
     /**
      * One line setting and what is tried at it: every probe gets every byte (several protocols share a line
@@ -43,7 +42,8 @@ public final class MeterDetector {
      * @param iecSignOn send the IEC 62056-21 request and follow the meter's mode
      * @param smartyShape also recognise encrypted Smarty frames without a key
      */
-    public record Candidate(String protocol, SerialSettings settings, boolean iecSignOn, List<Probe> probes, boolean smartyShape) {
+    public record Candidate(
+            String protocol, SerialSettings settings, boolean iecSignOn, List<Probe> probes, boolean smartyShape) {
 
         public Candidate {
             probes = List.copyOf(probes);
@@ -56,14 +56,24 @@ public final class MeterDetector {
     }
 
     /** What one candidate saw: bytes received, frames that failed to decode (first error kept). */
-    public record Attempt(String protocol, SerialSettings settings, long bytesReceived, int failedFrames, String firstError, boolean matched) {
-    }
+    public record Attempt(
+            String protocol,
+            SerialSettings settings,
+            long bytesReceived,
+            int failedFrames,
+            String firstError,
+            boolean matched) {}
 
     /**
      * The outcome: {@code reading} is null when nothing decoded; {@code settings} are those the frame came at;
      * {@code encrypted} is the header of an encrypted Smarty frame seen without the key to open it.
      */
-    public record Detection(String port, String protocol, SerialSettings settings, NormalizedReading reading, List<Attempt> attempts,
+    public record Detection(
+            String port,
+            String protocol,
+            SerialSettings settings,
+            NormalizedReading reading,
+            List<Attempt> attempts,
             SmartyDecryptor.Header encrypted) {
 
         public Detection {
@@ -94,8 +104,14 @@ public final class MeterDetector {
     public static List<Candidate> defaultCandidates(byte[] smartyKey) {
         Probe dsmr = new Probe("dsmr", DsmrStreamDecoder::plain);
         Probe iec = new Probe("iec62056-21", IecStreamDecoder::new);
-        List<Probe> p1 = smartyKey == null ? List.of(dsmr) : List.of(dsmr, new Probe("smarty", () -> DsmrStreamDecoder.encrypted(
-                new SmartyDecryptor(smartyKey, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY))));
+        List<Probe> p1 = smartyKey == null
+                ? List.of(dsmr)
+                : List.of(
+                        dsmr,
+                        new Probe(
+                                "smarty",
+                                () -> DsmrStreamDecoder.encrypted(
+                                        new SmartyDecryptor(smartyKey, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY))));
         return List.of(
                 new Candidate("dsmr/smarty", SerialSettings.DSMR5, false, p1, smartyKey == null),
                 // DSMR 2.2/3 telegrams are IEC mode D shaped too: DSMR is asked first, so they are reported as DSMR
@@ -270,8 +286,7 @@ public final class MeterDetector {
     /** The identification message of IEC 62056-21. */
     static final class IecIdentification {
 
-        private IecIdentification() {
-        }
+        private IecIdentification() {}
 
         /** The first complete {@code /XXXZ...CR LF} line that is not our own request echo, without CR LF; or null. */
         static String find(byte[] seen) {

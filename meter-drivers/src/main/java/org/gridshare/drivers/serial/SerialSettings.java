@@ -13,7 +13,11 @@ import java.util.Objects;
 public record SerialSettings(int baud, int dataBits, Parity parity, int stopBits) {
 
     /** Parity of each character. */
-    public enum Parity { NONE, EVEN, ODD }
+    public enum Parity {
+        NONE,
+        EVEN,
+        ODD
+    }
 
     /** DSMR 4 and 5 P1 port. */
     public static final SerialSettings DSMR5 = new SerialSettings(115_200, 8, Parity.NONE, 1);

@@ -3,8 +3,7 @@ package org.gridshare.drivers.sml;
 /** CRC-16/X-25 (reflected polynomial 0x8408, initial and final XOR 0xFFFF), SML's transport checksum. */
 public final class Crc16X25 {
 
-    private Crc16X25() {
-    }
+    private Crc16X25() {}
 
     /** CRC of {@code data[from, to)}. */
     public static int of(byte[] data, int from, int to) {

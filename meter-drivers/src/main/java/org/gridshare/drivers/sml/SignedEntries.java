@@ -14,8 +14,7 @@ import org.openmuc.jsml.structures.Unsigned32;
 /** SML list entries that carry a {@code valSignature}, with every field the meter may have signed, as sent. */
 final class SignedEntries {
 
-    private SignedEntries() {
-    }
+    private SignedEntries() {}
 
     static Optional<MeterAuthenticity.SignedValue> signed(SmlListEntry e, String code) {
         if (e.getValueSignature() == null || e.getValueSignature().getValue() == null) {
@@ -37,8 +36,14 @@ final class SignedEntries {
         } else {
             value = null;
         }
-        return Optional.of(new MeterAuthenticity.SignedValue(code, statusWord == null ? null : statusWord.toString(), time(e.getValTime()), unit, scaler,
-                value, SmlDecoder.hex(e.getValueSignature().getValue())));
+        return Optional.of(new MeterAuthenticity.SignedValue(
+                code,
+                statusWord == null ? null : statusWord.toString(),
+                time(e.getValTime()),
+                unit,
+                scaler,
+                value,
+                SmlDecoder.hex(e.getValueSignature().getValue())));
     }
 
     /** As sent: {@code secIndex:N}, {@code timestamp:N} or {@code timestampLocal:N,localOffsetMin,seasonOffsetMin}. */
@@ -47,8 +52,13 @@ final class SignedEntries {
             return null;
         }
         if (t.getChoice() instanceof SmlTimestampLocal local && local.getTimestamp() != null) {
-            return "timestampLocal:" + local.getTimestamp().getLongValue() + "," + (local.getLocalOffset() == null ? "" : local.getLocalOffset().getVal())
-                    + "," + (local.getSeasonTimeOffset() == null ? "" : local.getSeasonTimeOffset().getVal());
+            return "timestampLocal:" + local.getTimestamp().getLongValue() + ","
+                    + (local.getLocalOffset() == null
+                            ? ""
+                            : local.getLocalOffset().getVal()) + ","
+                    + (local.getSeasonTimeOffset() == null
+                            ? ""
+                            : local.getSeasonTimeOffset().getVal());
         }
         if (!(t.getChoice() instanceof Unsigned32 u)) {
             return null;

@@ -49,9 +49,21 @@ import org.openmuc.jsml.structures.responses.SmlGetListRes;
 public final class SmlDecoder {
 
     /** DLMS unit codes (IEC 62056-62) that meters use, as text. Others are kept as {@code dlms-unit-N}. */
-    private static final Map<Integer, String> UNITS = Map.ofEntries(Map.entry(27, "W"), Map.entry(28, "VA"), Map.entry(29, "var"),
-            Map.entry(30, "Wh"), Map.entry(31, "VAh"), Map.entry(32, "varh"), Map.entry(33, "A"), Map.entry(35, "V"), Map.entry(44, "Hz"),
-            Map.entry(9, "°C"), Map.entry(13, "m3"), Map.entry(7, "s"), Map.entry(8, "°"), Map.entry(255, "count"));
+    private static final Map<Integer, String> UNITS = Map.ofEntries(
+            Map.entry(27, "W"),
+            Map.entry(28, "VA"),
+            Map.entry(29, "var"),
+            Map.entry(30, "Wh"),
+            Map.entry(31, "VAh"),
+            Map.entry(32, "varh"),
+            Map.entry(33, "A"),
+            Map.entry(35, "V"),
+            Map.entry(44, "Hz"),
+            Map.entry(9, "°C"),
+            Map.entry(13, "m3"),
+            Map.entry(7, "s"),
+            Map.entry(8, "°"),
+            Map.entry(255, "count"));
 
     /** OBIS 81 81 C7 82 05 FF: the meter's public key (EMH, ISKRA, EasyMeter eHZ send it). */
     static final String PUBLIC_KEY_CODE = "129-129:199.130.5";
@@ -59,8 +71,7 @@ public final class SmlDecoder {
     /** Codes whose value is the meter's server id (DIN 43863-5). */
     private static final List<String> METER_ID_CODES = List.of("1-0:96.1.0", "1-0:0.0.9", "0-0:96.1.0");
 
-    private SmlDecoder() {
-    }
+    private SmlDecoder() {}
 
     /** Decodes one transport frame (start escape to CRC). */
     public static NormalizedReading decode(byte[] frame) throws DecodeException {
@@ -84,10 +95,17 @@ public final class SmlDecoder {
                 try {
                     ok = message.decodeAndCheck(in);
                 } catch (IOException ex) {
-                    throw new DecodeException(Kind.MALFORMED, "SML message cut off or malformed: " + ex.getMessage(), "message", file, at, ex);
+                    throw new DecodeException(
+                            Kind.MALFORMED,
+                            "SML message cut off or malformed: " + ex.getMessage(),
+                            "message",
+                            file,
+                            at,
+                            ex);
                 }
                 if (!ok) {
-                    throw new DecodeException(Kind.CORRUPT, "SML message structure or CRC does not check", "message", file, at);
+                    throw new DecodeException(
+                            Kind.CORRUPT, "SML message structure or CRC does not check", "message", file, at);
                 }
                 messages++;
                 if (message.getMessageBody().getChoice() instanceof SmlGetListRes list) {
@@ -96,16 +114,21 @@ public final class SmlDecoder {
                         rawServerId = list.getServerId().getValue();
                         serverId = meterId(rawServerId);
                     }
-                    if (list.getListSignature() != null && list.getListSignature().getValue() != null) {
+                    if (list.getListSignature() != null
+                            && list.getListSignature().getValue() != null) {
                         listSignature = list.getListSignature().getValue();
                     }
                     timestamp = time(list.getActSensorTime());
                     if (list.getValList() != null && list.getValList().getValListEntry() != null) {
                         for (SmlListEntry e : list.getValList().getValListEntry()) {
                             addEntry(e, obis, file, at);
-                            String code = ObisCode.ofBytes(e.getObjName().getValue()).toString();
-                            if (code.equals(PUBLIC_KEY_CODE) && publicKey == null && e.getValue() != null
-                                    && e.getValue().getChoice() instanceof OctetString key && key.getValue() != null) {
+                            String code =
+                                    ObisCode.ofBytes(e.getObjName().getValue()).toString();
+                            if (code.equals(PUBLIC_KEY_CODE)
+                                    && publicKey == null
+                                    && e.getValue() != null
+                                    && e.getValue().getChoice() instanceof OctetString key
+                                    && key.getValue() != null) {
                                 publicKey = key.getValue();
                             }
                             SignedEntries.signed(e, code).ifPresent(signedValues::add);
@@ -114,13 +137,15 @@ public final class SmlDecoder {
                 }
             }
         } catch (IOException ex) {
-            throw new DecodeException(Kind.MALFORMED, "cannot read SML file: " + ex.getMessage(), "message", file, 0, ex);
+            throw new DecodeException(
+                    Kind.MALFORMED, "cannot read SML file: " + ex.getMessage(), "message", file, 0, ex);
         } catch (RuntimeException ex) {
             // jSML signals some malformed input with unchecked exceptions: they are bad input, not bugs of ours
             throw new DecodeException(Kind.MALFORMED, "jSML rejected the SML file: " + ex, "message", file, -1, ex);
         }
         if (!sawList) {
-            throw new DecodeException(Kind.UNSUPPORTED, "no GetList response among " + messages + " messages", "message", null, -1);
+            throw new DecodeException(
+                    Kind.UNSUPPORTED, "no GetList response among " + messages + " messages", "message", null, -1);
         }
         String meterId = serverId;
         for (String code : METER_ID_CODES) {
@@ -134,13 +159,29 @@ public final class SmlDecoder {
             status.add(StatusFlag.CLOCK_UNSYNCHRONISED);
         }
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
-        MeterAuthenticity authenticity = rawServerId == null && publicKey == null && listSignature == null && signedValues.isEmpty() ? null
-                : new MeterAuthenticity(hex(rawServerId), hex(publicKey), hex(listSignature), signedValues);
-        return new NormalizedReading("sml", null, meterId, timestamp, registers.importMilliWh(), registers.exportMilliWh(),
-                registers.powerMilliW(), registers.phases(), obis, status, List.of(), List.of(), null, authenticity);
+        MeterAuthenticity authenticity =
+                rawServerId == null && publicKey == null && listSignature == null && signedValues.isEmpty()
+                        ? null
+                        : new MeterAuthenticity(hex(rawServerId), hex(publicKey), hex(listSignature), signedValues);
+        return new NormalizedReading(
+                "sml",
+                null,
+                meterId,
+                timestamp,
+                registers.importMilliWh(),
+                registers.exportMilliWh(),
+                registers.powerMilliW(),
+                registers.phases(),
+                obis,
+                status,
+                List.of(),
+                List.of(),
+                null,
+                authenticity);
     }
 
-    private static void addEntry(SmlListEntry e, Map<String, ObisValue> obis, byte[] file, int at) throws DecodeException {
+    private static void addEntry(SmlListEntry e, Map<String, ObisValue> obis, byte[] file, int at)
+            throws DecodeException {
         byte[] name = e.getObjName() == null ? null : e.getObjName().getValue();
         if (name == null || name.length != 6) {
             throw new DecodeException(Kind.MALFORMED, "object name is not a 6-byte OBIS code", "objName", file, at);
@@ -164,7 +205,8 @@ public final class SmlDecoder {
             text = Boolean.toString(b.getVal());
             unit = null;
         } else {
-            throw new DecodeException(Kind.UNSUPPORTED, "value type " + v.getClass().getSimpleName(), code, file, at);
+            throw new DecodeException(
+                    Kind.UNSUPPORTED, "value type " + v.getClass().getSimpleName(), code, file, at);
         }
         obis.putIfAbsent(code, new ObisValue(text, unit));
     }
@@ -188,7 +230,10 @@ public final class SmlDecoder {
     }
 
     private static OffsetDateTime time(SmlTime t) {
-        if (t == null || t.getTag() == null || t.getTag().getVal() != SmlTime.TIMESTAMP || !(t.getChoice() instanceof Unsigned32 s)) {
+        if (t == null
+                || t.getTag() == null
+                || t.getTag().getVal() != SmlTime.TIMESTAMP
+                || !(t.getChoice() instanceof Unsigned32 s)) {
             return null;
         }
         return OffsetDateTime.ofInstant(Instant.ofEpochSecond(s.getLongValue()), ZoneOffset.UTC);
@@ -202,7 +247,8 @@ public final class SmlDecoder {
     static String meterId(byte[] id) {
         if (id.length == 10 && id[1] >= 0 && id[1] <= 9 && isUpper(id[2]) && isUpper(id[3]) && isUpper(id[4])) {
             long serial = ((id[6] & 0xFFL) << 24) | ((id[7] & 0xFFL) << 16) | ((id[8] & 0xFFL) << 8) | (id[9] & 0xFFL);
-            return String.format("%d%s%02d%08d", id[1], new String(id, 2, 3, StandardCharsets.US_ASCII), id[5] & 0xFF, serial);
+            return String.format(
+                    "%d%s%02d%08d", id[1], new String(id, 2, 3, StandardCharsets.US_ASCII), id[5] & 0xFF, serial);
         }
         return octets(id);
     }

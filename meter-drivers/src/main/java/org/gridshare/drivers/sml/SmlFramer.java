@@ -63,7 +63,8 @@ public final class SmlFramer {
         if (tailFill == 8 && SmlTransport.startsWith(tail, 0, SmlTransport.START)) {
             int n = buffer.size();
             if (n > 8) {
-                events.add(new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(buffer.toByteArray(), n - 8), false));
+                events.add(
+                        new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(buffer.toByteArray(), n - 8), false));
             }
             tailFill = 0;
             startFrame(position - 7);
@@ -97,7 +98,8 @@ public final class SmlFramer {
                 buffer.write(word[i]);
             }
             byte[] data = buffer.toByteArray();
-            events.add(new Framed.Skipped(bufferOffset, java.util.Arrays.copyOf(data, Math.max(0, data.length - 7)), true));
+            events.add(new Framed.Skipped(
+                    bufferOffset, java.util.Arrays.copyOf(data, Math.max(0, data.length - 7)), true));
             wordFill = 0;
             tailFill = 0;
             startFrame(position - 7);

@@ -25,10 +25,18 @@ public final class SmlStreamDecoder implements StreamDecoder {
         List<Event> out = new ArrayList<>();
         for (Framed e : framed) {
             if (e instanceof Framed.Skipped s) {
-                out.add(s.truncated()
-                        ? new Failed(s.offset(), new DecodeException(DecodeException.Kind.TRUNCATED, "SML frame cut off after " + s.bytes().length
-                                + " bytes", "transport", s.bytes(), s.bytes().length).shifted(s.offset()))
-                        : new Skipped(s.offset(), s.bytes().length));
+                out.add(
+                        s.truncated()
+                                ? new Failed(
+                                        s.offset(),
+                                        new DecodeException(
+                                                        DecodeException.Kind.TRUNCATED,
+                                                        "SML frame cut off after " + s.bytes().length + " bytes",
+                                                        "transport",
+                                                        s.bytes(),
+                                                        s.bytes().length)
+                                                .shifted(s.offset()))
+                                : new Skipped(s.offset(), s.bytes().length));
                 continue;
             }
             try {

@@ -13,8 +13,7 @@ public final class SmlTransport {
 
     static final byte[] START = {0x1B, 0x1B, 0x1B, 0x1B, 0x01, 0x01, 0x01, 0x01};
 
-    private SmlTransport() {
-    }
+    private SmlTransport() {}
 
     /** Checks the CRC and escapes of one transport frame and returns the SML file bytes (unescaped, unpadded). */
     public static byte[] unwrap(byte[] frame) throws DecodeException {
@@ -25,7 +24,8 @@ public final class SmlTransport {
         int pos = START.length;
         while (true) {
             if (pos + 4 > frame.length) {
-                throw new DecodeException(Kind.TRUNCATED, "frame ends without end escape", "transport", frame, frame.length);
+                throw new DecodeException(
+                        Kind.TRUNCATED, "frame ends without end escape", "transport", frame, frame.length);
             }
             if (!isEscape(frame, pos)) {
                 payload.write(frame, pos, 4);
@@ -41,8 +41,12 @@ public final class SmlTransport {
                 continue;
             }
             if (frame[pos + 4] != 0x1A) {
-                throw new DecodeException(Kind.MALFORMED, String.format("unknown escape command 0x%02X", frame[pos + 4] & 0xFF), "transport",
-                        frame, pos + 4);
+                throw new DecodeException(
+                        Kind.MALFORMED,
+                        String.format("unknown escape command 0x%02X", frame[pos + 4] & 0xFF),
+                        "transport",
+                        frame,
+                        pos + 4);
             }
             int padding = frame[pos + 5] & 0xFF;
             int sent = ((frame[pos + 6] & 0xFF) << 8) | (frame[pos + 7] & 0xFF);
@@ -50,15 +54,26 @@ public final class SmlTransport {
             // the CRC goes low byte first on the wire (little-endian), as libsml and the meters do
             int computedOnWire = ((computed & 0xFF) << 8) | (computed >>> 8);
             if (sent != computedOnWire) {
-                throw new DecodeException(Kind.CORRUPT, String.format("CRC %04X sent, %04X computed", sent, computedOnWire), "crc", frame, pos + 6);
+                throw new DecodeException(
+                        Kind.CORRUPT,
+                        String.format("CRC %04X sent, %04X computed", sent, computedOnWire),
+                        "crc",
+                        frame,
+                        pos + 6);
             }
             byte[] data = payload.toByteArray();
             if (padding > 3 || padding > data.length) {
-                throw new DecodeException(Kind.MALFORMED, "padding count " + padding + " is not 0..3", "transport", frame, pos + 5);
+                throw new DecodeException(
+                        Kind.MALFORMED, "padding count " + padding + " is not 0..3", "transport", frame, pos + 5);
             }
             for (int i = data.length - padding; i < data.length; i++) {
                 if (data[i] != 0) {
-                    throw new DecodeException(Kind.MALFORMED, "padding byte is not 00", "transport", frame, pos - padding + (i - data.length + padding));
+                    throw new DecodeException(
+                            Kind.MALFORMED,
+                            "padding byte is not 00",
+                            "transport",
+                            frame,
+                            pos - padding + (i - data.length + padding));
                 }
             }
             return java.util.Arrays.copyOf(data, data.length - padding);

@@ -30,16 +30,17 @@ public final class SunSpecDecoder {
 
     /** The scale factors the SunSpec specification allows. */
     static final int MIN_SF = -10;
+
     static final int MAX_SF = 10;
 
-    private SunSpecDecoder() {
-    }
+    private SunSpecDecoder() {}
 
     /**
      * @param address register of {@code words[0]} (the model's first point), for error messages
      * @param words the model's registers after ID and L (its L registers)
      */
-    public static SunSpecBlock decode(SunSpecModel model, int modelId, int address, int[] words) throws DecodeException {
+    public static SunSpecBlock decode(SunSpecModel model, int modelId, int address, int[] words)
+            throws DecodeException {
         List<String> absent = new ArrayList<>();
         Map<String, Integer> scaleFactors = new HashMap<>();
         for (Point p : model.points()) {
@@ -47,7 +48,11 @@ public final class SunSpecDecoder {
                 int sf = (short) word(words, p, 0, address);
                 if ((sf & 0xFFFF) != 0x8000) {
                     if (sf < MIN_SF || sf > MAX_SF) {
-                        throw new DecodeException(Kind.IMPOSSIBLE_VALUE, "scale factor " + sf + " outside " + MIN_SF + ".." + MAX_SF, p.name(), null,
+                        throw new DecodeException(
+                                Kind.IMPOSSIBLE_VALUE,
+                                "scale factor " + sf + " outside " + MIN_SF + ".." + MAX_SF,
+                                p.name(),
+                                null,
                                 address + p.offset());
                     }
                     scaleFactors.put(p.name(), sf);
@@ -73,7 +78,8 @@ public final class SunSpecDecoder {
         return new SunSpecBlock(modelId, address, values, absent);
     }
 
-    private static SunSpecBlock.Value value(Point p, int[] words, int address, Map<String, Integer> scaleFactors) throws DecodeException {
+    private static SunSpecBlock.Value value(Point p, int[] words, int address, Map<String, Integer> scaleFactors)
+            throws DecodeException {
         if (p.type() == Type.STRING) {
             byte[] b = new byte[p.words() * 2];
             for (int i = 0; i < p.words(); i++) {
@@ -96,7 +102,8 @@ public final class SunSpecDecoder {
         if (p.type() == Type.FLOAT32) {
             float f = Float.intBitsToFloat((int) raw);
             if (Float.isInfinite(f)) {
-                throw new DecodeException(Kind.IMPOSSIBLE_VALUE, "float point holds " + f, p.name(), null, address + p.offset());
+                throw new DecodeException(
+                        Kind.IMPOSSIBLE_VALUE, "float point holds " + f, p.name(), null, address + p.offset());
             }
             return new SunSpecBlock.Value(new BigDecimal(Float.toString(f)), null, p.units());
         }
@@ -130,7 +137,12 @@ public final class SunSpecDecoder {
     private static int word(int[] words, Point p, int i, int address) throws DecodeException {
         int w = words[p.offset() + i];
         if (w < 0 || w > 0xFFFF) {
-            throw new DecodeException(Kind.MALFORMED, "register value " + w + " is not 16 bits", p.name(), null, address + p.offset() + i);
+            throw new DecodeException(
+                    Kind.MALFORMED,
+                    "register value " + w + " is not 16 bits",
+                    p.name(),
+                    null,
+                    address + p.offset() + i);
         }
         return w;
     }
@@ -143,7 +155,11 @@ public final class SunSpecDecoder {
      */
     public static NormalizedReading toReading(SunSpecBlock common, SunSpecBlock measurement) throws DecodeException {
         SunSpecModel model = SunSpecModel.forId(measurement.modelId())
-                .orElseThrow(() -> new DecodeException(Kind.UNSUPPORTED, "unknown SunSpec model " + measurement.modelId(), null, null,
+                .orElseThrow(() -> new DecodeException(
+                        Kind.UNSUPPORTED,
+                        "unknown SunSpec model " + measurement.modelId(),
+                        null,
+                        null,
                         measurement.address()));
         Map<String, ObisValue> obis = new LinkedHashMap<>();
         for (Point p : model.points()) {
@@ -158,9 +174,22 @@ public final class SunSpecDecoder {
             }
         }
         ElectricityRegisters registers = ElectricityRegisters.of(obis);
-        String serial = common == null || common.get("SN") == null ? null : common.get("SN").text();
-        return new NormalizedReading("sunspec", "model " + measurement.modelId(), serial, null, registers.importMilliWh(),
-                registers.exportMilliWh(), registers.powerMilliW(), registers.phases(), obis, EnumSet.of(StatusFlag.CLOCK_UNSYNCHRONISED),
-                List.of(), List.of(), null);
+        String serial = common == null || common.get("SN") == null
+                ? null
+                : common.get("SN").text();
+        return new NormalizedReading(
+                "sunspec",
+                "model " + measurement.modelId(),
+                serial,
+                null,
+                registers.importMilliWh(),
+                registers.exportMilliWh(),
+                registers.powerMilliW(),
+                registers.phases(),
+                obis,
+                EnumSet.of(StatusFlag.CLOCK_UNSYNCHRONISED),
+                List.of(),
+                List.of(),
+                null);
     }
 }

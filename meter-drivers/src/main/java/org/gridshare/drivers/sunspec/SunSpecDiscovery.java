@@ -15,14 +15,13 @@ public final class SunSpecDiscovery {
 
     /** Where the marker may be, in the order to try. */
     public static final int[] BASES = {40_000, 0, 50_000};
+
     static final int MAX_MODELS = 64;
 
     /** A model in the chain: {@code address} is its first point's register (after ID and L). */
-    public record ModelHeader(int id, int address, int length) {
-    }
+    public record ModelHeader(int id, int address, int length) {}
 
-    private SunSpecDiscovery() {
-    }
+    private SunSpecDiscovery() {}
 
     /** The model chain; fails when no base holds the marker or the chain runs away. */
     public static List<ModelHeader> discover(RegisterSource source) throws IOException, DecodeException {
@@ -48,11 +47,20 @@ public final class SunSpecDiscovery {
                 return models;
             }
             if (models.size() == MAX_MODELS) {
-                throw new DecodeException(Kind.MALFORMED, "more than " + MAX_MODELS + " models without the end marker", "ID", null, address);
+                throw new DecodeException(
+                        Kind.MALFORMED,
+                        "more than " + MAX_MODELS + " models without the end marker",
+                        "ID",
+                        null,
+                        address);
             }
             if (header[0] == 0 || header[1] == 0xFFFF) {
-                throw new DecodeException(Kind.MALFORMED, String.format("model header ID=%d L=%d is not a model", header[0], header[1]), "ID",
-                        null, address);
+                throw new DecodeException(
+                        Kind.MALFORMED,
+                        String.format("model header ID=%d L=%d is not a model", header[0], header[1]),
+                        "ID",
+                        null,
+                        address);
             }
             models.add(new ModelHeader(header[0], address + 2, header[1]));
             address += 2 + header[1];

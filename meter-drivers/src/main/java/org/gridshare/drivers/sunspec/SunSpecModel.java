@@ -27,8 +27,20 @@ public record SunSpecModel(String layout, Set<Integer> ids, List<Point> points) 
 
     /** Point types of the SunSpec information model, with their "not implemented" value. */
     public enum Type {
-        UINT16(1), INT16(1), ACC16(1), ENUM16(1), BITFIELD16(1), SUNSSF(1), PAD(1),
-        UINT32(2), INT32(2), ACC32(2), ENUM32(2), BITFIELD32(2), FLOAT32(2), STRING(0);
+        UINT16(1),
+        INT16(1),
+        ACC16(1),
+        ENUM16(1),
+        BITFIELD16(1),
+        SUNSSF(1),
+        PAD(1),
+        UINT32(2),
+        INT32(2),
+        ACC32(2),
+        ENUM32(2),
+        BITFIELD32(2),
+        FLOAT32(2),
+        STRING(0);
 
         final int words;
 
@@ -45,11 +57,19 @@ public record SunSpecModel(String layout, Set<Integer> ids, List<Point> points) 
      * @param obis OBIS code of a positive (or any) value, or null when it has none
      * @param obisNegative OBIS code of a negative value with the sign turned, or null
      */
-    public record Point(int offset, String name, Type type, int words, String scaleFactor, String units, String obis, String obisNegative) {
-    }
+    public record Point(
+            int offset,
+            String name,
+            Type type,
+            int words,
+            String scaleFactor,
+            String units,
+            String obis,
+            String obisNegative) {}
 
     /** Every layout this module knows. */
-    public static final List<SunSpecModel> KNOWN = List.of(load("common"), load("inverter-int"), load("inverter-float"), load("meter-int"));
+    public static final List<SunSpecModel> KNOWN =
+            List.of(load("common"), load("inverter-int"), load("inverter-float"), load("meter-int"));
 
     public SunSpecModel {
         ids = Set.copyOf(ids);
@@ -78,7 +98,10 @@ public record SunSpecModel(String layout, Set<Integer> ids, List<Point> points) 
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("# models;")) {
-                    ids = Arrays.stream(line.substring(9).split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
+                    ids = Arrays.stream(line.substring(9).split(","))
+                            .map(String::trim)
+                            .map(Integer::valueOf)
+                            .collect(Collectors.toSet());
                 }
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
@@ -88,7 +111,8 @@ public record SunSpecModel(String layout, Set<Integer> ids, List<Point> points) 
                 Type type = Type.valueOf(t[0].toUpperCase(Locale.ROOT));
                 int words = type == Type.STRING ? Integer.parseInt(t[1]) : type.words;
                 String[] obis = f[5].isEmpty() ? new String[] {null, null} : (f[5] + "|").split("\\|", -1);
-                points.add(new Point(Integer.parseInt(f[0]), f[1], type, words, blank(f[3]), blank(f[4]), obis[0], blank(obis[1])));
+                points.add(new Point(
+                        Integer.parseInt(f[0]), f[1], type, words, blank(f[3]), blank(f[4]), obis[0], blank(obis[1])));
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -39,11 +39,14 @@ public final class SunSpecReader implements RegisterSource {
             try {
                 regs = master.readMultipleRegisters(unitId, address + done, n);
             } catch (ModbusException ex) {
-                throw new IOException("Modbus read of " + n + " registers at " + (address + done) + " (unit " + unitId + ") failed: "
-                        + ex.getMessage(), ex);
+                throw new IOException(
+                        "Modbus read of " + n + " registers at " + (address + done) + " (unit " + unitId + ") failed: "
+                                + ex.getMessage(),
+                        ex);
             }
             if (regs.length != n) {
-                throw new IOException("Modbus read at " + (address + done) + " returned " + regs.length + " registers, asked " + n);
+                throw new IOException(
+                        "Modbus read at " + (address + done) + " returned " + regs.length + " registers, asked " + n);
             }
             for (int i = 0; i < n; i++) {
                 out[done + i] = regs[i].toUnsignedShort();
@@ -64,7 +67,8 @@ public final class SunSpecReader implements RegisterSource {
         if (layout.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(SunSpecDecoder.decode(layout.get(), model.id(), model.address(), read(model.address(), model.length())));
+        return Optional.of(SunSpecDecoder.decode(
+                layout.get(), model.id(), model.address(), read(model.address(), model.length())));
     }
 
     /** Discovers the chain and returns one reading per inverter or meter model, with the common model's serial as meter id. */

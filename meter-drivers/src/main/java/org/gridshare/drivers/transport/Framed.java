@@ -12,10 +12,8 @@ public sealed interface Framed {
     byte[] bytes();
 
     /** A complete frame, ready for its decoder. */
-    record Frame(long offset, byte[] bytes) implements Framed {
-    }
+    record Frame(long offset, byte[] bytes) implements Framed {}
 
     /** Bytes that are not (part of) a complete frame: {@code truncated} when a frame had begun. */
-    record Skipped(long offset, byte[] bytes, boolean truncated) implements Framed {
-    }
+    record Skipped(long offset, byte[] bytes, boolean truncated) implements Framed {}
 }

@@ -51,10 +51,16 @@ public class DecoderBenchmark {
         Path root = Path.of("src/test/resources/fixtures");
         dsmr5 = Files.readAllBytes(root.resolve("dsmr/v5-iskra-am550-spec-example.p1"));
         smarty = Files.readAllBytes(root.resolve("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"));
-        smartyKey = new SmartyDecryptor(HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
+        smartyKey = new SmartyDecryptor(
+                HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+                SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
         byte[] dump = Files.readAllBytes(root.resolve("sml/ISKRA_MT175_eHZ.bin"));
-        sml = new SmlFramer().feed(dump, 0, dump.length).stream()
-                .filter(e -> e instanceof Framed.Frame).findFirst().orElseThrow().bytes();
+        sml = new SmlFramer()
+                .feed(dump, 0, dump.length).stream()
+                        .filter(e -> e instanceof Framed.Frame)
+                        .findFirst()
+                        .orElseThrow()
+                        .bytes();
         iec = Files.readAllBytes(root.resolve("iec62056-21/easymeter-q3db1024-mode-d.txt"));
         bthome = HexFormat.of().parseHex("404d12138a14");
         bthomeMac = BthomeDecoder.parseMac("A4:C1:38:8D:18:B2");

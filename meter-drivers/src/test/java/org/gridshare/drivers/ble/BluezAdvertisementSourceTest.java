@@ -109,20 +109,35 @@ class BluezAdvertisementSourceTest {
 
     /** BTHome v2, plain: packet id, energy (0x0A, kWh × 1000) and power (0x0B, W × 100). */
     private static byte[] bthome(int packetId, int energyWh, int powerCentiW) {
-        return new byte[] {0x40, 0x00, (byte) packetId, 0x0A, (byte) energyWh, (byte) (energyWh >> 8), (byte) (energyWh >> 16), 0x0B, (byte) powerCentiW,
-            (byte) (powerCentiW >> 8), (byte) (powerCentiW >> 16)};
+        return new byte[] {
+            0x40,
+            0x00,
+            (byte) packetId,
+            0x0A,
+            (byte) energyWh,
+            (byte) (energyWh >> 8),
+            (byte) (energyWh >> 16),
+            0x0B,
+            (byte) powerCentiW,
+            (byte) (powerCentiW >> 8),
+            (byte) (powerCentiW >> 16)
+        };
     }
 
     @Test
     void bthome_advertisements_from_bluez_signals_become_readings_once_per_packet_id() throws Exception {
         bluez = FakeBluezAdapter.export(bus.address, "hci0");
         Collected got = new Collected();
-        BthomeReceiver receiver = new BthomeReceiver(List.of(new BthomeReceiver.Device(METER, null)), got, clock, 3, Duration.ofMinutes(1));
+        BthomeReceiver receiver = new BthomeReceiver(
+                List.of(new BthomeReceiver.Device(METER, null)), got, clock, 3, Duration.ofMinutes(1));
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
             assertEquals(MeterHealth.State.UNKNOWN, receiver.health(METER));
             source.start(Set.of(FCD2), receiver);
             assertEquals(List.of("SetDiscoveryFilter", "StartDiscovery"), bluez.calls);
-            assertEquals(List.of(FCD2), bluez.filter.get("UUIDs").getValue(), "the filter BlueZ received: UUIDs as an array of strings");
+            assertEquals(
+                    List.of(FCD2),
+                    bluez.filter.get("UUIDs").getValue(),
+                    "the filter BlueZ received: UUIDs as an array of strings");
             assertEquals("le", bluez.filter.get("Transport").getValue());
             assertEquals(Boolean.TRUE, bluez.filter.get("DuplicateData").getValue());
 
@@ -152,10 +167,12 @@ class BluezAdvertisementSourceTest {
     }
 
     @Test
-    void bad_advertisements_are_kept_with_their_reason_and_make_the_device_degraded_then_silence_failed() throws Exception {
+    void bad_advertisements_are_kept_with_their_reason_and_make_the_device_degraded_then_silence_failed()
+            throws Exception {
         bluez = FakeBluezAdapter.export(bus.address, "hci0");
         Collected got = new Collected();
-        BthomeReceiver receiver = new BthomeReceiver(List.of(new BthomeReceiver.Device(METER, null)), got, clock, 2, Duration.ofMinutes(1));
+        BthomeReceiver receiver = new BthomeReceiver(
+                List.of(new BthomeReceiver.Device(METER, null)), got, clock, 2, Duration.ofMinutes(1));
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
             source.start(Set.of(FCD2), receiver);
             String dev = bluez.devicePath(METER);
@@ -164,9 +181,12 @@ class BluezAdvertisementSourceTest {
             bluez.propertiesChanged(dev, null, Map.of(FCD2, HexFormat.of().parseHex("400a13")));
             await("two rejections", () -> got.rejected.size() == 2);
             assertEquals(1, got.readings.size());
-            assertEquals(DecodeException.Kind.UNSUPPORTED, got.rejected.get(0).error().kind());
+            assertEquals(
+                    DecodeException.Kind.UNSUPPORTED,
+                    got.rejected.get(0).error().kind());
             assertEquals("40EE0102", got.rejected.get(0).serviceDataHex());
-            assertEquals(DecodeException.Kind.TRUNCATED, got.rejected.get(1).error().kind());
+            assertEquals(
+                    DecodeException.Kind.TRUNCATED, got.rejected.get(1).error().kind());
             assertEquals(MeterHealth.State.DEGRADED, receiver.health(METER));
             clock.millis.addAndGet(Duration.ofMinutes(1).toMillis());
             assertEquals(MeterHealth.State.FAILED, receiver.health(METER));
@@ -180,7 +200,8 @@ class BluezAdvertisementSourceTest {
     void encrypted_bthome_is_decrypted_with_the_device_bind_key_and_neighbours_are_ignored() throws Exception {
         bluez = FakeBluezAdapter.export(bus.address, "hci0");
         Collected got = new Collected();
-        BthomeReceiver receiver = new BthomeReceiver(List.of(new BthomeReceiver.Device(SHELLY, SHELLY_KEY)), got, clock, 3, Duration.ofMinutes(1));
+        BthomeReceiver receiver = new BthomeReceiver(
+                List.of(new BthomeReceiver.Device(SHELLY, SHELLY_KEY)), got, clock, 3, Duration.ofMinutes(1));
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
             source.start(Set.of(FCD2), receiver);
             // a neighbour's plain sensor, then the Shelly BLU H&T (bthome-ble test vector), then its replay
@@ -190,14 +211,22 @@ class BluezAdvertisementSourceTest {
             bluez.propertiesChanged(bluez.devicePath(SHELLY), (short) -51, Map.of(FCD2, shelly));
             await("shelly reading and its duplicate", () -> receiver.duplicates(SHELLY) == 1);
             assertEquals(1, got.readings.size());
-            assertEquals("25.06", got.readings.get(0).reading().obis().get("bthome:temperature").value());
+            assertEquals(
+                    "25.06",
+                    got.readings
+                            .get(0)
+                            .reading()
+                            .obis()
+                            .get("bthome:temperature")
+                            .value());
             assertTrue(got.readings.get(0).reading().status().contains(StatusFlag.AUTHENTICATED));
             assertEquals(1, receiver.ignored());
 
             // a plain advertisement claiming to be the Shelly is refused (it has a key)
             bluez.propertiesChanged(bluez.devicePath(SHELLY), null, Map.of(FCD2, bthome(9, 1, 1)));
             await("spoof rejected", () -> got.rejected.size() == 1);
-            assertEquals(DecodeException.Kind.CORRUPT, got.rejected.get(0).error().kind());
+            assertEquals(
+                    DecodeException.Kind.CORRUPT, got.rejected.get(0).error().kind());
         }
     }
 
@@ -210,9 +239,11 @@ class BluezAdvertisementSourceTest {
             source.start(Set.of(FCD2), seen::add);
             String otherUuid = BleAdvertisement.uuid16(0xFE95);
             impostor.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(1, 1, 1)));
-            bluez.propertiesChanged("/org/bluez/hci1/dev_" + METER.replace(':', '_'), null, Map.of(FCD2, bthome(2, 1, 1)));
+            bluez.propertiesChanged(
+                    "/org/bluez/hci1/dev_" + METER.replace(':', '_'), null, Map.of(FCD2, bthome(2, 1, 1)));
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(otherUuid, new byte[] {1, 2}));
-            bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(3, 1, 1), otherUuid, new byte[] {1, 2}));
+            bluez.propertiesChanged(
+                    bluez.devicePath(METER), null, Map.of(FCD2, bthome(3, 1, 1), otherUuid, new byte[] {1, 2}));
             await("the one advertisement that counts", () -> !seen.isEmpty());
             // signals are delivered in order: the three before it were dropped, not still in flight
             assertEquals(1, seen.size());
@@ -266,7 +297,8 @@ class BluezAdvertisementSourceTest {
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock);
                 FakeBluezAdapter impostor = FakeBluezAdapter.impostor(bus.address)) {
             source.start(Set.of(FCD2), seen::add);
-            impostor.send(new org.freedesktop.dbus.interfaces.DBus.NameOwnerChanged("/org/freedesktop/DBus", "org.bluez", "", impostor.uniqueName()));
+            impostor.send(new org.freedesktop.dbus.interfaces.DBus.NameOwnerChanged(
+                    "/org/freedesktop/DBus", "org.bluez", "", impostor.uniqueName()));
             impostor.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(1, 1, 1)));
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(2, 1, 1)));
             await("the real one", () -> !seen.isEmpty());
@@ -279,7 +311,8 @@ class BluezAdvertisementSourceTest {
     @Test
     void no_bluetoothd_on_the_bus_is_a_transport_error_naming_the_adapter() throws Exception {
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
-            BleTransportException ex = assertThrows(BleTransportException.class, () -> source.start(Set.of(FCD2), ad -> { }));
+            BleTransportException ex =
+                    assertThrows(BleTransportException.class, () -> source.start(Set.of(FCD2), ad -> {}));
             assertEquals("hci0", ex.adapter());
             assertEquals("GetNameOwner", ex.operation());
             assertTrue(ex.getMessage().contains("org.bluez"), ex.getMessage());
@@ -291,7 +324,8 @@ class BluezAdvertisementSourceTest {
         bluez = FakeBluezAdapter.export(bus.address, "hci0");
         bluez.notReady = true;
         try (BluezAdvertisementSource source = BluezAdvertisementSource.atAddress(bus.address, "hci0", clock)) {
-            BleTransportException ex = assertThrows(BleTransportException.class, () -> source.start(Set.of(FCD2), ad -> { }));
+            BleTransportException ex =
+                    assertThrows(BleTransportException.class, () -> source.start(Set.of(FCD2), ad -> {}));
             assertEquals("StartDiscovery", ex.operation());
             assertTrue(ex.getMessage().contains("Resource Not Ready"), ex.getMessage());
         }
@@ -299,7 +333,8 @@ class BluezAdvertisementSourceTest {
 
     @Test
     void device_addresses_come_from_bluez_object_paths() {
-        assertEquals("54:48:E6:8F:80:A5", BluezAdvertisementSource.addressOfPath("/org/bluez/hci0/dev_54_48_e6_8f_80_a5"));
+        assertEquals(
+                "54:48:E6:8F:80:A5", BluezAdvertisementSource.addressOfPath("/org/bluez/hci0/dev_54_48_e6_8f_80_a5"));
         assertNull(BluezAdvertisementSource.addressOfPath("/org/bluez/hci0"));
         assertNull(BluezAdvertisementSource.addressOfPath("/org/bluez/hci0/dev_54_48_E6_8F_80_A5/service0001"));
         assertEquals("0000fcd2-0000-1000-8000-00805f9b34fb", BleAdvertisement.uuid16(0xFCD2));

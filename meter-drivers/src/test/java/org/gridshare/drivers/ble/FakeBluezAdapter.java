@@ -37,7 +37,8 @@ public final class FakeBluezAdapter implements Adapter1, AutoCloseable {
 
     /** Connects to the bus, exports the adapter and then takes the name {@code org.bluez}, as bluetoothd does. */
     public static FakeBluezAdapter export(String busAddress, String adapterName) throws DBusException {
-        DBusConnection c = DBusConnectionBuilder.forAddress(busAddress).withShared(false).build();
+        DBusConnection c =
+                DBusConnectionBuilder.forAddress(busAddress).withShared(false).build();
         FakeBluezAdapter a = new FakeBluezAdapter(c, "/org/bluez/" + adapterName);
         c.exportObject(a.path, a);
         c.requestBusName(BluezAdvertisementSource.BLUEZ);
@@ -46,7 +47,8 @@ public final class FakeBluezAdapter implements Adapter1, AutoCloseable {
 
     /** Another client on the bus that does not own {@code org.bluez} but sends the same signals (must be ignored). */
     public static FakeBluezAdapter impostor(String busAddress) throws DBusException {
-        return new FakeBluezAdapter(DBusConnectionBuilder.forAddress(busAddress).withShared(false).build(), "/org/bluez/hci0");
+        return new FakeBluezAdapter(
+                DBusConnectionBuilder.forAddress(busAddress).withShared(false).build(), "/org/bluez/hci0");
     }
 
     /** A device path under this adapter for {@code address}. */
@@ -55,7 +57,8 @@ public final class FakeBluezAdapter implements Adapter1, AutoCloseable {
     }
 
     /** bluetoothd's signal for a device seen for the first time. */
-    public void deviceAdded(String devicePath, String address, Short rssi, Map<String, byte[]> serviceData) throws DBusException {
+    public void deviceAdded(String devicePath, String address, Short rssi, Map<String, byte[]> serviceData)
+            throws DBusException {
         Map<String, Variant<?>> device = new java.util.LinkedHashMap<>();
         device.put("Address", new Variant<>(address));
         device.put("AddressType", new Variant<>("public"));
@@ -65,7 +68,8 @@ public final class FakeBluezAdapter implements Adapter1, AutoCloseable {
         if (serviceData != null) {
             device.put("ServiceData", serviceDataVariant(serviceData));
         }
-        connection.sendMessage(new ObjectManager.InterfacesAdded("/", new DBusPath(devicePath), Map.of("org.bluez.Device1", device)));
+        connection.sendMessage(
+                new ObjectManager.InterfacesAdded("/", new DBusPath(devicePath), Map.of("org.bluez.Device1", device)));
     }
 
     /** bluetoothd's signal for changed properties of a known device. */

@@ -32,7 +32,8 @@ public final class PrivateDbusDaemon implements AutoCloseable {
 
     /** The dbus-daemon executable; fails under CI (which installs it), skips elsewhere. */
     static String requireDbusDaemon() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
+        for (String d : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin")
+                .split(File.pathSeparator)) {
             File f = new File(d, "dbus-daemon");
             if (f.canExecute()) {
                 return f.getPath();
@@ -51,16 +52,20 @@ public final class PrivateDbusDaemon implements AutoCloseable {
         String exe = requireDbusDaemon();
         Path dir = Files.createTempDirectory("gridshare-dbus");
         String listen = "unix:path=" + dir.resolve("bus");
-        Process p = new ProcessBuilder(exe, "--session", "--nofork", "--nopidfile", "--address=" + listen, "--print-address=1")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        exe, "--session", "--nofork", "--nopidfile", "--address=" + listen, "--print-address=1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> printed = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException ex) {
-                return null;
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        CompletableFuture<String> printed = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return out.readLine();
+                    } catch (IOException ex) {
+                        return null;
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
         String address;
         try {
             address = printed.get(10, TimeUnit.SECONDS);

@@ -28,7 +28,8 @@ class BthomeDecoderTest {
     void energy_counter_becomes_exact_import_milli_watt_hours() throws Exception {
         assertEquals(1_346_067_000L, plain("400a138a14").importMilliWh());
         assertEquals(344_593_170_000L, plain("404d12138a14").importMilliWh());
-        assertEquals(new ObisValue("1346.067", "kWh"), plain("400a138a14").obis().get("1-0:1.8.0"));
+        assertEquals(
+                new ObisValue("1346.067", "kWh"), plain("400a138a14").obis().get("1-0:1.8.0"));
     }
 
     @Test
@@ -40,7 +41,8 @@ class BthomeDecoderTest {
 
     @Test
     void encrypted_shelly_advertisement_decrypts_with_its_bind_key() throws Exception {
-        NormalizedReading r = BthomeDecoder.decode(HexFormat.of().parseHex("41a47266c95f730011223378237214"), SHELLY_MAC, SHELLY_KEY);
+        NormalizedReading r =
+                BthomeDecoder.decode(HexFormat.of().parseHex("41a47266c95f730011223378237214"), SHELLY_MAC, SHELLY_KEY);
         assertEquals(new ObisValue("25.06", "°C"), r.obis().get("bthome:temperature"));
         assertEquals(new ObisValue("50.55", "%"), r.obis().get("bthome:humidity"));
         assertEquals("54:48:E6:8F:80:A5", r.meterId());
@@ -52,24 +54,39 @@ class BthomeDecoderTest {
         byte[] data = HexFormat.of().parseHex("41a47266c95f730011223378237214");
         byte[] wrongKey = SHELLY_KEY.clone();
         wrongKey[0] ^= 1;
-        assertEquals(Kind.CORRUPT, assertThrows(DecodeException.class, () -> BthomeDecoder.decode(data, SHELLY_MAC, wrongKey)).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                assertThrows(DecodeException.class, () -> BthomeDecoder.decode(data, SHELLY_MAC, wrongKey))
+                        .kind());
         data[3] ^= 1;
-        assertEquals(Kind.CORRUPT, assertThrows(DecodeException.class, () -> BthomeDecoder.decode(data, SHELLY_MAC, SHELLY_KEY)).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                assertThrows(DecodeException.class, () -> BthomeDecoder.decode(data, SHELLY_MAC, SHELLY_KEY))
+                        .kind());
     }
 
     @Test
     void plain_advertisement_is_rejected_when_a_bind_key_is_configured() {
-        assertEquals(Kind.CORRUPT, assertThrows(DecodeException.class,
-                () -> BthomeDecoder.decode(HexFormat.of().parseHex("400a138a14"), MAC, SHELLY_KEY)).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                assertThrows(
+                                DecodeException.class,
+                                () -> BthomeDecoder.decode(HexFormat.of().parseHex("400a138a14"), MAC, SHELLY_KEY))
+                        .kind());
     }
 
     @Test
     void truncated_object_and_unknown_object_id_are_reported_not_guessed() {
-        assertEquals(Kind.TRUNCATED, assertThrows(DecodeException.class, () -> plain("400a138a")).kind());
+        assertEquals(
+                Kind.TRUNCATED,
+                assertThrows(DecodeException.class, () -> plain("400a138a")).kind());
         DecodeException unknown = assertThrows(DecodeException.class, () -> plain("40ee01"));
         assertEquals(Kind.UNSUPPORTED, unknown.kind());
         assertEquals(0, unknown.offset());
-        assertEquals(Kind.UNSUPPORTED, assertThrows(DecodeException.class, () -> plain("200a138a14")).kind(), "BTHome v1 header");
+        assertEquals(
+                Kind.UNSUPPORTED,
+                assertThrows(DecodeException.class, () -> plain("200a138a14")).kind(),
+                "BTHome v1 header");
     }
 
     @Test

@@ -33,30 +33,45 @@ class MeterDecodeCommandTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = MeterDecodeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = MeterDecodeCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static Stream<Arguments> captures() {
         List<Arguments> args = new ArrayList<>();
-        Fixtures.captures("dsmr").forEach(p -> args.add(Arguments.of("dsmr", p,
-                p.toString().endsWith(".bin") ? "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" : null)));
+        Fixtures.captures("dsmr")
+                .forEach(p -> args.add(Arguments.of(
+                        "dsmr", p, p.toString().endsWith(".bin") ? "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" : null)));
         Fixtures.captures("iec62056-21").forEach(p -> args.add(Arguments.of("iec62056-21", p, null)));
         Fixtures.captures("sml").forEach(p -> args.add(Arguments.of("sml", p, null)));
-        Fixtures.captures("bthome").forEach(p -> args.add(Arguments.of("bthome", p,
-                p.toString().contains("encrypted") ? "231d39c1d7cc1ab1aee224cd096db932" : null)));
+        Fixtures.captures("bthome")
+                .forEach(p -> args.add(Arguments.of(
+                        "bthome", p, p.toString().contains("encrypted") ? "231d39c1d7cc1ab1aee224cd096db932" : null)));
         return args.stream();
     }
 
     @ParameterizedTest
     @MethodSource("captures")
-    void prints_one_json_line_per_frame_matching_the_golden_readings(String protocol, Path capture, String key) throws IOException {
-        Run r = key == null ? run("--protocol", protocol, capture.toString()) : run("--protocol", protocol, "--key", key, capture.toString());
+    void prints_one_json_line_per_frame_matching_the_golden_readings(String protocol, Path capture, String key)
+            throws IOException {
+        Run r = key == null
+                ? run("--protocol", protocol, capture.toString())
+                : run("--protocol", protocol, "--key", key, capture.toString());
         ArrayNode actual = ReadingJson.mapper().createArrayNode();
         for (String line : r.lines()) {
             JsonNode node = ReadingJson.mapper().readTree(line);
-            assertTrue(node.has("protocol") && node.has("meterId") && node.has("timestamp") && node.has("importMilliWh")
-                    && node.has("exportMilliWh") && node.has("powerMilliW") && node.get("obis").isObject(), line);
+            assertTrue(
+                    node.has("protocol")
+                            && node.has("meterId")
+                            && node.has("timestamp")
+                            && node.has("importMilliWh")
+                            && node.has("exportMilliWh")
+                            && node.has("powerMilliW")
+                            && node.get("obis").isObject(),
+                    line);
             actual.add(node);
         }
         Path golden = capture.resolveSibling(capture.getFileName() + ".json");
@@ -66,14 +81,19 @@ class MeterDecodeCommandTest {
         assertEquals(ReadingJson.mapper().readTree(golden.toFile()).toPrettyString(), actual.toPrettyString());
         // eHZ dumps are cut anywhere: only a frame cut off by the end of the dump may fail
         for (String line : r.err().lines().toList()) {
-            assertTrue(line.startsWith("warning: skipped") || (protocol.equals("sml") && line.contains("TRUNCATED")), line);
+            assertTrue(
+                    line.startsWith("warning: skipped") || (protocol.equals("sml") && line.contains("TRUNCATED")),
+                    line);
         }
         assertEquals(r.err().contains("error:") ? 1 : 0, r.status(), r.err());
     }
 
     @Test
     void obis_values_are_the_decimals_as_sent() throws IOException {
-        Run r = run("--protocol", "dsmr", Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1").toString());
+        Run r = run(
+                "--protocol",
+                "dsmr",
+                Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1").toString());
         JsonNode node = ReadingJson.mapper().readTree(r.lines().get(0));
         assertEquals("000004.426", node.at("/obis/1-0:1.8.1/value").asText());
         assertEquals("kWh", node.at("/obis/1-0:1.8.1/unit").asText());
@@ -83,7 +103,8 @@ class MeterDecodeCommandTest {
 
     @Test
     void bad_crc_exits_non_zero_with_the_error_on_stderr(@TempDir Path dir) throws IOException {
-        String good = Files.readString(Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1"), StandardCharsets.ISO_8859_1);
+        String good = Files.readString(
+                Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1"), StandardCharsets.ISO_8859_1);
         Path bad = dir.resolve("bad.p1");
         Files.writeString(bad, good + good.replace("000004.426", "000004.427"), StandardCharsets.ISO_8859_1);
         Run r = run("--protocol", "dsmr", bad.toString());
@@ -114,7 +135,12 @@ class MeterDecodeCommandTest {
 
     @Test
     void table_format_is_for_people() {
-        Run r = run("--protocol", "dsmr", "--format", "table", Fixtures.ROOT.resolve("dsmr/emucs-1_7_1-fluvius.p1").toString());
+        Run r = run(
+                "--protocol",
+                "dsmr",
+                "--format",
+                "table",
+                Fixtures.ROOT.resolve("dsmr/emucs-1_7_1-fluvius.p1").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("import 15792000 mWh"), r.out());
         assertTrue(r.out().contains("1-0:1.8.2      000015.758 kWh"), r.out());

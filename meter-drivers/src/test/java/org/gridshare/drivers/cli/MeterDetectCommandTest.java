@@ -24,8 +24,12 @@ class MeterDetectCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(ScriptedMeter meter, String... args) {
-        return MeterDetectCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                meter, meter.clock);
+        return MeterDetectCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                meter,
+                meter.clock);
     }
 
     private JsonNode json() throws Exception {
@@ -34,8 +38,12 @@ class MeterDetectCommandTest {
 
     @Test
     void reports_an_sml_meter_as_json() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(4).pushing(SerialSettings.SML, Fixtures.bytes(Fixtures.ROOT.resolve("sml/ISKRA_MT175_eHZ.bin")),
-                Duration.ofSeconds(2)).noisyElsewhere();
+        ScriptedMeter meter = new ScriptedMeter(4)
+                .pushing(
+                        SerialSettings.SML,
+                        Fixtures.bytes(Fixtures.ROOT.resolve("sml/ISKRA_MT175_eHZ.bin")),
+                        Duration.ofSeconds(2))
+                .noisyElsewhere();
         assertEquals(0, run(meter, "--port", "/dev/ttyUSB1", "--timeout", "8s"));
         JsonNode j = json();
         assertTrue(j.get("found").asBoolean());
@@ -77,16 +85,20 @@ class MeterDetectCommandTest {
 
     @Test
     void a_missing_port_exits_1_with_the_port_named() {
-        int status = MeterDetectCommand.run(new String[] {"--port", "/dev/ttyNOPE7"}, new PrintStream(out), new PrintStream(err, true,
-                StandardCharsets.UTF_8));
+        int status = MeterDetectCommand.run(
+                new String[] {"--port", "/dev/ttyNOPE7"},
+                new PrintStream(out),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("/dev/ttyNOPE7"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("/dev/ttyNOPE7"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void detects_a_dsmr_meter_on_a_real_pty_through_the_public_entry_point() throws Exception {
         byte[] telegram = Fixtures.bytes(Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1"));
-        try (PtyPair pty = PtyPair.start(); OutputStream meter = new FileOutputStream(pty.a)) {
+        try (PtyPair pty = PtyPair.start();
+                OutputStream meter = new FileOutputStream(pty.a)) {
             AtomicBoolean stop = new AtomicBoolean();
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -100,7 +112,9 @@ class MeterDetectCommandTest {
             });
             int status;
             try {
-                status = MeterDetectCommand.run(new String[] {"--port", pty.b, "--timeout", "5s"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                status = MeterDetectCommand.run(
+                        new String[] {"--port", pty.b, "--timeout", "5s"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
             } finally {
                 stop.set(true);
@@ -116,7 +130,8 @@ class MeterDetectCommandTest {
     }
 
     private int runOnPtyWithMeterWriting(byte[] frame, String... args) throws Exception {
-        try (PtyPair pty = PtyPair.start(); OutputStream meter = new FileOutputStream(pty.a)) {
+        try (PtyPair pty = PtyPair.start();
+                OutputStream meter = new FileOutputStream(pty.a)) {
             AtomicBoolean stop = new AtomicBoolean();
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -133,7 +148,10 @@ class MeterDetectCommandTest {
                 all[0] = "--port";
                 all[1] = pty.b;
                 System.arraycopy(args, 0, all, 2, args.length);
-                return MeterDetectCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                return MeterDetectCommand.run(
+                        all,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
             } finally {
                 stop.set(true);
                 writer.join(2_000);
@@ -154,7 +172,9 @@ class MeterDetectCommandTest {
         assertEquals("53595354454D4944", j.get("systemTitle").asText(), "SYSTEMID");
         assertEquals(0x10000001L, j.get("frameCounter").asLong());
         assertTrue(j.get("reading").isNull());
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("smarty, key needed"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("smarty, key needed"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -165,6 +185,8 @@ class MeterDetectCommandTest {
         JsonNode j = json();
         assertEquals("smarty", j.get("protocol").asText());
         assertEquals(false, j.get("keyNeeded").asBoolean());
-        assertTrue(j.get("reading").get("status").toString().contains("AUTHENTICATED"), j.get("reading").get("status").toString());
+        assertTrue(
+                j.get("reading").get("status").toString().contains("AUTHENTICATED"),
+                j.get("reading").get("status").toString());
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,7 +91,9 @@ class DsmrDecoderTest {
         NormalizedReading r = DsmrDecoder.decode(fixture("v4_2-kaifa.p1"));
         assertEquals(3, r.powerFailures().size());
         assertEquals(237_126L, r.powerFailures().get(0).durationSeconds());
-        assertEquals(OffsetDateTime.parse("2000-01-04T18:03:20+01:00"), r.powerFailures().get(0).end());
+        assertEquals(
+                OffsetDateTime.parse("2000-01-04T18:03:20+01:00"),
+                r.powerFailures().get(0).end());
         NormalizedReading v3 = DsmrDecoder.decode(fixture("v3-iskra-mt382.p1"));
         assertTrue(v3.textMessage().startsWith("0123456789:;<=>?"));
     }
@@ -101,13 +102,16 @@ class DsmrDecoderTest {
     void epoch_filler_capture_time_is_not_a_date() throws Exception {
         NormalizedReading r = DsmrDecoder.decode(fixture("v5-iskra-am550-two-mbus.p1"));
         assertNull(r.subMeters().get(0).capturedAt(), "700101010000W means never captured");
-        assertEquals(OffsetDateTime.parse("2020-04-26T22:30:01+02:00"), r.subMeters().get(1).capturedAt());
+        assertEquals(
+                OffsetDateTime.parse("2020-04-26T22:30:01+02:00"),
+                r.subMeters().get(1).capturedAt());
     }
 
     @Test
     void rejects_telegram_with_wrong_crc_as_corrupt() {
         String t = text("v5-iskra-am550-spec-example.p1").replace("000004.426", "000004.427");
-        DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(t.getBytes(StandardCharsets.ISO_8859_1)));
+        DecodeException e =
+                assertThrows(DecodeException.class, () -> DsmrDecoder.decode(t.getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(Kind.CORRUPT, e.kind());
         assertEquals("crc", e.field());
         assertEquals(t.indexOf("\n!") + 2, e.offset());
@@ -117,7 +121,8 @@ class DsmrDecoderTest {
     @Test
     void rejects_dsmr5_telegram_without_crc() {
         String t = text("v5-iskra-am550-spec-example.p1").replace("!6EEE", "!");
-        DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(t.getBytes(StandardCharsets.ISO_8859_1)));
+        DecodeException e =
+                assertThrows(DecodeException.class, () -> DsmrDecoder.decode(t.getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(Kind.MALFORMED, e.kind());
     }
 
@@ -125,14 +130,16 @@ class DsmrDecoderTest {
     void rejects_truncated_telegram() {
         byte[] full = fixture("v5-iskra-am550-spec-example.p1");
         for (int cut : new int[] {0, 1, 10, 200, full.length - 8}) {
-            DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(java.util.Arrays.copyOf(full, cut)));
+            DecodeException e =
+                    assertThrows(DecodeException.class, () -> DsmrDecoder.decode(java.util.Arrays.copyOf(full, cut)));
             assertEquals(Kind.TRUNCATED, e.kind(), "cut at " + cut);
         }
     }
 
     @Test
     void rejects_impossible_meter_time_with_its_line_offset() {
-        String t = text("v5-iskra-am550-spec-example.p1").replace("0-0:1.0.0(170102192002W)", "0-0:1.0.0(171302192002W)");
+        String t =
+                text("v5-iskra-am550-spec-example.p1").replace("0-0:1.0.0(170102192002W)", "0-0:1.0.0(171302192002W)");
         DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(withCrc(t)));
         assertEquals(Kind.IMPOSSIBLE_VALUE, e.kind());
         assertEquals("0-0:1.0.0", e.field());
@@ -141,7 +148,8 @@ class DsmrDecoderTest {
 
     @Test
     void rejects_negative_energy_register() {
-        String t = text("v5-iskra-am550-spec-example.p1").replace("1-0:1.8.2(000002.399*kWh)", "1-0:1.8.2(-00002.399*kWh)");
+        String t = text("v5-iskra-am550-spec-example.p1")
+                .replace("1-0:1.8.2(000002.399*kWh)", "1-0:1.8.2(-00002.399*kWh)");
         DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(withCrc(t)));
         assertEquals(Kind.IMPOSSIBLE_VALUE, e.kind());
         assertEquals("1-0:1.8.2", e.field());
@@ -157,7 +165,8 @@ class DsmrDecoderTest {
 
     @Test
     void keeps_unknown_obis_codes_as_sent() throws Exception {
-        String t = text("v5-iskra-am550-spec-example.p1").replace("0-0:96.14.0(0002)", "0-0:96.14.0(0002)\r\n1-0:99.1.7(12.5*Hz)");
+        String t = text("v5-iskra-am550-spec-example.p1")
+                .replace("0-0:96.14.0(0002)", "0-0:96.14.0(0002)\r\n1-0:99.1.7(12.5*Hz)");
         NormalizedReading r = DsmrDecoder.decode(withCrc(t));
         assertEquals(new ObisValue("12.5", "Hz"), r.obis().get("1-0:99.1.7"));
     }
@@ -177,24 +186,36 @@ class DsmrDecoderTest {
         byte[] stream = new byte[300 + full.length];
         System.arraycopy(full, 0, stream, 0, 300);
         System.arraycopy(full, 0, stream, 300, full.length);
-        List<StreamDecoder.Event> events = Fixtures.feedInChunks(DsmrStreamDecoder.plain(), stream, new java.util.Random(7), 13);
+        List<StreamDecoder.Event> events =
+                Fixtures.feedInChunks(DsmrStreamDecoder.plain(), stream, new java.util.Random(7), 13);
         assertEquals(2, events.size(), events.toString());
         StreamDecoder.Failed cut = assertInstanceOf(StreamDecoder.Failed.class, events.get(0));
         assertEquals(Kind.TRUNCATED, cut.error().kind());
-        assertEquals(300, assertInstanceOf(StreamDecoder.Decoded.class, events.get(1)).offset());
+        assertEquals(
+                300,
+                assertInstanceOf(StreamDecoder.Decoded.class, events.get(1)).offset());
     }
 
     @Test
     void smarty_frame_with_wrong_key_is_corrupt_and_right_key_round_trips() throws Exception {
         byte[] frame = fixture("smarty-sagemcom-t210-d-r-encrypted.bin");
-        SmartyDecryptor wrong = new SmartyDecryptor(HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
-        assertEquals(Kind.CORRUPT, assertThrows(DecodeException.class, () -> wrong.decrypt(frame)).kind());
-        SmartyDecryptor right = new SmartyDecryptor(DsmrGoldenFixturesTest.SMARTY_TEST_KEY, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
+        SmartyDecryptor wrong = new SmartyDecryptor(
+                HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"),
+                SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
+        assertEquals(
+                Kind.CORRUPT,
+                assertThrows(DecodeException.class, () -> wrong.decrypt(frame)).kind());
+        SmartyDecryptor right =
+                new SmartyDecryptor(DsmrGoldenFixturesTest.SMARTY_TEST_KEY, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
         byte[] plain = right.decrypt(frame);
         assertArrayEquals(fixture("v5-sagemcom-t210-d-r.p1"), plain);
-        assertArrayEquals(frame, right.encrypt("SYSTEMID".getBytes(StandardCharsets.US_ASCII), 0x10000001, plain),
+        assertArrayEquals(
+                frame,
+                right.encrypt("SYSTEMID".getBytes(StandardCharsets.US_ASCII), 0x10000001, plain),
                 "our encryption matches the independently generated frame");
         frame[100] ^= 1;
-        assertEquals(Kind.CORRUPT, assertThrows(DecodeException.class, () -> right.decrypt(frame)).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                assertThrows(DecodeException.class, () -> right.decrypt(frame)).kind());
     }
 }

@@ -20,7 +20,9 @@ class DsmrGarbagePropertyTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] data = new byte[random.nextInt(300)];
             for (int j = 0; j < data.length; j++) {
-                data[j] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : (byte) ALPHABET.charAt(random.nextInt(ALPHABET.length()));
+                data[j] = random.nextInt(4) == 0
+                        ? (byte) random.nextInt(256)
+                        : (byte) ALPHABET.charAt(random.nextInt(ALPHABET.length()));
             }
             if (data.length > 0 && random.nextBoolean()) {
                 data[0] = '/';
@@ -32,7 +34,10 @@ class DsmrGarbagePropertyTest {
     @Test
     void mutated_real_telegrams_only_raise_decode_exception_or_decode() {
         Random random = new Random(2);
-        List<byte[]> seeds = Fixtures.captures("dsmr").filter(p -> p.toString().endsWith(".p1")).map(Fixtures::bytes).toList();
+        List<byte[]> seeds = Fixtures.captures("dsmr")
+                .filter(p -> p.toString().endsWith(".p1"))
+                .map(Fixtures::bytes)
+                .toList();
         for (int i = 0; i < 20_000; i++) {
             byte[] data = seeds.get(random.nextInt(seeds.size())).clone();
             int edits = 1 + random.nextInt(4);

@@ -25,7 +25,8 @@ class DsmrGoldenFixturesTest {
 
     private static StreamDecoder decoderFor(Path capture) {
         return capture.toString().endsWith(".bin")
-                ? DsmrStreamDecoder.encrypted(new SmartyDecryptor(SMARTY_TEST_KEY, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY))
+                ? DsmrStreamDecoder.encrypted(
+                        new SmartyDecryptor(SMARTY_TEST_KEY, SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY))
                 : DsmrStreamDecoder.plain();
     }
 
@@ -33,7 +34,8 @@ class DsmrGoldenFixturesTest {
     @MethodSource("captures")
     void capture_decodes_to_its_golden_reading(Path capture) {
         byte[] data = Fixtures.bytes(capture);
-        List<NormalizedReading> readings = Fixtures.readings(Fixtures.feedInChunks(decoderFor(capture), data, null, data.length));
+        List<NormalizedReading> readings =
+                Fixtures.readings(Fixtures.feedInChunks(decoderFor(capture), data, null, data.length));
         assertEquals(1, readings.size());
         Fixtures.assertGolden(capture, readings);
     }
@@ -65,7 +67,8 @@ class DsmrGoldenFixturesTest {
             stream.writeBytes(garbage);
             stream.writeBytes(frame);
         }
-        List<NormalizedReading> readings = Fixtures.readings(Fixtures.feedInChunks(decoderFor(capture), stream.toByteArray(), random, 97));
+        List<NormalizedReading> readings =
+                Fixtures.readings(Fixtures.feedInChunks(decoderFor(capture), stream.toByteArray(), random, 97));
         assertEquals(copies, readings.size());
         for (NormalizedReading r : readings) {
             assertEquals(readings.get(0), r);

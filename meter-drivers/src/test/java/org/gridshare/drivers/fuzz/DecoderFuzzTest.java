@@ -29,8 +29,8 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
  */
 class DecoderFuzzTest {
 
-    private static final SmartyDecryptor SMARTY = new SmartyDecryptor(HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
-            SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
+    private static final SmartyDecryptor SMARTY = new SmartyDecryptor(
+            HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY);
     private static final byte[] MAC = HexFormat.of().parseHex("5448E68F80A5");
     private static final byte[] BIND_KEY = HexFormat.of().parseHex("231d39c1d7cc1ab1aee224cd096db932");
     private static final Clock RECEIVER_CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
@@ -100,10 +100,14 @@ class DecoderFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void bthomeReceiver(byte[] data) {
-        // the receiver must never throw on the transport's thread: every advertisement is a reading, a duplicate or a rejection
+        // the receiver must never throw on the transport's thread: every advertisement is a reading, a duplicate or a
+        // rejection
         List<Object> out = new ArrayList<>();
-        BthomeReceiver receiver = new BthomeReceiver(List.of(new BthomeReceiver.Device("54:48:E6:8F:80:A5", BIND_KEY),
-                new BthomeReceiver.Device("A4:C1:38:8D:18:B2", null)), new BthomeReceiver.Listener() {
+        BthomeReceiver receiver = new BthomeReceiver(
+                List.of(
+                        new BthomeReceiver.Device("54:48:E6:8F:80:A5", BIND_KEY),
+                        new BthomeReceiver.Device("A4:C1:38:8D:18:B2", null)),
+                new BthomeReceiver.Listener() {
                     @Override
                     public void reading(BthomeReceiver.Reading r) {
                         out.add(r);
@@ -113,13 +117,18 @@ class DecoderFuzzTest {
                     public void rejected(BthomeReceiver.Rejected r) {
                         out.add(r);
                     }
-                }, RECEIVER_CLOCK, 3, Duration.ofMinutes(1));
+                },
+                RECEIVER_CLOCK,
+                3,
+                Duration.ofMinutes(1));
         String address = data.length > 0 && (data[0] & 1) != 0 ? "54:48:E6:8F:80:A5" : "A4:C1:38:8D:18:B2";
-        BleAdvertisement ad = new BleAdvertisement(address, (short) -60, Map.of(BthomeReceiver.SERVICE_UUID, data), RECEIVER_CLOCK.instant());
+        BleAdvertisement ad = new BleAdvertisement(
+                address, (short) -60, Map.of(BthomeReceiver.SERVICE_UUID, data), RECEIVER_CLOCK.instant());
         receiver.accept(ad);
         receiver.accept(ad);
         if (out.size() + receiver.duplicates(address) != 2) {
-            throw new IllegalStateException("an advertisement was lost: " + out + ", duplicates " + receiver.duplicates(address));
+            throw new IllegalStateException(
+                    "an advertisement was lost: " + out + ", duplicates " + receiver.duplicates(address));
         }
     }
 }

@@ -42,7 +42,8 @@ class MeterHealthTest {
     }
 
     private static StreamDecoder.Decoded good() throws DecodeException {
-        return new StreamDecoder.Decoded(0, DsmrDecoder.decode(Fixtures.bytes(Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1"))));
+        return new StreamDecoder.Decoded(
+                0, DsmrDecoder.decode(Fixtures.bytes(Fixtures.ROOT.resolve("dsmr/v5-iskra-am550-spec-example.p1"))));
     }
 
     private static StreamDecoder.Failed bad(DecodeException.Kind kind) {
@@ -64,7 +65,8 @@ class MeterHealthTest {
         assertEquals(State.DEGRADED, health.state());
         health.record(good());
         assertEquals(State.OK, health.state());
-        assertEquals(Map.of(DecodeException.Kind.CORRUPT, 2L, DecodeException.Kind.TRUNCATED, 1L), health.failureCounts());
+        assertEquals(
+                Map.of(DecodeException.Kind.CORRUPT, 2L, DecodeException.Kind.TRUNCATED, 1L), health.failureCounts());
         assertEquals(DecodeException.Kind.TRUNCATED, health.lastError().kind());
     }
 

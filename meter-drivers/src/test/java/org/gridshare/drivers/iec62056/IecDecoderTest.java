@@ -33,9 +33,10 @@ class IecDecoderTest {
         return out.toByteArray();
     }
 
-    private static final String BLOCK = "F.F(00000000)\r\n0.0.0(56859504)\r\n1.8.1(0000094.5*kWh)1.8.2(0000010.0*kWh)\r\n"
-            + "1.8.1*01(0000090.1)\r\n2.8.0(0000293.9*kWh)\r\n1.6.0(10.102*kW)(2104070015)\r\n16.7.0( 000.03*kW)\r\n"
-            + "32.7.0(235.2*V)\r\n31.7.0(003.54*A)\r\nC.1.0(53965555)\r\n";
+    private static final String BLOCK =
+            "F.F(00000000)\r\n0.0.0(56859504)\r\n1.8.1(0000094.5*kWh)1.8.2(0000010.0*kWh)\r\n"
+                    + "1.8.1*01(0000090.1)\r\n2.8.0(0000293.9*kWh)\r\n1.6.0(10.102*kW)(2104070015)\r\n16.7.0( 000.03*kW)\r\n"
+                    + "32.7.0(235.2*V)\r\n31.7.0(003.54*A)\r\nC.1.0(53965555)\r\n";
 
     @Test
     void mode_c_readout_with_short_codes_and_stored_values() throws Exception {
@@ -72,14 +73,16 @@ class IecDecoderTest {
     void rejects_cut_off_readouts_as_truncated() {
         byte[] r = readout(BLOCK);
         for (int cut : new int[] {5, 30, r.length - 1}) {
-            DecodeException e = assertThrows(DecodeException.class, () -> IecDecoder.decode(java.util.Arrays.copyOf(r, cut)));
+            DecodeException e =
+                    assertThrows(DecodeException.class, () -> IecDecoder.decode(java.util.Arrays.copyOf(r, cut)));
             assertEquals(Kind.TRUNCATED, e.kind(), "cut at " + cut);
         }
     }
 
     @Test
     void rejects_value_that_is_not_a_number_with_unit() {
-        DecodeException e = assertThrows(DecodeException.class, () -> IecDecoder.decode(readout("1.8.0(12a.5*kWh)\r\n")));
+        DecodeException e =
+                assertThrows(DecodeException.class, () -> IecDecoder.decode(readout("1.8.0(12a.5*kWh)\r\n")));
         assertEquals(Kind.MALFORMED, e.kind());
         assertEquals("1-0:1.8.0", e.field());
     }

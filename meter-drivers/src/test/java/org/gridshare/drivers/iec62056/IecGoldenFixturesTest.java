@@ -23,7 +23,8 @@ class IecGoldenFixturesTest {
     @MethodSource("captures")
     void readout_decodes_to_its_golden_reading(Path capture) {
         byte[] data = Fixtures.bytes(capture);
-        List<NormalizedReading> readings = Fixtures.readings(Fixtures.feedInChunks(new IecStreamDecoder(), data, null, data.length));
+        List<NormalizedReading> readings =
+                Fixtures.readings(Fixtures.feedInChunks(new IecStreamDecoder(), data, null, data.length));
         assertEquals(1, readings.size());
         Fixtures.assertGolden(capture, readings);
         assertEquals(readings, Fixtures.readings(Fixtures.feedInChunks(new IecStreamDecoder(), data, null, 1)));
@@ -40,7 +41,8 @@ class IecGoldenFixturesTest {
             stream.writeBytes(new byte[] {0x06, '0', '5', '0', '\r', '\n', 'x', ' '});
             stream.writeBytes(readout);
         }
-        List<NormalizedReading> readings = Fixtures.readings(Fixtures.feedInChunks(new IecStreamDecoder(), stream.toByteArray(), random, 37));
+        List<NormalizedReading> readings =
+                Fixtures.readings(Fixtures.feedInChunks(new IecStreamDecoder(), stream.toByteArray(), random, 37));
         assertEquals(4, readings.size());
         readings.forEach(r -> assertEquals(readings.get(0), r));
     }

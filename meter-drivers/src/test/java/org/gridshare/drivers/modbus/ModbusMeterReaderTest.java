@@ -46,7 +46,10 @@ class ModbusMeterReaderTest {
     @Test
     void sdm630_words_decode_to_the_values_the_meter_displays() throws Exception {
         NormalizedReading r = RegisterDecoder.decode(RegisterMap.sdm630(), sdm630Words(), "SDM630-1");
-        assertEquals(new ObisValue("12345.678", "kWh"), r.obis().get("1-0:1.8.0"), "shortest decimal of the float, not 12345.677734375");
+        assertEquals(
+                new ObisValue("12345.678", "kWh"),
+                r.obis().get("1-0:1.8.0"),
+                "shortest decimal of the float, not 12345.677734375");
         assertEquals(12_345_678_000L, r.importMilliWh());
         assertEquals(500_000L, r.exportMilliWh());
         assertEquals(-1_234_500L, r.powerMilliW());
@@ -60,12 +63,16 @@ class ModbusMeterReaderTest {
     void nan_register_is_an_impossible_value_and_a_missing_one_is_truncated() {
         Map<Integer, Integer> w = sdm630Words();
         putFloat(w, 0x0048, Float.NaN);
-        DecodeException nan = assertThrows(DecodeException.class, () -> RegisterDecoder.decode(RegisterMap.sdm630(), w, null));
+        DecodeException nan =
+                assertThrows(DecodeException.class, () -> RegisterDecoder.decode(RegisterMap.sdm630(), w, null));
         assertEquals(Kind.IMPOSSIBLE_VALUE, nan.kind());
         assertEquals("1-0:1.8.0", nan.field());
         Map<Integer, Integer> missing = sdm630Words();
         missing.remove(0x004B);
-        assertEquals(Kind.TRUNCATED, assertThrows(DecodeException.class, () -> RegisterDecoder.decode(RegisterMap.sdm630(), missing, null)).kind());
+        assertEquals(
+                Kind.TRUNCATED,
+                assertThrows(DecodeException.class, () -> RegisterDecoder.decode(RegisterMap.sdm630(), missing, null))
+                        .kind());
     }
 
     @Test

@@ -27,7 +27,8 @@ class S0CounterTest {
         "3, 2, 666666",
         "3, 3, 1000000",
     })
-    void import_milli_wh_is_exact_floor_of_pulses_times_a_million_over_constant(long impPerKWh, long pulses, long expected) {
+    void import_milli_wh_is_exact_floor_of_pulses_times_a_million_over_constant(
+            long impPerKWh, long pulses, long expected) {
         assertEquals(expected, new S0Counter(impPerKWh, 0, pulses).importMilliWh());
     }
 
@@ -44,8 +45,10 @@ class S0CounterTest {
         for (int i = 0; i < 10_000; i++) {
             long imp = 1 + random.nextInt(100_000);
             long pulses = random.nextLong(0, Long.MAX_VALUE / 1_000_000L);
-            long expected = java.math.BigInteger.valueOf(pulses).multiply(java.math.BigInteger.valueOf(1_000_000L))
-                    .divide(java.math.BigInteger.valueOf(imp)).longValueExact();
+            long expected = java.math.BigInteger.valueOf(pulses)
+                    .multiply(java.math.BigInteger.valueOf(1_000_000L))
+                    .divide(java.math.BigInteger.valueOf(imp))
+                    .longValueExact();
             assertEquals(expected, new S0Counter(imp, 0, pulses).importMilliWh(), "imp=" + imp + " pulses=" + pulses);
         }
     }

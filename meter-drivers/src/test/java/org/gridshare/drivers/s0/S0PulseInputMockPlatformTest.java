@@ -29,7 +29,10 @@ class S0PulseInputMockPlatformTest {
 
     @BeforeEach
     void startMockPlatform() {
-        pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
+        pi4j = Pi4J.newContextBuilder()
+                .autoDetectMockPlugins()
+                .autoDetectPlatforms()
+                .build();
     }
 
     @AfterEach
@@ -85,16 +88,16 @@ class S0PulseInputMockPlatformTest {
         S0Counter counter = new S0Counter(10000, 30 * MS, 0);
         try (S0PulseInput in = new S0PulseInput(pi4j, PIN, counter, now::get);
                 SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, PIN)) {
-            meter.level(true);            // counted
+            meter.level(true); // counted
             now.addAndGet(2 * MS);
             meter.level(false);
             now.addAndGet(1 * MS);
-            meter.level(true);            // contact bounce 3 ms after the edge
+            meter.level(true); // contact bounce 3 ms after the edge
             now.addAndGet(1 * MS);
             meter.level(false);
             assertEquals(1, in.pulses());
             now.addAndGet(100 * MS);
-            meter.level(true);            // next real pulse
+            meter.level(true); // next real pulse
             meter.level(false);
             assertEquals(2, in.pulses());
             assertEquals(200, counter.importMilliWh());
@@ -107,9 +110,9 @@ class S0PulseInputMockPlatformTest {
         try (S0PulseInput in = new S0PulseInput(pi4j, PIN, new S0Counter(1000, 30 * MS, 0), this::advancing);
                 SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, PIN)) {
             meter.pulse(41);
-            meter.level(true);            // 42nd pulse rises and is counted...
+            meter.level(true); // 42nd pulse rises and is counted...
             persisted = in.pulses();
-        }                                 // ...then the agent stops while the line is still high
+        } // ...then the agent stops while the line is still high
         assertEquals(42, persisted);
 
         S0Counter restarted = new S0Counter(1000, 30 * MS, persisted);

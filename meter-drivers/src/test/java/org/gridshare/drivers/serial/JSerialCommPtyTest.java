@@ -36,7 +36,8 @@ class JSerialCommPtyTest {
     @Test
     void detects_and_decodes_a_dsmr5_telegram_through_jserialcomm_on_a_pty() throws Exception {
         byte[] telegram = fixture("dsmr/v5-iskra-am550-spec-example.p1");
-        try (PtyPair pty = PtyPair.start(); OutputStream meter = new FileOutputStream(pty.a)) {
+        try (PtyPair pty = PtyPair.start();
+                OutputStream meter = new FileOutputStream(pty.a)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> writerFailure = new AtomicReference<>();
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
@@ -72,7 +73,9 @@ class JSerialCommPtyTest {
         byte[] readout = fixture("iec62056-21/pwitab-readout-mode-c.txt");
         String text = new String(readout, StandardCharsets.ISO_8859_1);
         int identEnd = text.indexOf("\r\n") + 2;
-        try (PtyPair pty = PtyPair.start(); InputStream fromReader = new FileInputStream(pty.a); OutputStream toReader = new FileOutputStream(pty.a)) {
+        try (PtyPair pty = PtyPair.start();
+                InputStream fromReader = new FileInputStream(pty.a);
+                OutputStream toReader = new FileOutputStream(pty.a)) {
             AtomicReference<byte[]> ack = new AtomicReference<>();
             AtomicReference<Throwable> meterFailure = new AtomicReference<>();
             Thread meter = Thread.ofPlatform().daemon().start(() -> {
@@ -87,9 +90,10 @@ class JSerialCommPtyTest {
                     meterFailure.set(ex);
                 }
             });
-            List<MeterDetector.Candidate> iecOnly = List.of(new MeterDetector.Candidate("iec62056-21", SerialSettings.IEC_SIGN_ON, true,
-                    IecStreamDecoder::new));
-            Detection d = new MeterDetector(new JSerialCommPorts(), Clock.systemUTC(), Duration.ofSeconds(5), iecOnly).detect(pty.b);
+            List<MeterDetector.Candidate> iecOnly = List.of(new MeterDetector.Candidate(
+                    "iec62056-21", SerialSettings.IEC_SIGN_ON, true, IecStreamDecoder::new));
+            Detection d = new MeterDetector(new JSerialCommPorts(), Clock.systemUTC(), Duration.ofSeconds(5), iecOnly)
+                    .detect(pty.b);
             meter.join(2_000);
             assertEquals(null, meterFailure.get());
             assertArrayEquals(new byte[] {0x06, '0', '6', '0', '\r', '\n'}, ack.get());
@@ -105,7 +109,9 @@ class JSerialCommPtyTest {
         String text = new String(readout, StandardCharsets.ISO_8859_1);
         int identEnd = text.indexOf("\r\n") + 2;
         byte[] ident = "/ElsE\\2EK280\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        try (PtyPair pty = PtyPair.start(); InputStream fromReader = new FileInputStream(pty.a); OutputStream toReader = new FileOutputStream(pty.a)) {
+        try (PtyPair pty = PtyPair.start();
+                InputStream fromReader = new FileInputStream(pty.a);
+                OutputStream toReader = new FileOutputStream(pty.a)) {
             AtomicReference<Throwable> meterFailure = new AtomicReference<>();
             Thread meter = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -119,9 +125,10 @@ class JSerialCommPtyTest {
                     meterFailure.set(ex);
                 }
             });
-            List<MeterDetector.Candidate> iecOnly = List.of(new MeterDetector.Candidate("iec62056-21", SerialSettings.IEC_SIGN_ON, true,
-                    IecStreamDecoder::new));
-            Detection d = new MeterDetector(new JSerialCommPorts(), Clock.systemUTC(), Duration.ofSeconds(5), iecOnly).detect(pty.b);
+            List<MeterDetector.Candidate> iecOnly = List.of(new MeterDetector.Candidate(
+                    "iec62056-21", SerialSettings.IEC_SIGN_ON, true, IecStreamDecoder::new));
+            Detection d = new MeterDetector(new JSerialCommPorts(), Clock.systemUTC(), Duration.ofSeconds(5), iecOnly)
+                    .detect(pty.b);
             meter.join(2_000);
             assertEquals(null, meterFailure.get());
             assertTrue(d.found(), "attempts: " + d.attempts());
@@ -133,7 +140,8 @@ class JSerialCommPtyTest {
 
     @Test
     void opening_a_port_that_does_not_exist_names_the_port() {
-        IOException ex = assertThrows(IOException.class, () -> new JSerialCommPorts().open("/dev/ttyNOPE42", SerialSettings.DSMR5));
+        IOException ex = assertThrows(
+                IOException.class, () -> new JSerialCommPorts().open("/dev/ttyNOPE42", SerialSettings.DSMR5));
         assertTrue(ex.getMessage().contains("/dev/ttyNOPE42"), ex.getMessage());
     }
 

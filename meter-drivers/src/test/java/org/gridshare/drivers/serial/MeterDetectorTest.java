@@ -5,21 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.dsmr.SmartyDecryptor;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.gridshare.drivers.serial.MeterDetector.Detection;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Detection over recorded meter streams (golden fixtures), played by {@link ScriptedMeter}. */
 class MeterDetectorTest {
@@ -41,7 +40,8 @@ class MeterDetectorTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void finds_a_dsmr5_meter_at_115200_8n1_starting_mid_telegram(long seed) throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(seed).pushing(SerialSettings.DSMR5, fixture("dsmr/v5-iskra-am550-spec-example.p1"), Duration.ofSeconds(1))
+        ScriptedMeter meter = new ScriptedMeter(seed)
+                .pushing(SerialSettings.DSMR5, fixture("dsmr/v5-iskra-am550-spec-example.p1"), Duration.ofSeconds(1))
                 .noisyElsewhere();
         Detection d = detect(meter);
         assertTrue(d.found());
@@ -56,7 +56,8 @@ class MeterDetectorTest {
 
     @Test
     void finds_a_dsmr22_meter_at_9600_7e1_after_noise_at_115200() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(7).pushing(SerialSettings.DSMR22, fixture("dsmr/v2_2-iskra-mt382.p1"), Duration.ofSeconds(10))
+        ScriptedMeter meter = new ScriptedMeter(7)
+                .pushing(SerialSettings.DSMR22, fixture("dsmr/v2_2-iskra-mt382.p1"), Duration.ofSeconds(10))
                 .noisyElsewhere();
         // one telegram every 10 s, the first one heard cut: listening 10 s is not enough, 25 s is
         assertFalse(detect(meter, LISTEN).found());
@@ -72,13 +73,18 @@ class MeterDetectorTest {
 
     @Test
     void finds_an_sml_meter_at_9600_8n1() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(11).pushing(SerialSettings.SML, fixture("sml/ISKRA_MT175_eHZ.bin"), Duration.ofSeconds(2));
+        ScriptedMeter meter = new ScriptedMeter(11)
+                .pushing(SerialSettings.SML, fixture("sml/ISKRA_MT175_eHZ.bin"), Duration.ofSeconds(2));
         Detection d = detect(meter);
         assertEquals("sml", d.protocol());
         assertEquals("9600 8N1", d.settings().toString());
         assertEquals("1ISK0067362659", d.reading().meterId());
         assertEquals(3, d.attempts().size());
-        assertEquals(List.of(0L, 0L), d.attempts().subList(0, 2).stream().map(MeterDetector.Attempt::bytesReceived).toList());
+        assertEquals(
+                List.of(0L, 0L),
+                d.attempts().subList(0, 2).stream()
+                        .map(MeterDetector.Attempt::bytesReceived)
+                        .toList());
     }
 
     @Test
@@ -96,7 +102,10 @@ class MeterDetectorTest {
         assertEquals("314", d.reading().obis().values().iterator().next().value());
         assertEquals(2, meter.written.size());
         assertArrayEquals("/?!\r\n".getBytes(StandardCharsets.US_ASCII), meter.written.get(0));
-        assertArrayEquals(new byte[] {0x06, '0', '6', '0', '\r', '\n'}, meter.written.get(1), "ACK, normal protocol, Z=6, data readout");
+        assertArrayEquals(
+                new byte[] {0x06, '0', '6', '0', '\r', '\n'},
+                meter.written.get(1),
+                "ACK, normal protocol, Z=6, data readout");
         assertEquals(List.of(SerialSettings.IEC_SIGN_ON.withBaud(19_200)), meter.reconfigured);
     }
 
@@ -130,12 +139,19 @@ class MeterDetectorTest {
 
     @Test
     void finds_an_easymeter_pushing_iec_mode_d_at_9600_7e1() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(21).pushing(SerialSettings.DSMR22, fixture("iec62056-21/easymeter-q3da1004-mode-d.txt"),
-                Duration.ofSeconds(2)).noisyElsewhere();
+        ScriptedMeter meter = new ScriptedMeter(21)
+                .pushing(
+                        SerialSettings.DSMR22,
+                        fixture("iec62056-21/easymeter-q3da1004-mode-d.txt"),
+                        Duration.ofSeconds(2))
+                .noisyElsewhere();
         Detection d = detect(meter);
         assertTrue(d.found(), "attempts: " + d.attempts());
         assertEquals("9600 7E1", d.settings().toString());
-        assertEquals(32_549_506L * 1000 + 166, d.reading().importMilliWh(), "00032549.5061662 kWh, cut toward zero below 1 mWh");
+        assertEquals(
+                32_549_506L * 1000 + 166,
+                d.reading().importMilliWh(),
+                "00032549.5061662 kWh, cut toward zero below 1 mWh");
         // a mode D push is DSMR 2.2 shaped; DSMR is asked first at 9600 7E1, so it reports it (same values)
         assertEquals("dsmr", d.protocol());
         assertEquals("dsmr", d.reading().protocol());
@@ -145,8 +161,12 @@ class MeterDetectorTest {
 
     @Test
     void finds_an_iec_mode_d_meter_at_the_standard_2400_7e1() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(22).pushing(SerialSettings.IEC_MODE_D, fixture("iec62056-21/easymeter-q3db1024-mode-d.txt"),
-                Duration.ofSeconds(2)).noisyElsewhere();
+        ScriptedMeter meter = new ScriptedMeter(22)
+                .pushing(
+                        SerialSettings.IEC_MODE_D,
+                        fixture("iec62056-21/easymeter-q3db1024-mode-d.txt"),
+                        Duration.ofSeconds(2))
+                .noisyElsewhere();
         Detection d = detect(meter);
         assertTrue(d.found(), "attempts: " + d.attempts());
         assertEquals("iec62056-21", d.protocol());
@@ -172,8 +192,12 @@ class MeterDetectorTest {
 
     @Test
     void recognises_a_smarty_meter_without_its_key_and_says_the_key_is_needed() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(24).pushing(SerialSettings.DSMR5, fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
-                Duration.ofSeconds(10)).noisyElsewhere();
+        ScriptedMeter meter = new ScriptedMeter(24)
+                .pushing(
+                        SerialSettings.DSMR5,
+                        fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
+                        Duration.ofSeconds(10))
+                .noisyElsewhere();
         Detection d = detect(meter, Duration.ofSeconds(25));
         assertTrue(d.found());
         assertTrue(d.keyNeeded());
@@ -187,10 +211,16 @@ class MeterDetectorTest {
 
     @Test
     void decodes_a_smarty_meter_when_the_key_is_given() throws Exception {
-        ScriptedMeter meter = new ScriptedMeter(25).pushing(SerialSettings.DSMR5, fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
-                Duration.ofSeconds(10)).noisyElsewhere();
+        ScriptedMeter meter = new ScriptedMeter(25)
+                .pushing(
+                        SerialSettings.DSMR5,
+                        fixture("dsmr/smarty-sagemcom-t210-d-r-encrypted.bin"),
+                        Duration.ofSeconds(10))
+                .noisyElsewhere();
         byte[] key = java.util.HexFormat.of().parseHex("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        Detection d = new MeterDetector(meter, meter.clock, Duration.ofSeconds(25), MeterDetector.defaultCandidates(key)).detect("/dev/ttyUSB0");
+        Detection d = new MeterDetector(
+                        meter, meter.clock, Duration.ofSeconds(25), MeterDetector.defaultCandidates(key))
+                .detect("/dev/ttyUSB0");
         assertTrue(d.found());
         assertFalse(d.keyNeeded());
         assertEquals("smarty", d.protocol());
@@ -205,7 +235,9 @@ class MeterDetectorTest {
         ScriptedMeter meter = new ScriptedMeter(26).pushing(SerialSettings.DSMR5, frame, Duration.ofSeconds(1));
         Detection d = detect(meter);
         assertFalse(d.found());
-        assertTrue(d.attempts().get(0).failedFrames() > 0, "the frame is counted as failed: " + d.attempts().get(0));
+        assertTrue(
+                d.attempts().get(0).failedFrames() > 0,
+                "the frame is counted as failed: " + d.attempts().get(0));
         DecodeException ex = assertThrows(DecodeException.class, () -> SmartyDecryptor.header(frame));
         assertTrue(ex.getMessage().contains("security control 0x31"), ex.getMessage());
     }
@@ -221,8 +253,11 @@ class MeterDetectorTest {
         assertEquals(19200, MeterDetector.IecIdentification.modeBBaud("/ABCFmeter"));
         assertEquals(0, MeterDetector.IecIdentification.modeBBaud("/ABCGmeter"), "G..I are reserved");
         assertEquals(0, MeterDetector.IecIdentification.modeBBaud("/LGZ0ZMD"));
-        assertNull(MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME".getBytes(StandardCharsets.US_ASCII)), "echo only, ident incomplete");
-        assertEquals("/ISk5ME162", MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME162\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertNull(
+                MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME".getBytes(StandardCharsets.US_ASCII)),
+                "echo only, ident incomplete");
+        assertEquals(
+                "/ISk5ME162",
+                MeterDetector.IecIdentification.find("/?!\r\n/ISk5ME162\r\n".getBytes(StandardCharsets.US_ASCII)));
     }
-
 }

@@ -31,7 +31,8 @@ public final class PtyPair implements AutoCloseable {
 
     /** The socat executable; fails under CI (which installs it), skips elsewhere. */
     static String requireSocat() {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin")
+                .split(File.pathSeparator)) {
             File f = new File(dir, "socat");
             if (f.canExecute()) {
                 return f.getPath();
@@ -47,33 +48,36 @@ public final class PtyPair implements AutoCloseable {
 
     /** Starts socat and waits (bounded) until it reports both pty paths and its transfer loop. */
     public static PtyPair start() throws IOException {
-        Process p = new ProcessBuilder(requireSocat(), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(requireSocat(), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         List<String> paths = new ArrayList<>();
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         // socat logs both pty paths and then "starting data transfer loop"; read that log off-thread so a
         // silent socat cannot hang the test
-        java.util.concurrent.CompletableFuture<Boolean> ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                while ((line = err.readLine()) != null) {
-                    seen.add(line);
-                    Matcher m = PTY.matcher(line);
-                    if (m.find()) {
-                        synchronized (paths) {
-                            paths.add(m.group(1));
+        java.util.concurrent.CompletableFuture<Boolean> ready = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        String line;
+                        while ((line = err.readLine()) != null) {
+                            seen.add(line);
+                            Matcher m = PTY.matcher(line);
+                            if (m.find()) {
+                                synchronized (paths) {
+                                    paths.add(m.group(1));
+                                }
+                            }
+                            if (line.contains("starting data transfer loop")) {
+                                return true;
+                            }
                         }
+                        return false;
+                    } catch (IOException ex) {
+                        return false;
                     }
-                    if (line.contains("starting data transfer loop")) {
-                        return true;
-                    }
-                }
-                return false;
-            } catch (IOException ex) {
-                return false;
-            }
-        }, runnable -> Thread.ofVirtual().start(runnable));
+                },
+                runnable -> Thread.ofVirtual().start(runnable));
         boolean loop;
         try {
             loop = ready.get(10, TimeUnit.SECONDS);

@@ -156,8 +156,7 @@ public final class ScriptedMeter implements SerialPorts {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static int proposedBaud(String ident) {

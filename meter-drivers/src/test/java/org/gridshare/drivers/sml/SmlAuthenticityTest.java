@@ -87,18 +87,47 @@ class SmlAuthenticityTest {
         for (int i = 0; i < valSig.length; i++) {
             valSig[i] = (byte) (0x10 + i);
         }
-        SmlListEntry energy = new SmlListEntry(new OctetString(HexFormat.of().parseHex("0100010800FF")), new SmlStatus(new Unsigned8(0x82)),
-                new SmlTime(SmlTime.SECINDEX, new Unsigned32(1234567)), new SmlUnit(new Unsigned8(30)), new Integer8((byte) -1),
-                new SmlValue(new Integer64(123456789L)), new SmlSignature(new OctetString(valSig)));
-        SmlListEntry power = new SmlListEntry(new OctetString(HexFormat.of().parseHex("0100100700FF")), null, null, new SmlUnit(new Unsigned8(27)),
-                new Integer8((byte) 0), new SmlValue(new Integer64(-450L)), null);
-        SmlListEntry export = new SmlListEntry(new OctetString(HexFormat.of().parseHex("0100020800FF")), null,
-                new SmlTime(SmlTime.TIMESTAMP_LOCAL, new SmlTimestampLocal(new SmlTimestamp(new Unsigned32(1_764_000_000L)), new Integer16((short) 60),
-                        new Integer16((short) 0))), new SmlUnit(new Unsigned8(30)), new Integer8((byte) 0), new SmlValue(new Integer64(42L)),
+        SmlListEntry energy = new SmlListEntry(
+                new OctetString(HexFormat.of().parseHex("0100010800FF")),
+                new SmlStatus(new Unsigned8(0x82)),
+                new SmlTime(SmlTime.SECINDEX, new Unsigned32(1234567)),
+                new SmlUnit(new Unsigned8(30)),
+                new Integer8((byte) -1),
+                new SmlValue(new Integer64(123456789L)),
+                new SmlSignature(new OctetString(valSig)));
+        SmlListEntry power = new SmlListEntry(
+                new OctetString(HexFormat.of().parseHex("0100100700FF")),
+                null,
+                null,
+                new SmlUnit(new Unsigned8(27)),
+                new Integer8((byte) 0),
+                new SmlValue(new Integer64(-450L)),
+                null);
+        SmlListEntry export = new SmlListEntry(
+                new OctetString(HexFormat.of().parseHex("0100020800FF")),
+                null,
+                new SmlTime(
+                        SmlTime.TIMESTAMP_LOCAL,
+                        new SmlTimestampLocal(
+                                new SmlTimestamp(new Unsigned32(1_764_000_000L)),
+                                new Integer16((short) 60),
+                                new Integer16((short) 0))),
+                new SmlUnit(new Unsigned8(30)),
+                new Integer8((byte) 0),
+                new SmlValue(new Integer64(42L)),
                 new SmlSignature(new OctetString(new byte[] {(byte) 0xEE, (byte) 0xFF})));
-        SmlGetListRes list = new SmlGetListRes(null, new OctetString(serverId), null, new SmlTime(SmlTime.SECINDEX, new Unsigned32(1234567)),
-                new SmlList(new SmlListEntry[] {energy, power, export}), new SmlSignature(new OctetString(listSig)), null);
-        SmlMessage message = new SmlMessage(new OctetString(new byte[] {1, 2, 3}), new Unsigned8(0), new Unsigned8(0),
+        SmlGetListRes list = new SmlGetListRes(
+                null,
+                new OctetString(serverId),
+                null,
+                new SmlTime(SmlTime.SECINDEX, new Unsigned32(1234567)),
+                new SmlList(new SmlListEntry[] {energy, power, export}),
+                new SmlSignature(new OctetString(listSig)),
+                null);
+        SmlMessage message = new SmlMessage(
+                new OctetString(new byte[] {1, 2, 3}),
+                new Unsigned8(0),
+                new Unsigned8(0),
                 new SmlMessageBody(EMessageBody.GET_LIST_RESPONSE.id(), list));
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         message.encode(new DataOutputStream(file));
@@ -112,13 +141,21 @@ class SmlAuthenticityTest {
         assertNull(a.publicKey());
         assertEquals(2, a.signedValues().size(), "only the entries that carry a signature");
         MeterAuthenticity.SignedValue v = a.signedValues().get(0);
-        assertEquals(new MeterAuthenticity.SignedValue("1-0:1.8.0", "130", "secIndex:1234567", 30, -1, "123456789", HEX.formatHex(valSig)), v);
-        assertEquals(new MeterAuthenticity.SignedValue("1-0:2.8.0", null, "timestampLocal:1764000000,60,0", 30, 0, "42", "EEFF"), a.signedValues().get(1));
+        assertEquals(
+                new MeterAuthenticity.SignedValue(
+                        "1-0:1.8.0", "130", "secIndex:1234567", 30, -1, "123456789", HEX.formatHex(valSig)),
+                v);
+        assertEquals(
+                new MeterAuthenticity.SignedValue(
+                        "1-0:2.8.0", null, "timestampLocal:1764000000,60,0", 30, 0, "42", "EEFF"),
+                a.signedValues().get(1));
 
         JsonNode json = ReadingJson.toTree(r).get("authenticity");
         assertEquals(HEX.formatHex(listSig), json.get("listSignature").asText());
         assertEquals("1-0:1.8.0", json.get("signedValues").get(0).get("obis").asText());
-        assertEquals(HEX.formatHex(valSig), json.get("signedValues").get(0).get("signature").asText());
+        assertEquals(
+                HEX.formatHex(valSig),
+                json.get("signedValues").get(0).get("signature").asText());
         assertTrue(json.get("publicKey").isNull());
     }
 }

@@ -15,8 +15,8 @@ import org.gridshare.drivers.NormalizedReading;
 import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.StreamDecoder;
 import org.gridshare.drivers.fixtures.Fixtures;
-import org.junit.jupiter.api.Test;
 import org.gridshare.drivers.transport.Framed;
+import org.junit.jupiter.api.Test;
 
 class SmlDecoderTest {
 
@@ -24,8 +24,11 @@ class SmlDecoderTest {
     static byte[] firstFrame(String dump) {
         byte[] data = Fixtures.bytes(Fixtures.ROOT.resolve(dump));
         SmlFramer framer = new SmlFramer();
-        return framer.feed(data, 0, data.length).stream().filter(e -> e instanceof Framed.Frame)
-                .findFirst().orElseThrow().bytes();
+        return framer.feed(data, 0, data.length).stream()
+                .filter(e -> e instanceof Framed.Frame)
+                .findFirst()
+                .orElseThrow()
+                .bytes();
     }
 
     @Test
@@ -59,7 +62,10 @@ class SmlDecoderTest {
     void rejects_cut_frames_as_truncated() {
         byte[] frame = firstFrame("sml/ISKRA_MT175_eHZ.bin");
         for (int cut : new int[] {8, 20, frame.length - 3}) {
-            assertEquals(Kind.TRUNCATED, assertThrows(DecodeException.class, () -> SmlDecoder.decode(Arrays.copyOf(frame, cut))).kind());
+            assertEquals(
+                    Kind.TRUNCATED,
+                    assertThrows(DecodeException.class, () -> SmlDecoder.decode(Arrays.copyOf(frame, cut)))
+                            .kind());
         }
     }
 
@@ -67,11 +73,16 @@ class SmlDecoderTest {
     void easymeter_q3a_dump_decodes_whole_frames_and_reports_broken_ones() {
         byte[] data = Fixtures.bytes(Fixtures.ROOT.resolve("sml-crc-mismatch/EasyMeter_Q3A_A1064V1009.bin"));
         List<StreamDecoder.Event> events = Fixtures.feedInChunks(new SmlStreamDecoder(), data, null, data.length);
-        long corrupt = events.stream().filter(e -> e instanceof StreamDecoder.Failed f && f.error().kind() == Kind.CORRUPT).count();
-        long decoded = events.stream().filter(e -> e instanceof StreamDecoder.Decoded).count();
+        long corrupt = events.stream()
+                .filter(e -> e instanceof StreamDecoder.Failed f && f.error().kind() == Kind.CORRUPT)
+                .count();
+        long decoded =
+                events.stream().filter(e -> e instanceof StreamDecoder.Decoded).count();
         assertEquals(1, corrupt, events.toString());
         assertTrue(decoded >= 4, "frames after an unaligned one are found again: " + decoded);
-        events.stream().filter(e -> e instanceof StreamDecoder.Decoded).map(e -> ((StreamDecoder.Decoded) e).reading())
+        events.stream()
+                .filter(e -> e instanceof StreamDecoder.Decoded)
+                .map(e -> ((StreamDecoder.Decoded) e).reading())
                 .forEach(r -> assertEquals("1ESY1762232997", r.meterId()));
     }
 
@@ -106,14 +117,21 @@ class SmlDecoderTest {
     @Test
     void random_and_mutated_payloads_behind_a_valid_crc_only_raise_decode_exception() {
         Random random = new Random(9);
-        List<byte[]> seeds = Fixtures.captures("sml").map(Fixtures::bytes).map(d -> {
-            try {
-                return SmlTransport.unwrap(new SmlFramer().feed(d, 0, d.length).stream()
-                        .filter(e -> e instanceof Framed.Frame).findFirst().orElseThrow().bytes());
-            } catch (DecodeException ex) {
-                throw new AssertionError(ex);
-            }
-        }).toList();
+        List<byte[]> seeds = Fixtures.captures("sml")
+                .map(Fixtures::bytes)
+                .map(d -> {
+                    try {
+                        return SmlTransport.unwrap(new SmlFramer()
+                                .feed(d, 0, d.length).stream()
+                                        .filter(e -> e instanceof Framed.Frame)
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .bytes());
+                    } catch (DecodeException ex) {
+                        throw new AssertionError(ex);
+                    }
+                })
+                .toList();
         for (int i = 0; i < 5_000; i++) {
             byte[] payload;
             if (random.nextInt(3) == 0) {

@@ -34,9 +34,11 @@ class SmlGoldenFixturesTest {
             if (e instanceof StreamDecoder.Decoded d) {
                 readings.add(d.reading());
             } else if (e instanceof StreamDecoder.Failed f) {
-                boolean last = events.subList(i + 1, events.size()).stream().noneMatch(x -> x instanceof StreamDecoder.Decoded);
+                boolean last = events.subList(i + 1, events.size()).stream()
+                        .noneMatch(x -> x instanceof StreamDecoder.Decoded);
                 if (!(last && f.error().kind() == DecodeException.Kind.TRUNCATED)) {
-                    throw new AssertionError("frame at " + f.offset() + ": " + f.error().getMessage(), f.error());
+                    throw new AssertionError(
+                            "frame at " + f.offset() + ": " + f.error().getMessage(), f.error());
                 }
             }
         }
@@ -57,6 +59,7 @@ class SmlGoldenFixturesTest {
         byte[] data = Fixtures.bytes(capture);
         List<NormalizedReading> whole = decode(data, null, Integer.MAX_VALUE);
         assertEquals(whole, decode(data, null, 1));
-        assertEquals(whole, decode(data, new Random(capture.getFileName().toString().hashCode()), 50));
+        assertEquals(
+                whole, decode(data, new Random(capture.getFileName().toString().hashCode()), 50));
     }
 }

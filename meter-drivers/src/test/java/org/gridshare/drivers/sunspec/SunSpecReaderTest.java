@@ -46,46 +46,46 @@ class SunSpecReaderTest {
         r[a] = 103;
         r[a + 1] = 50;
         int i = a + 2;
-        r[i] = 1234;                // A
-        r[i + 1] = 411;             // AphA
-        r[i + 2] = NA16;            // AphB not implemented
-        r[i + 3] = 412;             // AphC
+        r[i] = 1234; // A
+        r[i + 1] = 411; // AphA
+        r[i + 2] = NA16; // AphB not implemented
+        r[i + 3] = 412; // AphC
         r[i + 4] = (short) -2 & 0xFFFF; // A_SF
-        r[i + 8] = 2301;            // PhVphA
-        r[i + 9] = 2299;            // PhVphB
-        r[i + 10] = NA16;           // PhVphC not implemented
+        r[i + 8] = 2301; // PhVphA
+        r[i + 9] = 2299; // PhVphB
+        r[i + 10] = NA16; // PhVphC not implemented
         r[i + 11] = (short) -1 & 0xFFFF; // V_SF
-        r[i + 12] = 815;            // W
-        r[i + 13] = 1;              // W_SF: 8150 W
-        r[i + 14] = 5001;           // Hz
+        r[i + 12] = 815; // W
+        r[i + 13] = 1; // W_SF: 8150 W
+        r[i + 14] = 5001; // Hz
         r[i + 15] = (short) -2 & 0xFFFF;
-        r[i + 16] = NA_INT16;       // VA not implemented
-        r[i + 17] = NA_INT16;       // VA_SF not implemented
+        r[i + 16] = NA_INT16; // VA not implemented
+        r[i + 17] = NA_INT16; // VA_SF not implemented
         r[i + 22] = 123_456_789 >>> 16; // WH acc32
         r[i + 23] = 123_456_789 & 0xFFFF;
-        r[i + 24] = 0;              // WH_SF
-        r[i + 25] = 500;            // DCA, but ...
-        r[i + 26] = NA_INT16;       // ... DCA_SF not implemented: DCA has no meaning
-        r[i + 36] = 4;              // St: MPPT
+        r[i + 24] = 0; // WH_SF
+        r[i + 25] = 500; // DCA, but ...
+        r[i + 26] = NA_INT16; // ... DCA_SF not implemented: DCA has no meaning
+        r[i + 36] = 4; // St: MPPT
         a = i + 50;
         r[a] = 203;
         r[a + 1] = 105;
         int m = a + 2;
-        r[m + 6] = 2305;            // PhVphA
+        r[m + 6] = 2305; // PhVphA
         r[m + 13] = (short) -1 & 0xFFFF; // V_SF
         r[m + 16] = -1520 & 0xFFFF; // W: exporting 1520 W
         r[m + 17] = -500 & 0xFFFF;
         r[m + 18] = -520 & 0xFFFF;
         r[m + 19] = -500 & 0xFFFF;
-        r[m + 20] = 0;              // W_SF
-        r[m + 36] = 0;              // TotWhExp = 0: acc32 "not accumulated"
+        r[m + 20] = 0; // W_SF
+        r[m + 36] = 0; // TotWhExp = 0: acc32 "not accumulated"
         r[m + 37] = 0;
         r[m + 44] = 987_654 >>> 16; // TotWhImp
         r[m + 45] = 987_654 & 0xFFFF;
-        r[m + 52] = 1;              // TotWh_SF: x10
-        r[m + 103] = 0xFFFF;        // Evt not implemented
+        r[m + 52] = 1; // TotWh_SF: x10
+        r[m + 103] = 0xFFFF; // Evt not implemented
         r[m + 104] = 0xFFFF;
-        r[m + 105] = 0xFFFF;        // end marker
+        r[m + 105] = 0xFFFF; // end marker
         r[m + 106] = 0;
         return r;
     }
@@ -118,7 +118,12 @@ class SunSpecReaderTest {
             master.connect();
             SunSpecReader reader = new SunSpecReader(master, 3);
             List<ModelHeader> chain = reader.discover();
-            assertEquals(List.of(new ModelHeader(1, 40_004, 66), new ModelHeader(103, 40_072, 50), new ModelHeader(203, 40_124, 105)), chain);
+            assertEquals(
+                    List.of(
+                            new ModelHeader(1, 40_004, 66),
+                            new ModelHeader(103, 40_072, 50),
+                            new ModelHeader(203, 40_124, 105)),
+                    chain);
 
             SunSpecBlock common = reader.read(chain.get(0)).orElseThrow();
             assertEquals("Fronius", common.get("Mn").text());
@@ -188,7 +193,8 @@ class SunSpecReaderTest {
         w[22] = 0xFFFF;
         w[23] = 0xFFFE; // WH = 4294967294
         w[24] = (short) -3 & 0xFFFF;
-        assertEquals("4294967.294", SunSpecDecoder.decode(model, 101, 0, w).get("WH").asText());
+        assertEquals(
+                "4294967.294", SunSpecDecoder.decode(model, 101, 0, w).get("WH").asText());
         w[24] = 11;
         DecodeException ex = assertThrows(DecodeException.class, () -> SunSpecDecoder.decode(model, 101, 40_002, w));
         assertEquals(Kind.IMPOSSIBLE_VALUE, ex.kind());
@@ -223,7 +229,11 @@ class SunSpecReaderTest {
         assertEquals(Kind.MALFORMED, ex.kind());
         assertTrue(ex.getMessage().contains("SunS"));
         RegisterSource loop = (address, count) -> address == 40_000 ? new int[] {0x5375, 0x6E53} : new int[] {1, 0};
-        assertEquals(Kind.MALFORMED, assertThrows(DecodeException.class, () -> SunSpecDiscovery.discover(loop)).kind(), "no end marker");
+        assertEquals(
+                Kind.MALFORMED,
+                assertThrows(DecodeException.class, () -> SunSpecDiscovery.discover(loop))
+                        .kind(),
+                "no end marker");
     }
 
     private static void putFloat(int[] w, int at, float f) {

@@ -27,8 +27,12 @@ public final class KeyFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
     private static final int MAX_FILE_BYTES = 256;
 
     private KeyFiles() {}
@@ -49,19 +53,22 @@ public final class KeyFiles {
             return load(target);
         }
         Path dir = target.getParent();
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        Files.createDirectories(
+                dir,
+                PosixFilePermissions.asFileAttribute(EnumSet.of(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
                         PosixFilePermission.OWNER_EXECUTE)));
         requirePosix(target, dir);
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
-                Randomness.secureRandom().nextLong(), 36) + ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "."
+                + Long.toUnsignedString(Randomness.secureRandom().nextLong(), 36) + ".tmp");
         FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
         byte[] key = Randomness.bytes(32);
         byte[] text = hexLine(key);
         try {
             Secp256k1Signer signer = Secp256k1Signer.fromPrivateKey(key);
-            try (FileChannel ch = FileChannel.open(tmp,
-                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
                 // the umask can only remove bits; re-assert 0600 in case an ACL default added any
                 Files.setPosixFilePermissions(tmp, OWNER_ONLY);
                 ByteBuffer buf = ByteBuffer.wrap(text);
@@ -99,8 +106,10 @@ public final class KeyFiles {
         Set<PosixFilePermission> open = EnumSet.copyOf(perms);
         open.retainAll(GROUP_OR_OTHERS);
         if (!open.isEmpty()) {
-            throw new InsecureKeyFileException(file, "mode " + PosixFilePermissions.toString(perms)
-                    + " gives access to group or others; chmod 600 it (and consider the key compromised)");
+            throw new InsecureKeyFileException(
+                    file,
+                    "mode " + PosixFilePermissions.toString(perms)
+                            + " gives access to group or others; chmod 600 it (and consider the key compromised)");
         }
         if (Files.size(file) > MAX_FILE_BYTES) {
             throw new KeyFileFormatException(file, "larger than " + MAX_FILE_BYTES + " bytes");
@@ -138,7 +147,8 @@ public final class KeyFiles {
             int lo = Character.digit(raw[start + 2 * i + 1], 16);
             if (hi < 0 || lo < 0) {
                 Arrays.fill(key, (byte) 0);
-                throw new KeyFileFormatException(file, "non-hex character at offset " + (start + 2 * i + (hi < 0 ? 0 : 1)));
+                throw new KeyFileFormatException(
+                        file, "non-hex character at offset " + (start + 2 * i + (hi < 0 ? 0 : 1)));
             }
             key[i] = (byte) ((hi << 4) | lo);
         }

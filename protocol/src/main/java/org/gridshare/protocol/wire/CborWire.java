@@ -35,8 +35,17 @@ public final class CborWire {
     public static final int MAX_PAYLOAD_BYTES = JsonWire.MAX_PAYLOAD_BYTES;
 
     private static final CBORFactory FACTORY = CBORFactory.builder().build();
-    private static final Set<String> READING_FIELDS = Set.of("type", "meter", "seq", "timeMs", "importMilliWh",
-            "exportMilliWh", "powerMilliW", "status", "prev", "signature");
+    private static final Set<String> READING_FIELDS = Set.of(
+            "type",
+            "meter",
+            "seq",
+            "timeMs",
+            "importMilliWh",
+            "exportMilliWh",
+            "powerMilliW",
+            "status",
+            "prev",
+            "signature");
 
     private CborWire() {}
 
@@ -89,21 +98,26 @@ public final class CborWire {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 if (!READING_FIELDS.contains(name)) {
-                    throw new WireFormatException(Reason.UNKNOWN_FIELD, name, "not a field of " + MeterReading.PRIMARY_TYPE);
+                    throw new WireFormatException(
+                            Reason.UNKNOWN_FIELD, name, "not a field of " + MeterReading.PRIMARY_TYPE);
                 }
                 JsonToken v = p.nextToken();
                 if (p.getCurrentTag() != -1) {
-                    throw new WireFormatException(Reason.BAD_FIELD, name, "tagged values are not accepted (tag "
-                            + p.getCurrentTag() + ")");
+                    throw new WireFormatException(
+                            Reason.BAD_FIELD, name, "tagged values are not accepted (tag " + p.getCurrentTag() + ")");
                 }
                 Object value = switch (v) {
                     case VALUE_NUMBER_INT -> p.getBigIntegerValue();
-                    case VALUE_NUMBER_FLOAT -> throw new WireFormatException(Reason.FLOAT_NOT_ALLOWED, name,
-                            "expected an integer, got a float");
+                    case VALUE_NUMBER_FLOAT ->
+                        throw new WireFormatException(
+                                Reason.FLOAT_NOT_ALLOWED, name, "expected an integer, got a float");
                     case VALUE_STRING -> p.getText();
                     case VALUE_EMBEDDED_OBJECT -> p.getBinaryValue();
-                    case START_OBJECT, START_ARRAY -> throw new WireFormatException(Reason.BAD_FIELD, name,
-                            "expected a scalar, got a " + (v == JsonToken.START_OBJECT ? "map" : "array"));
+                    case START_OBJECT, START_ARRAY ->
+                        throw new WireFormatException(
+                                Reason.BAD_FIELD,
+                                name,
+                                "expected a scalar, got a " + (v == JsonToken.START_OBJECT ? "map" : "array"));
                     default -> throw new WireFormatException(Reason.BAD_FIELD, name, "unexpected " + v);
                 };
                 if (fields.put(name, value) != null) {
@@ -117,15 +131,18 @@ public final class CborWire {
                 throw new WireFormatException(Reason.MALFORMED_CBOR, null, "trailing data after the map");
             }
         } catch (IOException e) {
-            throw new WireFormatException(Reason.MALFORMED_CBOR, null, e.getMessage().lines().findFirst().orElse("")
-                    + " (" + cbor.length + " bytes)");
+            throw new WireFormatException(
+                    Reason.MALFORMED_CBOR,
+                    null,
+                    e.getMessage().lines().findFirst().orElse("") + " (" + cbor.length + " bytes)");
         }
         Object type = required(fields, "type");
         if (!MeterReading.PRIMARY_TYPE.equals(type)) {
             throw new WireFormatException(Reason.BAD_FIELD, "type", "expected \"" + MeterReading.PRIMARY_TYPE + "\"");
         }
         try {
-            MeterReading m = new MeterReading(new Address(bytes(fields, "meter", Address.LENGTH)),
+            MeterReading m = new MeterReading(
+                    new Address(bytes(fields, "meter", Address.LENGTH)),
                     integer(fields, "seq", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
                     integer(fields, "timeMs", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
                     integer(fields, "importMilliWh", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
@@ -156,25 +173,30 @@ public final class CborWire {
     private static byte[] bytes(Map<String, Object> fields, String name, int length) throws WireFormatException {
         Object v = required(fields, name);
         if (!(v instanceof byte[] b)) {
-            throw new WireFormatException(name.equals("signature") ? Reason.BAD_SIGNATURE_ENCODING : Reason.BAD_FIELD,
-                    name, "expected a byte string of " + length + " bytes");
+            throw new WireFormatException(
+                    name.equals("signature") ? Reason.BAD_SIGNATURE_ENCODING : Reason.BAD_FIELD,
+                    name,
+                    "expected a byte string of " + length + " bytes");
         }
         if (b.length != length) {
-            throw new WireFormatException(name.equals("signature") ? Reason.BAD_SIGNATURE_ENCODING : Reason.BAD_FIELD,
-                    name, "expected " + length + " bytes, got " + b.length);
+            throw new WireFormatException(
+                    name.equals("signature") ? Reason.BAD_SIGNATURE_ENCODING : Reason.BAD_FIELD,
+                    name,
+                    "expected " + length + " bytes, got " + b.length);
         }
         return b;
     }
 
-    private static long integer(Map<String, Object> fields, String name, BigInteger min, BigInteger max,
-            String typeName) throws WireFormatException {
+    private static long integer(
+            Map<String, Object> fields, String name, BigInteger min, BigInteger max, String typeName)
+            throws WireFormatException {
         Object v = required(fields, name);
         if (!(v instanceof BigInteger value)) {
             throw new WireFormatException(Reason.BAD_FIELD, name, "expected a CBOR integer");
         }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new WireFormatException(Reason.OUT_OF_RANGE, name,
-                    value + " is outside " + typeName + " [" + min + ", " + max + "]");
+            throw new WireFormatException(
+                    Reason.OUT_OF_RANGE, name, value + " is outside " + typeName + " [" + min + ", " + max + "]");
         }
         return value.longValue();
     }

@@ -60,7 +60,8 @@ final class JsonFields {
     }
 
     int range(String name, int min, int max, String typeName) throws WireFormatException {
-        return integer(name, BigInteger.valueOf(min), BigInteger.valueOf(max), typeName).intValue();
+        return integer(name, BigInteger.valueOf(min), BigInteger.valueOf(max), typeName)
+                .intValue();
     }
 
     Address address(String name) throws WireFormatException {
@@ -122,19 +123,21 @@ final class JsonFields {
             } else if (TOO_LONG.matcher(s).matches()) {
                 throw new WireFormatException(Reason.OUT_OF_RANGE, name, "more digits than any " + typeName);
             } else if (FLOAT.matcher(s).matches()) {
-                throw new WireFormatException(Reason.FLOAT_NOT_ALLOWED, name,
-                        "expected an integer, got \"" + clip(s) + "\"");
+                throw new WireFormatException(
+                        Reason.FLOAT_NOT_ALLOWED, name, "expected an integer, got \"" + clip(s) + "\"");
             } else {
-                throw new WireFormatException(Reason.BAD_FIELD, name,
-                        "expected a decimal integer without sign '+', spaces or leading zeros, got \""
-                                + clip(s) + "\"");
+                throw new WireFormatException(
+                        Reason.BAD_FIELD,
+                        name,
+                        "expected a decimal integer without sign '+', spaces or leading zeros, got \"" + clip(s)
+                                + "\"");
             }
         } else {
             throw new WireFormatException(Reason.BAD_FIELD, name, "expected an integer, got " + node.getNodeType());
         }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new WireFormatException(Reason.OUT_OF_RANGE, name,
-                    value + " is outside " + typeName + " [" + min + ", " + max + "]");
+            throw new WireFormatException(
+                    Reason.OUT_OF_RANGE, name, value + " is outside " + typeName + " [" + min + ", " + max + "]");
         }
         return value;
     }

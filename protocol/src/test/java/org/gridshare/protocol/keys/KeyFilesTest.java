@@ -35,8 +35,10 @@ class KeyFilesTest {
         String content = Files.readString(file, StandardCharsets.US_ASCII);
         assertTrue(content.matches("[0-9a-f]{64}\n"), "hex key and newline");
         assertEquals(created.address(), KeyFiles.loadOrCreate(file).address());
-        assertEquals(created.address(),
-                Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.hexStringToByteArray(content.trim())).address());
+        assertEquals(
+                created.address(),
+                Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.hexStringToByteArray(content.trim()))
+                        .address());
         try (var listing = Files.list(file.getParent())) {
             assertEquals(List.of(file), listing.collect(Collectors.toList()), "no temporary file left behind");
         }
@@ -44,7 +46,8 @@ class KeyFilesTest {
 
     @Test
     void two_files_hold_different_keys() throws Exception {
-        assertNotEquals(KeyFiles.loadOrCreate(dir.resolve("a.key")).address(),
+        assertNotEquals(
+                KeyFiles.loadOrCreate(dir.resolve("a.key")).address(),
                 KeyFiles.loadOrCreate(dir.resolve("b.key")).address());
     }
 
@@ -62,7 +65,8 @@ class KeyFilesTest {
                 addresses.add(f.get());
             }
             assertEquals(1, addresses.size());
-            assertEquals(addresses.iterator().next(), KeyFiles.loadOrCreate(file).address());
+            assertEquals(
+                    addresses.iterator().next(), KeyFiles.loadOrCreate(file).address());
         } finally {
             pool.shutdownNow();
         }
@@ -74,7 +78,8 @@ class KeyFilesTest {
         KeyFiles.loadOrCreate(file);
         for (String mode : new String[] {"rw-r-----", "rw----r--", "rw-rw-rw-", "rw-----w-", "rw---x---"}) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
-            InsecureKeyFileException e = assertThrows(InsecureKeyFileException.class, () -> KeyFiles.loadOrCreate(file));
+            InsecureKeyFileException e =
+                    assertThrows(InsecureKeyFileException.class, () -> KeyFiles.loadOrCreate(file));
             assertEquals(file.toAbsolutePath(), e.file());
             assertTrue(e.getMessage().contains(mode), e.getMessage());
         }
@@ -100,7 +105,9 @@ class KeyFilesTest {
         Path file = dir.resolve("prefixed.key");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\r\n");
-        assertEquals("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", KeyFiles.loadOrCreate(file).address().toHex());
+        assertEquals(
+                "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+                KeyFiles.loadOrCreate(file).address().toHex());
     }
 
     @Test

@@ -48,8 +48,8 @@ class CborWireTest {
 
     @Test
     void writes_uint64_extremes_as_plain_cbor_integers_not_bignums() throws Exception {
-        MeterReading m = new MeterReading(signer.address(), -1L, -1L, Long.MIN_VALUE, -1L, Long.MIN_VALUE,
-                0xFFFF_FFFFL, Bytes32.ZERO);
+        MeterReading m = new MeterReading(
+                signer.address(), -1L, -1L, Long.MIN_VALUE, -1L, Long.MIN_VALUE, 0xFFFF_FFFFL, Bytes32.ZERO);
         byte[] cbor = CborWire.encodeReading(signer.sign(domain, m));
         String hex = HexFormat.of().formatHex(cbor);
         // "seq" (63 73 65 71) then major type 0 with an 8-byte argument: 1b ff×8
@@ -66,40 +66,83 @@ class CborWireTest {
     @Test
     void rejects_floats_tags_unknown_and_duplicate_keys_and_trailing_data() throws Exception {
         Signed<MeterReading> r = signer.sign(domain, new RandomMessages(5).reading());
-        assertReason(Reason.FLOAT_NOT_ALLOWED, "seq", map(r, g -> {
-            g.writeFieldName("seq");
-            g.writeNumber(1.0);
-        }, "seq"));
-        assertReason(Reason.BAD_FIELD, "seq", map(r, g -> {
-            g.writeFieldName("seq");
-            g.writeTag(1); // epoch-time tag: meaning the format does not have
-            g.writeNumber(10);
-        }, "seq"));
+        assertReason(
+                Reason.FLOAT_NOT_ALLOWED,
+                "seq",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("seq");
+                            g.writeNumber(1.0);
+                        },
+                        "seq"));
+        assertReason(
+                Reason.BAD_FIELD,
+                "seq",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("seq");
+                            g.writeTag(1); // epoch-time tag: meaning the format does not have
+                            g.writeNumber(10);
+                        },
+                        "seq"));
         // a bignum (tag 2) is still an exact integer: read as its value
-        assertEquals(10, CborWire.decodeReading(map(r, g -> {
-            g.writeFieldName("seq");
-            g.writeNumber(BigInteger.TEN);
-        }, "seq")).message().seq());
+        assertEquals(
+                10,
+                CborWire.decodeReading(map(
+                                r,
+                                g -> {
+                                    g.writeFieldName("seq");
+                                    g.writeNumber(BigInteger.TEN);
+                                },
+                                "seq"))
+                        .message()
+                        .seq());
         assertReason(Reason.BAD_FIELD, "seq", map(r, g -> g.writeStringField("seq", "10"), "seq"));
-        assertReason(Reason.OUT_OF_RANGE, "status", map(r, g -> {
-            g.writeFieldName("status");
-            g.writeNumber(1L << 32);
-        }, "status"));
-        assertReason(Reason.OUT_OF_RANGE, "seq", map(r, g -> {
-            g.writeFieldName("seq");
-            g.writeNumber(-1);
-        }, "seq"));
+        assertReason(
+                Reason.OUT_OF_RANGE,
+                "status",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("status");
+                            g.writeNumber(1L << 32);
+                        },
+                        "status"));
+        assertReason(
+                Reason.OUT_OF_RANGE,
+                "seq",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("seq");
+                            g.writeNumber(-1);
+                        },
+                        "seq"));
         assertReason(Reason.UNKNOWN_FIELD, "extra", map(r, g -> g.writeStringField("extra", "x"), null));
         assertReason(Reason.MALFORMED_CBOR, "type", map(r, g -> g.writeStringField("type", "MeterReading"), null));
-        assertReason(Reason.MISSING_FIELD, "prev", map(r, g -> { }, "prev"));
-        assertReason(Reason.BAD_FIELD, "meter", map(r, g -> {
-            g.writeFieldName("meter");
-            g.writeBinary(new byte[19]);
-        }, "meter"));
-        assertReason(Reason.BAD_SIGNATURE_ENCODING, "signature", map(r, g -> {
-            g.writeFieldName("signature");
-            g.writeBinary(new byte[65]);
-        }, "signature"));
+        assertReason(Reason.MISSING_FIELD, "prev", map(r, g -> {}, "prev"));
+        assertReason(
+                Reason.BAD_FIELD,
+                "meter",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("meter");
+                            g.writeBinary(new byte[19]);
+                        },
+                        "meter"));
+        assertReason(
+                Reason.BAD_SIGNATURE_ENCODING,
+                "signature",
+                map(
+                        r,
+                        g -> {
+                            g.writeFieldName("signature");
+                            g.writeBinary(new byte[65]);
+                        },
+                        "signature"));
         byte[] good = CborWire.encodeReading(r);
         byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
         assertReason(Reason.MALFORMED_CBOR, null, trailing);
@@ -156,14 +199,15 @@ class CborWireTest {
             for (String f : new String[] {"seq", "timeMs", "importMilliWh", "exportMilliWh", "powerMilliW", "status"}) {
                 if (!f.equals(replaced)) {
                     g.writeFieldName(f);
-                    g.writeNumber(switch (f) {
-                        case "seq" -> m.seq() & Long.MAX_VALUE;
-                        case "timeMs" -> m.timeMs() & Long.MAX_VALUE;
-                        case "importMilliWh" -> m.importMilliWh() & Long.MAX_VALUE;
-                        case "exportMilliWh" -> m.exportMilliWh() & Long.MAX_VALUE;
-                        case "powerMilliW" -> m.powerMilliW();
-                        default -> m.status();
-                    });
+                    g.writeNumber(
+                            switch (f) {
+                                case "seq" -> m.seq() & Long.MAX_VALUE;
+                                case "timeMs" -> m.timeMs() & Long.MAX_VALUE;
+                                case "importMilliWh" -> m.importMilliWh() & Long.MAX_VALUE;
+                                case "exportMilliWh" -> m.exportMilliWh() & Long.MAX_VALUE;
+                                case "powerMilliW" -> m.powerMilliW();
+                                default -> m.status();
+                            });
                 }
             }
             if (!"prev".equals(replaced)) {

@@ -18,8 +18,8 @@ import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.RandomMessages;
 import org.gridshare.protocol.Secp256k1Signer;
-import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.SignatureVerifier;
+import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.WireFormatException.Reason;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +57,8 @@ class JsonWireTest {
 
     @Test
     void writes_64_bit_values_as_decimal_strings_and_small_ones_as_numbers() throws Exception {
-        MeterReading m = new MeterReading(signer.address(), -1L, 1_764_000_000_000L, 123, 0, Long.MIN_VALUE,
-                0xFFFF_FFFFL, Bytes32.ZERO);
+        MeterReading m = new MeterReading(
+                signer.address(), -1L, 1_764_000_000_000L, 123, 0, Long.MIN_VALUE, 0xFFFF_FFFFL, Bytes32.ZERO);
         ObjectNode json = (ObjectNode) MAPPER.readTree(JsonWire.encodeReading(signer.sign(domain, m)));
         assertEquals("MeterReading", json.get("type").textValue());
         assertEquals("18446744073709551615", json.get("seq").textValue());
@@ -82,15 +82,26 @@ class JsonWireTest {
         assertEquals(-500, decoded.message().powerMilliW());
         assertEquals(signer.address(), SignatureVerifier.recover(domain, decoded));
         // max uint64 as a JSON number
-        String big = new String(sampleReading(), StandardCharsets.UTF_8).replace("\"seq\":\"42\"", "\"seq\":18446744073709551615");
-        assertEquals(-1L, JsonWire.decodeReading(big.getBytes(StandardCharsets.UTF_8)).message().seq());
+        String big = new String(sampleReading(), StandardCharsets.UTF_8)
+                .replace("\"seq\":\"42\"", "\"seq\":18446744073709551615");
+        assertEquals(
+                -1L,
+                JsonWire.decodeReading(big.getBytes(StandardCharsets.UTF_8))
+                        .message()
+                        .seq());
     }
 
     @Test
     void rejects_floats_in_any_integer_field() throws Exception {
         for (String literal : new String[] {"1.0", "1e3", "1E+3", "-0.5", "42.000"}) {
-            assertReason(Reason.FLOAT_NOT_ALLOWED, "seq", replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":" + literal));
-            assertReason(Reason.FLOAT_NOT_ALLOWED, "seq", replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":\"" + literal + "\""));
+            assertReason(
+                    Reason.FLOAT_NOT_ALLOWED,
+                    "seq",
+                    replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":" + literal));
+            assertReason(
+                    Reason.FLOAT_NOT_ALLOWED,
+                    "seq",
+                    replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":\"" + literal + "\""));
         }
         assertReason(Reason.FLOAT_NOT_ALLOWED, "status", replaceRaw(sampleReading(), "\"status\":0", "\"status\":0.0"));
     }
@@ -99,21 +110,35 @@ class JsonWireTest {
     void range_checks_each_field_by_its_type() throws Exception {
         assertReason(Reason.OUT_OF_RANGE, "seq", withField(sampleReading(), "seq", "18446744073709551616"));
         assertReason(Reason.OUT_OF_RANGE, "seq", withField(sampleReading(), "seq", "-1"));
-        assertReason(Reason.OUT_OF_RANGE, "powerMilliW", withField(sampleReading(), "powerMilliW", "9223372036854775808"));
-        assertReason(Reason.OUT_OF_RANGE, "powerMilliW", withField(sampleReading(), "powerMilliW", "-9223372036854775809"));
+        assertReason(
+                Reason.OUT_OF_RANGE, "powerMilliW", withField(sampleReading(), "powerMilliW", "9223372036854775808"));
+        assertReason(
+                Reason.OUT_OF_RANGE, "powerMilliW", withField(sampleReading(), "powerMilliW", "-9223372036854775809"));
         assertReason(Reason.OUT_OF_RANGE, "status", withField(sampleReading(), "status", "4294967296"));
         assertReason(Reason.OUT_OF_RANGE, "seq", withField(sampleReading(), "seq", "1" + "0".repeat(60)));
         Signed<Order> o = signer.sign(domain, new Order(signer.address(), Bytes32.ZERO, 0, Order.SELL, 1, 1, 1, 1));
-        assertReason(Reason.OUT_OF_RANGE, "side", withField(JsonWire.encodeOrder(o), "side", "2"), JsonWire::decodeOrder);
-        assertReason(Reason.OUT_OF_RANGE, "side", withField(JsonWire.encodeOrder(o), "side", "256"), JsonWire::decodeOrder);
-        Signed<IntervalStatement> s = signer.sign(domain,
-                new IntervalStatement(signer.address(), 0, 900, 0, 0, 0, 0, 0, 0, Bytes32.ZERO));
-        assertReason(Reason.OUT_OF_RANGE, "intervalSeconds", withField(JsonWire.encodeStatement(s), "intervalSeconds", "-1"),
+        assertReason(
+                Reason.OUT_OF_RANGE, "side", withField(JsonWire.encodeOrder(o), "side", "2"), JsonWire::decodeOrder);
+        assertReason(
+                Reason.OUT_OF_RANGE, "side", withField(JsonWire.encodeOrder(o), "side", "256"), JsonWire::decodeOrder);
+        Signed<IntervalStatement> s =
+                signer.sign(domain, new IntervalStatement(signer.address(), 0, 900, 0, 0, 0, 0, 0, 0, Bytes32.ZERO));
+        assertReason(
+                Reason.OUT_OF_RANGE,
+                "intervalSeconds",
+                withField(JsonWire.encodeStatement(s), "intervalSeconds", "-1"),
                 JsonWire::decodeStatement);
         // boundaries themselves are accepted
-        assertEquals(Long.MIN_VALUE, JsonWire.decodeReading(withField(sampleReading(), "powerMilliW", "-9223372036854775808"))
-                .message().powerMilliW());
-        assertEquals(0xFFFF_FFFFL, JsonWire.decodeReading(withField(sampleReading(), "status", "4294967295")).message().status());
+        assertEquals(
+                Long.MIN_VALUE,
+                JsonWire.decodeReading(withField(sampleReading(), "powerMilliW", "-9223372036854775808"))
+                        .message()
+                        .powerMilliW());
+        assertEquals(
+                0xFFFF_FFFFL,
+                JsonWire.decodeReading(withField(sampleReading(), "status", "4294967295"))
+                        .message()
+                        .status());
     }
 
     @Test
@@ -134,7 +159,10 @@ class JsonWireTest {
         json = (ObjectNode) MAPPER.readTree(sampleReading());
         json.put("extra", 1);
         assertReason(Reason.UNKNOWN_FIELD, "extra", MAPPER.writeValueAsBytes(json));
-        assertReason(Reason.MALFORMED_JSON, null, replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":\"42\",\"seq\":\"43\""));
+        assertReason(
+                Reason.MALFORMED_JSON,
+                null,
+                replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":\"42\",\"seq\":\"43\""));
         json = (ObjectNode) MAPPER.readTree(sampleReading());
         json.put("type", "Order");
         assertReason(Reason.BAD_FIELD, "type", MAPPER.writeValueAsBytes(json));
@@ -151,16 +179,20 @@ class JsonWireTest {
         assertReason(Reason.BAD_SIGNATURE_ENCODING, "signature", withField(sampleReading(), "signature", "0x00"));
         ObjectNode json = (ObjectNode) MAPPER.readTree(sampleReading());
         String sig = json.get("signature").textValue();
-        assertReason(Reason.BAD_SIGNATURE_ENCODING, "signature", withField(sampleReading(), "signature",
-                sig.substring(0, 130) + "00"));
+        assertReason(
+                Reason.BAD_SIGNATURE_ENCODING,
+                "signature",
+                withField(sampleReading(), "signature", sig.substring(0, 130) + "00"));
         // high-s twin: s' = n - s, v flipped
-        java.math.BigInteger n = new java.math.BigInteger(
-                "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+        java.math.BigInteger n =
+                new java.math.BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
         java.math.BigInteger s = new java.math.BigInteger(sig.substring(66, 130), 16);
         String highS = String.format("%064x", n.subtract(s));
         String v = sig.endsWith("1b") ? "1c" : "1b";
-        assertReason(Reason.BAD_SIGNATURE_ENCODING, "signature", withField(sampleReading(), "signature",
-                sig.substring(0, 66) + highS + v));
+        assertReason(
+                Reason.BAD_SIGNATURE_ENCODING,
+                "signature",
+                withField(sampleReading(), "signature", sig.substring(0, 66) + highS + v));
         json.put("signature", 5);
         assertReason(Reason.BAD_SIGNATURE_ENCODING, "signature", MAPPER.writeValueAsBytes(json));
     }
@@ -181,12 +213,12 @@ class JsonWireTest {
     void hostile_shapes_within_the_size_limit_are_rejected_cleanly() {
         String deep = "{\"type\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}";
         assertReason(Reason.MALFORMED_JSON, null, deep.getBytes(StandardCharsets.UTF_8));
-        assertReason(Reason.FLOAT_NOT_ALLOWED, "seq",
-                replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":1e999999999"));
+        assertReason(
+                Reason.FLOAT_NOT_ALLOWED, "seq", replaceRaw(sampleReading(), "\"seq\":\"42\"", "\"seq\":1e999999999"));
         String longNumber = new String(sampleReading(), StandardCharsets.UTF_8)
                 .replace("\"seq\":\"42\"", "\"seq\":" + "9".repeat(2_000));
-        WireFormatException e = assertThrows(WireFormatException.class,
-                () -> JsonWire.decodeReading(longNumber.getBytes(StandardCharsets.UTF_8)));
+        WireFormatException e = assertThrows(
+                WireFormatException.class, () -> JsonWire.decodeReading(longNumber.getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.reason() == Reason.MALFORMED_JSON || e.reason() == Reason.OUT_OF_RANGE, e.getMessage());
     }
 
@@ -222,9 +254,13 @@ class JsonWireTest {
     void exact_example_from_the_protocol_doc_decodes() throws Exception {
         byte[] encoded = sampleReading();
         String text = new String(encoded, StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("{\"type\":\"MeterReading\",\"meter\":\"" + signer.address().toHex()
-                + "\",\"seq\":\"42\",\"timeMs\":\"1764000000000\",\"importMilliWh\":\"123\",\"exportMilliWh\":\"0\","
-                + "\"powerMilliW\":\"-500\",\"status\":0,\"prev\":\"0x" + "00".repeat(32) + "\",\"signature\":\"0x"), text);
+        assertTrue(
+                text.startsWith("{\"type\":\"MeterReading\",\"meter\":\""
+                        + signer.address().toHex()
+                        + "\",\"seq\":\"42\",\"timeMs\":\"1764000000000\",\"importMilliWh\":\"123\",\"exportMilliWh\":\"0\","
+                        + "\"powerMilliW\":\"-500\",\"status\":0,\"prev\":\"0x" + "00".repeat(32)
+                        + "\",\"signature\":\"0x"),
+                text);
         assertArrayEquals(encoded, JsonWire.encodeReading(JsonWire.decodeReading(encoded)));
     }
 
@@ -237,7 +273,9 @@ class JsonWireTest {
     }
 
     private static void assertReason(Reason reason, String field, byte[] input, Decoder decoder) {
-        WireFormatException e = assertThrows(WireFormatException.class, () -> decoder.decode(input),
+        WireFormatException e = assertThrows(
+                WireFormatException.class,
+                () -> decoder.decode(input),
                 () -> new String(input, StandardCharsets.UTF_8));
         assertEquals(reason, e.reason(), e.getMessage());
         if (field != null) {

@@ -34,7 +34,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ClearingBenchmark {
     /** Orders in the book. */
     @Param({"10000", "100000", "1000000"})
@@ -66,8 +68,9 @@ public class ClearingBenchmark {
     /** Runs this benchmark; JMH command-line options (e.g. {@code -p orders=100000}) pass through. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         new Runner(new OptionsBuilder()
-                .parent(new CommandLineOptions(args))
-                .include(ClearingBenchmark.class.getName())
-                .build()).run();
+                        .parent(new CommandLineOptions(args))
+                        .include(ClearingBenchmark.class.getName())
+                        .build())
+                .run();
     }
 }

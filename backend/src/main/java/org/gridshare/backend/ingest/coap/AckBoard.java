@@ -37,8 +37,11 @@ final class AckBoard implements AckSink {
             if (!known.containsKey(ack.meter())) {
                 continue;
             }
-            latest.merge(ack.meter(), ack, (old, now) -> new Ack(now.meter(), max(old.acceptedThrough(),
-                    now.acceptedThrough()), now.rejected()));
+            latest.merge(
+                    ack.meter(),
+                    ack,
+                    (old, now) ->
+                            new Ack(now.meter(), max(old.acceptedThrough(), now.acceptedThrough()), now.rejected()));
             changed.accept(ack.meter());
         }
     }

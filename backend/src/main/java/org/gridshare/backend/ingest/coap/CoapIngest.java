@@ -70,11 +70,13 @@ public final class CoapIngest implements AutoCloseable {
         // block-wise uploads are reassembled up to this size, so an oversized payload reaches the
         // resource and is kept with its reason; beyond it Californium itself answers 4.13
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_KEPT_UPLOAD_BYTES);
-        DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(config)
-                .setAddress(new InetSocketAddress(host, port));
+        DtlsConnectorConfig.Builder dtls =
+                DtlsConnectorConfig.builder(config).setAddress(new InetSocketAddress(host, port));
         keys.apply(dtls);
-        this.endpoint = new CoapEndpoint.Builder().setConfiguration(config)
-                .setConnector(new DTLSConnector(dtls.build())).build();
+        this.endpoint = new CoapEndpoint.Builder()
+                .setConfiguration(config)
+                .setConnector(new DTLSConnector(dtls.build()))
+                .build();
         this.server = new CoapServer(config);
         server.addEndpoint(endpoint);
         this.board = new AckBoard(this::notifyObservers);
@@ -87,8 +89,8 @@ public final class CoapIngest implements AutoCloseable {
      *
      * @throws IllegalStateException when the port cannot be bound
      */
-    public static CoapIngest start(String host, int port, String kafkaBootstrap, String clientId, DeviceKeys keys,
-            Clock clock) {
+    public static CoapIngest start(
+            String host, int port, String kafkaBootstrap, String clientId, DeviceKeys keys, Clock clock) {
         CoapIngest ingest = new CoapIngest(host, port, kafkaBootstrap, clientId, keys, clock);
         try {
             ingest.server.start();

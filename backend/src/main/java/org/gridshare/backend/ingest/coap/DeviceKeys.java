@@ -88,7 +88,8 @@ public final class DeviceKeys {
         if (k != null && !trustedRpks.isEmpty()) {
             builder.setCertificateIdentityProvider(new SingleCertificateProvider(k.getPrivate(), k.getPublic()));
             builder.setAdvancedCertificateVerifier(StaticNewAdvancedCertificateVerifier.builder()
-                    .setTrustedRPKs(trustedRpks.toArray(RawPublicKeyIdentity[]::new)).build());
+                    .setTrustedRPKs(trustedRpks.toArray(RawPublicKeyIdentity[]::new))
+                    .build());
         }
     }
 

@@ -50,7 +50,10 @@ final class IngestResource extends CoapResource {
     /** zone, meter, kind of {@code gridshare/v1/{zone}/{meter}/{kind}}, or null. */
     private static String[] parse(CoapExchange exchange) {
         List<String> p = exchange.getRequestOptions().getUriPath();
-        if (p.size() != 5 || !p.get(0).equals("gridshare") || !p.get(1).equals("v1") || p.get(2).isEmpty()
+        if (p.size() != 5
+                || !p.get(0).equals("gridshare")
+                || !p.get(1).equals("v1")
+                || p.get(2).isEmpty()
                 || p.get(3).isEmpty()) {
             return null;
         }
@@ -59,7 +62,8 @@ final class IngestResource extends CoapResource {
 
     /** The meter of the DTLS session when it may use {@code meter}'s resources; else answers 4.01/4.03. */
     private boolean authorized(CoapExchange exchange, String meter) {
-        String peer = ingest.keys().meterOf(exchange.advanced().getRequest().getSourceContext().getPeerIdentity());
+        String peer = ingest.keys()
+                .meterOf(exchange.advanced().getRequest().getSourceContext().getPeerIdentity());
         if (peer == null) {
             exchange.respond(ResponseCode.UNAUTHORIZED, "DTLS identity is not a known device");
             return false;
@@ -100,15 +104,22 @@ final class IngestResource extends CoapResource {
         String meter = path[1];
         board.know(meter);
         ingest.received.incrementAndGet();
-        String topic = "gridshare/v1/" + zone + "/" + meter + "/readings"; // what the verifier checks zone and signer against
+        String topic =
+                "gridshare/v1/" + zone + "/" + meter + "/readings"; // what the verifier checks zone and signer against
         byte[] payload = exchange.getRequestPayload();
         long now = ingest.clock().millis();
         ProducerRecord<String, byte[]> record;
         ResponseCode code;
         String diagnostic;
         if (payload.length > CborWire.MAX_PAYLOAD_BYTES) {
-            record = IngestRecords.rejection(RejectReason.OVERSIZED, "payload of " + payload.length
-                    + " bytes exceeds " + CborWire.MAX_PAYLOAD_BYTES + " on coap " + topic, meter, topic, payload, now);
+            record = IngestRecords.rejection(
+                    RejectReason.OVERSIZED,
+                    "payload of " + payload.length + " bytes exceeds " + CborWire.MAX_PAYLOAD_BYTES + " on coap "
+                            + topic,
+                    meter,
+                    topic,
+                    payload,
+                    now);
             code = ResponseCode.REQUEST_ENTITY_TOO_LARGE;
             diagnostic = "OVERSIZED: " + payload.length + " bytes, limit " + CborWire.MAX_PAYLOAD_BYTES;
         } else {
@@ -122,9 +133,11 @@ final class IngestResource extends CoapResource {
                 RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
                         ? RejectReason.BAD_SIGNATURE
                         : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
-                record = IngestRecords.rejection(reason, e.getMessage() + " on coap " + topic, meter, topic, payload, now);
+                record = IngestRecords.rejection(
+                        reason, e.getMessage() + " on coap " + topic, meter, topic, payload, now);
                 code = ResponseCode.BAD_REQUEST;
-                diagnostic = reason == RejectReason.fromName(e.reason().name(), null) ? e.getMessage()
+                diagnostic = reason == RejectReason.fromName(e.reason().name(), null)
+                        ? e.getMessage()
                         : reason + ": " + e.getMessage();
             }
         }
@@ -141,7 +154,8 @@ final class IngestResource extends CoapResource {
                     exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "Kafka did not take the reading");
                 } else if (why == null) {
                     ingest.forwarded.incrementAndGet();
-                    exchange.respond(ResponseCode.CHANGED, board.acceptedThrough(meter), MediaTypeRegistry.APPLICATION_JSON);
+                    exchange.respond(
+                            ResponseCode.CHANGED, board.acceptedThrough(meter), MediaTypeRegistry.APPLICATION_JSON);
                 } else {
                     ingest.rejected.incrementAndGet();
                     exchange.respond(answer, why);

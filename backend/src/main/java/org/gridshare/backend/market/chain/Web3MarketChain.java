@@ -52,8 +52,14 @@ public final class Web3MarketChain implements MarketChain {
     private volatile Cached<Tariffs> tariffs;
     private final Map<String, Cached<List<Address>>> households = new ConcurrentHashMap<>();
 
-    private Web3MarketChain(Web3j web3j, RegistryClient registry, EnergyMarket market, Address registryAddress,
-            Duration maxAge, Clock clock, long logsFromBlock) {
+    private Web3MarketChain(
+            Web3j web3j,
+            RegistryClient registry,
+            EnergyMarket market,
+            Address registryAddress,
+            Duration maxAge,
+            Clock clock,
+            long logsFromBlock) {
         this.web3j = web3j;
         this.registry = registry;
         this.market = market;
@@ -64,8 +70,8 @@ public final class Web3MarketChain implements MarketChain {
     }
 
     /** Reads the market at {@code market} and the registry at {@code registry} through {@code web3j} (not closed here). */
-    public static Web3MarketChain connect(Web3j web3j, Address market, Address registry, Duration maxAge, Clock clock,
-            long logsFromBlock) {
+    public static Web3MarketChain connect(
+            Web3j web3j, Address market, Address registry, Duration maxAge, Clock clock, long logsFromBlock) {
         Credentials callOnly = Credentials.create(CALL_ONLY_KEY);
         RegistryClient reg;
         try {
@@ -73,8 +79,11 @@ public final class Web3MarketChain implements MarketChain {
         } catch (ChainCallException e) {
             throw new IllegalStateException("cannot load the MeterRegistry " + registry, e);
         }
-        EnergyMarket m = EnergyMarket.load(market.toHex(), web3j,
-                new ReadonlyTransactionManager(web3j, callOnly.getAddress()), MarketClient.gasProvider());
+        EnergyMarket m = EnergyMarket.load(
+                market.toHex(),
+                web3j,
+                new ReadonlyTransactionManager(web3j, callOnly.getAddress()),
+                MarketClient.gasProvider());
         return new Web3MarketChain(web3j, reg, m, registry, maxAge, clock, logsFromBlock);
     }
 
@@ -86,8 +95,10 @@ public final class Web3MarketChain implements MarketChain {
             return c.value();
         }
         try {
-            Tariffs t = new Tariffs(market.feedInTariff().send().longValueExact(),
-                    market.retailTariff().send().longValueExact(), market.gridFeePerKWh().send().longValueExact());
+            Tariffs t = new Tariffs(
+                    market.feedInTariff().send().longValueExact(),
+                    market.retailTariff().send().longValueExact(),
+                    market.gridFeePerKWh().send().longValueExact());
             tariffs = new Cached<>(t, now);
             return t;
         } catch (Exception e) {
@@ -115,8 +126,10 @@ public final class Web3MarketChain implements MarketChain {
             throw new ChainUnavailableException("reading MeterRegistered events of " + household, e);
         }
         if (logs.hasError()) {
-            throw new ChainUnavailableException("reading MeterRegistered events of " + household + ": "
-                    + logs.getError().getMessage(), null);
+            throw new ChainUnavailableException(
+                    "reading MeterRegistered events of " + household + ": "
+                            + logs.getError().getMessage(),
+                    null);
         }
         TreeSet<String> meters = new TreeSet<>();
         for (EthLog.LogResult<?> r : logs.getLogs()) {
@@ -128,7 +141,9 @@ public final class Web3MarketChain implements MarketChain {
         for (String m : meters) {
             Optional<MeterRecord> rec = meter(Address.fromHex(m));
             // the event is history; the entry says whether the key is still bound here and not revoked
-            if (rec.isPresent() && rec.get().active() && rec.get().household().equals(household)
+            if (rec.isPresent()
+                    && rec.get().active()
+                    && rec.get().household().equals(household)
                     && rec.get().zone().equals(zone)) {
                 active.add(rec.get().meter());
             }

@@ -27,8 +27,15 @@ public final class IntervalClearing {
      * takes no part: fill 0, {@code excluded} says why. Orders a later nonce replaced are listed with
      * fill 0 too, so every accepted order gets its fill message.
      */
-    public static ClearingRecord clear(BookKey key, long intervalSeconds, long gateClosureMs, List<AcceptedOrder> orders,
-            List<AcceptedOrder> replaced, Tariffs tariffs, PriceRule rule, long clearedAtMs) {
+    public static ClearingRecord clear(
+            BookKey key,
+            long intervalSeconds,
+            long gateClosureMs,
+            List<AcceptedOrder> orders,
+            List<AcceptedOrder> replaced,
+            Tariffs tariffs,
+            PriceRule rule,
+            long clearedAtMs) {
         List<AcceptedOrder> sorted = new ArrayList<>(orders);
         sorted.sort(Comparator.comparing(AcceptedOrder::account));
         OrderBook book = new OrderBook(tariffs.feedIn(), tariffs.retail(), sorted.size());
@@ -40,8 +47,12 @@ public final class IntervalClearing {
                 throw new IllegalArgumentException("two orders of account " + o.account() + " in book " + key);
             }
             try {
-                bookIndex[i] = book.add(i, o.side() == 0 ? Side.BUY : Side.SELL, o.energyMilliWh(),
-                        o.limitPricePerKWh(), o.arrivalMs());
+                bookIndex[i] = book.add(
+                        i,
+                        o.side() == 0 ? Side.BUY : Side.SELL,
+                        o.energyMilliWh(),
+                        o.limitPricePerKWh(),
+                        o.arrivalMs());
             } catch (OrderRejectedException e) {
                 bookIndex[i] = -1;
                 excluded[i] = e.code().name() + ": " + e.getMessage();
@@ -52,18 +63,49 @@ public final class IntervalClearing {
         for (int i = 0; i < sorted.size(); i++) {
             AcceptedOrder o = sorted.get(i);
             long fill = bookIndex[i] < 0 ? 0 : r.fillMilliWh(bookIndex[i]);
-            entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
-                    o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), fill, excluded[i], o.signedOrder()));
+            entries.add(new ClearingRecord.Entry(
+                    o.account(),
+                    o.zone(),
+                    o.orderDigest(),
+                    o.side(),
+                    o.energyMilliWh(),
+                    o.limitPricePerKWh(),
+                    o.nonce(),
+                    o.arrivalMs(),
+                    fill,
+                    excluded[i],
+                    o.signedOrder()));
         }
         for (AcceptedOrder o : replaced) {
-            entries.add(new ClearingRecord.Entry(o.account(), o.zone(), o.orderDigest(), o.side(), o.energyMilliWh(),
-                    o.limitPricePerKWh(), o.nonce(), o.arrivalMs(), 0, "replaced by a later nonce", o.signedOrder()));
+            entries.add(new ClearingRecord.Entry(
+                    o.account(),
+                    o.zone(),
+                    o.orderDigest(),
+                    o.side(),
+                    o.energyMilliWh(),
+                    o.limitPricePerKWh(),
+                    o.nonce(),
+                    o.arrivalMs(),
+                    0,
+                    "replaced by a later nonce",
+                    o.signedOrder()));
         }
         entries.sort(Comparator.comparing(ClearingRecord.Entry::account)
                 .thenComparing(ClearingRecord.Entry::nonce, Long::compareUnsigned));
         String zone = sorted.isEmpty() ? key.zoneId() : sorted.get(0).zone();
-        return new ClearingRecord(zone, key.zoneId(), key.intervalStartMs(), intervalSeconds, gateClosureMs,
-                clearedAtMs, rule.name(), tariffs.feedIn(), tariffs.retail(), r.hasPrice(),
-                r.hasPrice() ? r.clearingPrice() : 0, r.matchedMilliWh(), entries);
+        return new ClearingRecord(
+                zone,
+                key.zoneId(),
+                key.intervalStartMs(),
+                intervalSeconds,
+                gateClosureMs,
+                clearedAtMs,
+                rule.name(),
+                tariffs.feedIn(),
+                tariffs.retail(),
+                r.hasPrice(),
+                r.hasPrice() ? r.clearingPrice() : 0,
+                r.matchedMilliWh(),
+                entries);
     }
 }

@@ -61,8 +61,14 @@ public final class OrderIntake implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private OrderBooks books;
 
-    private OrderIntake(String bootstrap, String groupId, OrderValidator validator, MarketSettings settings,
-            MarketChain chain, MqttNotifier mqtt, Clock clock) {
+    private OrderIntake(
+            String bootstrap,
+            String groupId,
+            OrderValidator validator,
+            MarketSettings settings,
+            MarketChain chain,
+            MqttNotifier mqtt,
+            Clock clock) {
         this.bootstrap = bootstrap;
         this.groupId = groupId;
         this.validator = validator;
@@ -76,8 +82,14 @@ public final class OrderIntake implements AutoCloseable {
     }
 
     /** Rebuilds the books from Kafka, then starts the intake thread. */
-    public static OrderIntake start(String bootstrap, String groupId, OrderValidator validator, MarketSettings settings,
-            MarketChain chain, MqttNotifier mqtt, Clock clock) {
+    public static OrderIntake start(
+            String bootstrap,
+            String groupId,
+            OrderValidator validator,
+            MarketSettings settings,
+            MarketChain chain,
+            MqttNotifier mqtt,
+            Clock clock) {
         OrderIntake intake = new OrderIntake(bootstrap, groupId, validator, settings, chain, mqtt, clock);
         try {
             intake.books = intake.rebuild(true);
@@ -103,7 +115,8 @@ public final class OrderIntake implements AutoCloseable {
                 recent.add(c);
             }
         });
-        KafkaIo.replay(bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(JsonCodec.read(r.value(), AcceptedOrder.class)));
+        KafkaIo.replay(
+                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(JsonCodec.read(r.value(), AcceptedOrder.class)));
         if (resendFills) {
             // the process may have stopped between a clearing record and its fills: fills are idempotent
             recent.forEach(this::sendFills);
@@ -143,30 +156,36 @@ public final class OrderIntake implements AutoCloseable {
             return;
         }
         for (ConsumerRecord<String, byte[]> r : records) {
-            IncomingOrder in = new IncomingOrder(KafkaIo.header(r, "mqtt.topic"), r.value() == null ? new byte[0] : r.value(),
-                    KafkaIo.arrivalMs(r), new Rejection.Source(r.topic(), r.partition(), r.offset(), null));
+            IncomingOrder in = new IncomingOrder(
+                    KafkaIo.header(r, "mqtt.topic"),
+                    r.value() == null ? new byte[0] : r.value(),
+                    KafkaIo.arrivalMs(r),
+                    new Rejection.Source(r.topic(), r.partition(), r.offset(), null));
             OrderVerdict v = validator.validate(in, books);
             switch (v) {
                 case OrderVerdict.Accepted a -> {
                     AcceptedOrder o = a.order();
                     if (!a.again()) {
-                        sends.add(producer.send(KafkaIo.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
+                        sends.add(
+                                producer.send(KafkaIo.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
                         books.accept(o);
                         accepted.incrementAndGet();
                     }
-                    byte[] verdict = JsonCodec.write(Notices.OrderVerdict.accepted(o.orderDigest(), o.intervalStartMs()));
+                    byte[] verdict =
+                            JsonCodec.write(Notices.OrderVerdict.accepted(o.orderDigest(), o.intervalStartMs()));
                     notices.add(() -> mqtt.publish(Notices.fillsTopic(o.zone(), o.account()), verdict));
                 }
                 case OrderVerdict.Rejected x -> {
                     rejected.incrementAndGet();
                     String detail = x.detail() + " (account " + x.account() + ", " + r.topic() + "-" + r.partition()
                             + "@" + r.offset() + ")";
-                    Rejection rej = Rejection.of(x.reason(), detail, null, null, in.source(), in.payload(), clock.millis());
+                    Rejection rej =
+                            Rejection.of(x.reason(), detail, null, null, in.source(), in.payload(), clock.millis());
                     sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
                     LOG.info("order rejected: {} {}", x.reason(), detail);
                     if (x.zone() != null && x.account() != null) {
-                        byte[] verdict = JsonCodec.write(Notices.OrderVerdict.rejected(x.digest(), x.intervalStartMs(),
-                                x.reason(), x.detail()));
+                        byte[] verdict = JsonCodec.write(
+                                Notices.OrderVerdict.rejected(x.digest(), x.intervalStartMs(), x.reason(), x.detail()));
                         notices.add(() -> mqtt.publish(Notices.fillsTopic(x.zone(), x.account()), verdict));
                     }
                 }
@@ -178,7 +197,9 @@ public final class OrderIntake implements AutoCloseable {
     }
 
     private void clearDue() {
-        List<BookKey> due = books.due(clock.millis(), settings.gateClosure().toMillis(),
+        List<BookKey> due = books.due(
+                clock.millis(),
+                settings.gateClosure().toMillis(),
                 settings.clearingDelay().toMillis());
         if (due.isEmpty()) {
             return;
@@ -195,30 +216,46 @@ public final class OrderIntake implements AutoCloseable {
             return;
         }
         for (BookKey key : due) {
-            ClearingRecord c = IntervalClearing.clear(key, settings.interval().toSeconds(),
-                    settings.gateClosureMs(key.intervalStartMs()), books.orders(key), books.replaced(key), tariffs,
+            ClearingRecord c = IntervalClearing.clear(
+                    key,
+                    settings.interval().toSeconds(),
+                    settings.gateClosureMs(key.intervalStartMs()),
+                    books.orders(key),
+                    books.replaced(key),
+                    tariffs,
                     settings.priceRule(),
                     clock.millis());
             KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
             books.markCleared(key);
             cleared.incrementAndGet();
-            LOG.info("cleared {} interval {}: {} orders, price {}, matched {} mWh", c.zone(), c.intervalStartMs(),
-                    c.orders().size(), c.clearingPricePerKWh(), c.matchedMilliWh());
+            LOG.info(
+                    "cleared {} interval {}: {} orders, price {}, matched {} mWh",
+                    c.zone(),
+                    c.intervalStartMs(),
+                    c.orders().size(),
+                    c.clearingPricePerKWh(),
+                    c.matchedMilliWh());
             sendFills(c);
         }
     }
 
     private void sendFills(ClearingRecord c) {
         for (ClearingRecord.Entry e : c.orders()) {
-            mqtt.publish(Notices.fillsTopic(e.zone(), e.account()), JsonCodec.write(new Notices.Fill(e.orderDigest(),
-                    c.intervalStartMs(), e.sideName(), e.energyMilliWh(), e.filledMilliWh(), c.clearingPricePerKWh())));
+            mqtt.publish(
+                    Notices.fillsTopic(e.zone(), e.account()),
+                    JsonCodec.write(new Notices.Fill(
+                            e.orderDigest(),
+                            c.intervalStartMs(),
+                            e.sideName(),
+                            e.energyMilliWh(),
+                            e.filledMilliWh(),
+                            c.clearingPricePerKWh())));
         }
     }
 
     private void rewind() {
         KafkaIo.rewindToCommitted(consumer);
     }
-
 
     /** Orders accepted by this process (re-deliveries not counted). */
     public long accepted() {

@@ -48,10 +48,16 @@ public final class OrderValidator {
 
     /** Decides about {@code in} against the books' memory; never throws for bad input. */
     public OrderVerdict validate(IncomingOrder in, OrderBooks books) {
-        MqttTopic topic = in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+        MqttTopic topic =
+                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
         if (topic == null || !topic.kind().equals("orders")) {
-            return new OrderVerdict.Rejected(RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header '"
-                    + in.mqttTopic() + "'", null, null, null, null);
+            return new OrderVerdict.Rejected(
+                    RejectReason.BAD_TOPIC,
+                    "missing or malformed mqtt.topic header '" + in.mqttTopic() + "'",
+                    null,
+                    null,
+                    null,
+                    null);
         }
         String zone = topic.zone();
         String account = topic.device();
@@ -64,8 +70,8 @@ public final class OrderValidator {
                     : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
             return new OrderVerdict.Rejected(reason, e.getMessage(), zone, account, null, null);
         } catch (RuntimeException e) {
-            return new OrderVerdict.Rejected(RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, account,
-                    null, null);
+            return new OrderVerdict.Rejected(
+                    RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, account, null, null);
         }
         Order o = signed.message();
         String digest = Eip712.digest(domain, o).toHex();
@@ -77,49 +83,99 @@ public final class OrderValidator {
             return reject(RejectReason.BAD_SIGNATURE, e.getMessage(), zone, account, digest, interval);
         }
         if (!signer.equals(o.account())) {
-            return reject(RejectReason.BAD_SIGNATURE, "signature recovers " + signer.toHex() + ", not the order's account "
-                    + o.account().toHex() + " (market domain " + domain.verifyingContract().toHex() + ")", zone, account,
-                    digest, interval);
+            return reject(
+                    RejectReason.BAD_SIGNATURE,
+                    "signature recovers " + signer.toHex() + ", not the order's account "
+                            + o.account().toHex() + " (market domain "
+                            + domain.verifyingContract().toHex() + ")",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         if (!o.account().toHex().equals(account)) {
-            return reject(RejectReason.SIGNER_MISMATCH, "order of " + o.account().toHex()
-                    + " published on the topic of account " + account, zone, account, digest, interval);
+            return reject(
+                    RejectReason.SIGNER_MISMATCH,
+                    "order of " + o.account().toHex() + " published on the topic of account " + account,
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         Bytes32 zoneId = ZoneIds.of(zone);
         if (!o.zone().equals(zoneId)) {
-            return reject(RejectReason.ORDER_ZONE_MISMATCH, "order zone " + o.zone().toHex() + " is not topic zone "
-                    + zone + " (" + zoneId.toHex() + ")", zone, account, digest, interval);
+            return reject(
+                    RejectReason.ORDER_ZONE_MISMATCH,
+                    "order zone " + o.zone().toHex() + " is not topic zone " + zone + " (" + zoneId.toHex() + ")",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         if (books.isAccepted(digest)) {
             return new OrderVerdict.Accepted(accepted(signed, zone, zoneId, digest, in.arrivalMs()), true);
         }
         if (o.energyMilliWh() <= 0) {
-            return reject(RejectReason.ORDER_ENERGY_INVALID, "energyMilliWh " + Long.toUnsignedString(o.energyMilliWh())
-                    + " must be above 0 and below 2^63", zone, account, digest, interval);
+            return reject(
+                    RejectReason.ORDER_ENERGY_INVALID,
+                    "energyMilliWh " + Long.toUnsignedString(o.energyMilliWh()) + " must be above 0 and below 2^63",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         long intervalMs = settings.intervalMs();
         if (o.intervalStartMs() < 0 || o.intervalStartMs() % intervalMs != 0) {
-            return reject(RejectReason.INTERVAL_NOT_ALIGNED, "intervalStartMs " + Long.toUnsignedString(o.intervalStartMs())
-                    + " is not a multiple of the market interval " + intervalMs + " ms", zone, account, digest, interval);
+            return reject(
+                    RejectReason.INTERVAL_NOT_ALIGNED,
+                    "intervalStartMs " + Long.toUnsignedString(o.intervalStartMs())
+                            + " is not a multiple of the market interval " + intervalMs + " ms",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         long gateClosureMs = settings.gateClosureMs(o.intervalStartMs());
         if (in.arrivalMs() >= gateClosureMs) {
-            return reject(RejectReason.GATE_CLOSED, "arrived at " + in.arrivalMs() + ", gate closure of interval "
-                    + o.intervalStartMs() + " was " + gateClosureMs, zone, account, digest, interval);
+            return reject(
+                    RejectReason.GATE_CLOSED,
+                    "arrived at " + in.arrivalMs() + ", gate closure of interval " + o.intervalStartMs() + " was "
+                            + gateClosureMs,
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         if (o.intervalStartMs() - in.arrivalMs() > settings.horizon().toMillis()) {
-            return reject(RejectReason.INTERVAL_TOO_FAR, "interval " + o.intervalStartMs() + " starts more than "
-                    + settings.horizon() + " after arrival " + in.arrivalMs(), zone, account, digest, interval);
+            return reject(
+                    RejectReason.INTERVAL_TOO_FAR,
+                    "interval " + o.intervalStartMs() + " starts more than " + settings.horizon() + " after arrival "
+                            + in.arrivalMs(),
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         // the contract refuses expiryMs < intervalStartMs (OrderExpired) and a batch is all-or-nothing:
         // such an order must never reach a book
         if (Long.compareUnsigned(o.expiryMs(), o.intervalStartMs()) < 0) {
-            return reject(RejectReason.ORDER_EXPIRED, "expiryMs " + Long.toUnsignedString(o.expiryMs())
-                    + " is before the interval start " + o.intervalStartMs(), zone, account, digest, interval);
+            return reject(
+                    RejectReason.ORDER_EXPIRED,
+                    "expiryMs " + Long.toUnsignedString(o.expiryMs()) + " is before the interval start "
+                            + o.intervalStartMs(),
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         if (books.isCleared(new BookKey(zoneId.toHex(), o.intervalStartMs()))) {
-            return reject(RejectReason.GATE_CLOSED, "the book of " + zone + " interval " + o.intervalStartMs()
-                    + " is already cleared", zone, account, digest, interval);
+            return reject(
+                    RejectReason.GATE_CLOSED,
+                    "the book of " + zone + " interval " + o.intervalStartMs() + " is already cleared",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         Tariffs tariffs;
         try {
@@ -128,15 +184,27 @@ public final class OrderValidator {
             return reject(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, account, digest, interval);
         }
         if (!tariffs.admits(o.limitPricePerKWh())) {
-            return reject(RejectReason.LIMIT_OUTSIDE_TARIFFS, "limitPricePerKWh "
-                    + Long.toUnsignedString(o.limitPricePerKWh()) + " is outside the tariffs [" + tariffs.feedIn() + ", "
-                    + tariffs.retail() + "]", zone, account, digest, interval);
+            return reject(
+                    RejectReason.LIMIT_OUTSIDE_TARIFFS,
+                    "limitPricePerKWh "
+                            + Long.toUnsignedString(o.limitPricePerKWh()) + " is outside the tariffs ["
+                            + tariffs.feedIn() + ", "
+                            + tariffs.retail() + "]",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         Long highest = books.highestNonce(account);
         if (highest != null && Long.compareUnsigned(o.nonce(), highest) <= 0) {
-            return reject(RejectReason.NONCE_NOT_INCREASING, "nonce " + Long.toUnsignedString(o.nonce())
-                    + " is not above the highest accepted nonce " + Long.toUnsignedString(highest) + " of " + account,
-                    zone, account, digest, interval);
+            return reject(
+                    RejectReason.NONCE_NOT_INCREASING,
+                    "nonce " + Long.toUnsignedString(o.nonce()) + " is not above the highest accepted nonce "
+                            + Long.toUnsignedString(highest) + " of " + account,
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         List<Address> meters;
         try {
@@ -145,22 +213,38 @@ public final class OrderValidator {
             return reject(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, account, digest, interval);
         }
         if (meters.isEmpty()) {
-            return reject(RejectReason.NO_ACTIVE_METER, "account " + account + " has no active meter in zone " + zone
-                    + " (" + zoneId.toHex() + ") in the MeterRegistry", zone, account, digest, interval);
+            return reject(
+                    RejectReason.NO_ACTIVE_METER,
+                    "account " + account + " has no active meter in zone " + zone + " (" + zoneId.toHex()
+                            + ") in the MeterRegistry",
+                    zone,
+                    account,
+                    digest,
+                    interval);
         }
         return new OrderVerdict.Accepted(accepted(signed, zone, zoneId, digest, in.arrivalMs()), false);
     }
 
-    private static AcceptedOrder accepted(Signed<Order> signed, String zone, Bytes32 zoneId, String digest,
-            long arrivalMs) {
+    private static AcceptedOrder accepted(
+            Signed<Order> signed, String zone, Bytes32 zoneId, String digest, long arrivalMs) {
         Order o = signed.message();
-        return new AcceptedOrder(o.account().toHex(), zone, zoneId.toHex(), o.intervalStartMs(), o.side(),
-                o.energyMilliWh(), o.limitPricePerKWh(), o.nonce(), o.expiryMs(), digest, arrivalMs,
+        return new AcceptedOrder(
+                o.account().toHex(),
+                zone,
+                zoneId.toHex(),
+                o.intervalStartMs(),
+                o.side(),
+                o.energyMilliWh(),
+                o.limitPricePerKWh(),
+                o.nonce(),
+                o.expiryMs(),
+                digest,
+                arrivalMs,
                 new String(JsonWire.encodeOrder(signed), StandardCharsets.UTF_8));
     }
 
-    private static OrderVerdict.Rejected reject(RejectReason reason, String detail, String zone, String account,
-            String digest, Long interval) {
+    private static OrderVerdict.Rejected reject(
+            RejectReason reason, String detail, String zone, String account, String digest, Long interval) {
         return new OrderVerdict.Rejected(reason, detail, zone, account, digest, interval);
     }
 }

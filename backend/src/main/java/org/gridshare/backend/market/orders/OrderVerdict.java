@@ -19,6 +19,7 @@ public sealed interface OrderVerdict {
      * @param digest the order's digest when it could be decoded, else null
      * @param intervalStartMs the order's interval when decoded, else null
      */
-    record Rejected(RejectReason reason, String detail, String zone, String account, String digest,
-                    Long intervalStartMs) implements OrderVerdict {}
+    record Rejected(
+            RejectReason reason, String detail, String zone, String account, String digest, Long intervalStartMs)
+            implements OrderVerdict {}
 }

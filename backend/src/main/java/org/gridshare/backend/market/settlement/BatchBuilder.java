@@ -49,8 +49,10 @@ public final class BatchBuilder {
         StringBuilder fingerprint = new StringBuilder();
         for (ClearingRecord.Entry e : filled) {
             Optional<VerifiedStatement> st = statements.stream()
-                    .filter(s -> s.account().equals(e.account()) && s.zoneId().equals(c.zoneId())
-                            && s.intervalStartMs() == c.intervalStartMs() && s.intervalSeconds() == c.intervalSeconds())
+                    .filter(s -> s.account().equals(e.account())
+                            && s.zoneId().equals(c.zoneId())
+                            && s.intervalStartMs() == c.intervalStartMs()
+                            && s.intervalSeconds() == c.intervalSeconds())
                     .min(Comparator.comparing(VerifiedStatement::meter));
             if (st.isEmpty()) {
                 missing.add(e.account());
@@ -62,16 +64,27 @@ public final class BatchBuilder {
             participants.add(new SettlementBatch.Participant(order, statement, e.filledMilliWh()));
             boolean sell = e.side() == Order.SELL;
             long metered = sell ? s.exportMilliWh() : s.importMilliWh();
-            parts.add(new BatchPlan.Part(e.account(), e.zone(), s.meter(), e.orderDigest(), e.side(), e.filledMilliWh(),
-                    metered, NetAmounts.delivered(e.filledMilliWh(), metered),
+            parts.add(new BatchPlan.Part(
+                    e.account(),
+                    e.zone(),
+                    s.meter(),
+                    e.orderDigest(),
+                    e.side(),
+                    e.filledMilliWh(),
+                    metered,
+                    NetAmounts.delivered(e.filledMilliWh(), metered),
                     NetAmounts.net(sell, e.filledMilliWh(), metered, c.clearingPricePerKWh(), tariffs)));
             fingerprint.append(s.statementDigest()).append(',');
         }
         if (!missing.isEmpty()) {
             return new BatchPlan.Held(List.copyOf(missing));
         }
-        SettlementBatch batch = new SettlementBatch(Bytes32.fromHex(c.zoneId()), c.intervalStartMs(), c.intervalSeconds(),
-                c.clearingPricePerKWh(), participants);
+        SettlementBatch batch = new SettlementBatch(
+                Bytes32.fromHex(c.zoneId()),
+                c.intervalStartMs(),
+                c.intervalSeconds(),
+                c.clearingPricePerKWh(),
+                participants);
         return new BatchPlan.Ready(batch, List.copyOf(parts), fingerprint.toString());
     }
 

@@ -22,6 +22,14 @@ public sealed interface BatchPlan {
      * @param meteredMilliWh exported energy for a seller, imported for a buyer, from the statement
      * @param net credit − debit, as the contract computes it
      */
-    record Part(String account, String zone, String meter, String orderDigest, int side, long filledMilliWh,
-                long meteredMilliWh, long deliveredMilliWh, BigInteger net) {}
+    record Part(
+            String account,
+            String zone,
+            String meter,
+            String orderDigest,
+            int side,
+            long filledMilliWh,
+            long meteredMilliWh,
+            long deliveredMilliWh,
+            BigInteger net) {}
 }

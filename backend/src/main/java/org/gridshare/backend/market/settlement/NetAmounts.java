@@ -26,8 +26,8 @@ public final class NetAmounts {
      */
     public static BigInteger net(boolean sell, long fillMilliWh, long meteredMilliWh, long price, Tariffs tariffs) {
         if (price < tariffs.feedIn() || price > tariffs.retail()) {
-            throw new IllegalArgumentException("price " + price + " outside the tariffs [" + tariffs.feedIn() + ", "
-                    + tariffs.retail() + "]");
+            throw new IllegalArgumentException(
+                    "price " + price + " outside the tariffs [" + tariffs.feedIn() + ", " + tariffs.retail() + "]");
         }
         long delivered = delivered(fillMilliWh, meteredMilliWh);
         long shortfall = fillMilliWh - delivered;

@@ -76,8 +76,14 @@ public final class SettlementJob implements AutoCloseable {
     private final Map<BookKey, Long> notBefore = new HashMap<>();
     private boolean caughtUp;
 
-    private SettlementJob(MarketSettings settings, SettlementSubmitter submitter, MarketChain chain, MqttNotifier mqtt,
-            Clock clock, KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
+    private SettlementJob(
+            MarketSettings settings,
+            SettlementSubmitter submitter,
+            MarketChain chain,
+            MqttNotifier mqtt,
+            Clock clock,
+            KafkaConsumer<String, byte[]> consumer,
+            KafkaProducer<String, byte[]> producer,
             Map<TopicPartition, Long> startEnd) {
         this.settings = settings;
         this.submitter = submitter;
@@ -92,22 +98,36 @@ public final class SettlementJob implements AutoCloseable {
     }
 
     /** Reads the outcomes recorded so far, then starts the settlement thread. */
-    public static SettlementJob start(String bootstrap, String clientId, MarketSettings settings,
-            SettlementSubmitter submitter, MarketChain chain, MqttNotifier mqtt, Clock clock) {
+    public static SettlementJob start(
+            String bootstrap,
+            String clientId,
+            MarketSettings settings,
+            SettlementSubmitter submitter,
+            MarketChain chain,
+            MqttNotifier mqtt,
+            Clock clock) {
         KafkaConsumer<String, byte[]> consumer = KafkaIo.consumer(bootstrap, null);
         List<TopicPartition> tps = KafkaIo.partitions(consumer, Topics.CLEARING, Topics.STATEMENTS_VERIFIED);
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-        SettlementJob job = new SettlementJob(settings, submitter, chain, mqtt, clock, consumer,
-                KafkaIo.producer(bootstrap, clientId + "-producer"), end);
+        SettlementJob job = new SettlementJob(
+                settings,
+                submitter,
+                chain,
+                mqtt,
+                clock,
+                consumer,
+                KafkaIo.producer(bootstrap, clientId + "-producer"),
+                end);
         KafkaIo.replay(bootstrap, Topics.SETTLEMENT, r -> {
             SettlementRecord s = JsonCodec.read(r.value(), SettlementRecord.class);
             switch (s.status()) {
-                case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED -> job.finished.put(s.key(), s.status());
+                case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED ->
+                    job.finished.put(s.key(), s.status());
                 case SettlementRecord.HELD -> job.heldFor.put(s.key(), String.join(",", s.missingAccounts()));
-                case SettlementRecord.REVERTED -> job.reverted.put(s.key(),
-                        new Revert(s.fingerprint(), s.errorName(), s.recordedAtMs()));
+                case SettlementRecord.REVERTED ->
+                    job.reverted.put(s.key(), new Revert(s.fingerprint(), s.errorName(), s.recordedAtMs()));
                 default -> LOG.warn("unknown settlement status {} for {}", s.status(), s.key());
             }
         });
@@ -151,7 +171,9 @@ public final class SettlementJob implements AutoCloseable {
                 VerifiedStatement s = JsonCodec.read(r.value(), VerifiedStatement.class);
                 BookKey key = new BookKey(s.zoneId(), s.intervalStartMs());
                 if (!finished.containsKey(key)) {
-                    statements.computeIfAbsent(key, k -> new HashMap<>()).put(s.meter(), s); // the latest per meter wins
+                    statements
+                            .computeIfAbsent(key, k -> new HashMap<>())
+                            .put(s.meter(), s); // the latest per meter wins
                 }
             }
         } catch (RuntimeException e) {
@@ -164,7 +186,9 @@ public final class SettlementJob implements AutoCloseable {
         List<ClearingRecord> due = new ArrayList<>();
         for (ClearingRecord c : clearings.values()) {
             BookKey key = c.key();
-            if (!finished.containsKey(key) && c.matched() && c.matchedMilliWh() > 0
+            if (!finished.containsKey(key)
+                    && c.matched()
+                    && c.matchedMilliWh() > 0
                     && now >= c.intervalEndMs() + settings.statementGrace().toMillis()
                     && now >= notBefore.getOrDefault(key, 0L)) {
                 due.add(c);
@@ -179,7 +203,12 @@ public final class SettlementJob implements AutoCloseable {
                 attempt(c);
             } catch (Exception e) {
                 notBefore.put(key, now + RETRY_MS);
-                LOG.warn("settling {} interval {} failed; retrying in {} ms", c.zone(), c.intervalStartMs(), RETRY_MS, e);
+                LOG.warn(
+                        "settling {} interval {} failed; retrying in {} ms",
+                        c.zone(),
+                        c.intervalStartMs(),
+                        RETRY_MS,
+                        e);
             }
         }
     }
@@ -187,22 +216,40 @@ public final class SettlementJob implements AutoCloseable {
     private void attempt(ClearingRecord c) throws Exception {
         BookKey key = c.key();
         Tariffs tariffs = chain.tariffs();
-        BatchPlan plan = BatchBuilder.plan(c, statements.getOrDefault(key, Map.of()).values(), tariffs);
-        String batchId = MarketClient.batchId(org.gridshare.protocol.Bytes32.fromHex(c.zoneId()), c.intervalStartMs()).toHex();
+        BatchPlan plan =
+                BatchBuilder.plan(c, statements.getOrDefault(key, Map.of()).values(), tariffs);
+        String batchId = MarketClient.batchId(org.gridshare.protocol.Bytes32.fromHex(c.zoneId()), c.intervalStartMs())
+                .toHex();
         switch (plan) {
             case BatchPlan.Held h -> {
                 String missing = String.join(",", h.missingAccounts());
                 if (!missing.equals(heldFor.get(key))) {
-                    LOG.warn("holding settlement of {} interval {}: no statement from {}", c.zone(), c.intervalStartMs(),
+                    LOG.warn(
+                            "holding settlement of {} interval {}: no statement from {}",
+                            c.zone(),
+                            c.intervalStartMs(),
                             h.missingAccounts());
-                    write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), SettlementRecord.HELD, batchId,
-                            c.clearingPricePerKWh(), null, null, null, h.missingAccounts(), null, null, clock.millis()));
+                    write(new SettlementRecord(
+                            c.zone(),
+                            c.zoneId(),
+                            c.intervalStartMs(),
+                            SettlementRecord.HELD,
+                            batchId,
+                            c.clearingPricePerKWh(),
+                            null,
+                            null,
+                            null,
+                            h.missingAccounts(),
+                            null,
+                            null,
+                            clock.millis()));
                     heldFor.put(key, missing);
                 }
             }
             case BatchPlan.Ready ready -> {
                 Revert last = reverted.get(key);
-                if (last != null && ready.fingerprint().equals(last.fingerprint())
+                if (last != null
+                        && ready.fingerprint().equals(last.fingerprint())
                         && clock.millis() < last.atMs() + REVERT_RETRY_MS) {
                     return; // the same batch was refused a moment ago; a deposit or new statements may change that
                 }
@@ -210,40 +257,90 @@ public final class SettlementJob implements AutoCloseable {
                 try {
                     out = submitter.submit(ready.batch());
                 } catch (BatchGasCapException e) {
-                    LOG.error("batch of {} interval {} exceeds the gas cap; it needs splitting by hand", c.zone(),
-                            c.intervalStartMs(), e);
+                    LOG.error(
+                            "batch of {} interval {} exceeds the gas cap; it needs splitting by hand",
+                            c.zone(),
+                            c.intervalStartMs(),
+                            e);
                     notBefore.put(key, Long.MAX_VALUE);
                     return;
                 }
                 List<SettlementRecord.Participant> ps = new ArrayList<>();
                 for (BatchPlan.Part p : ready.parts()) {
-                    ps.add(new SettlementRecord.Participant(p.account(), p.meter(), p.orderDigest(),
-                            p.side() == 0 ? "buy" : "sell", p.filledMilliWh(), p.deliveredMilliWh(), p.net().toString()));
+                    ps.add(new SettlementRecord.Participant(
+                            p.account(),
+                            p.meter(),
+                            p.orderDigest(),
+                            p.side() == 0 ? "buy" : "sell",
+                            p.filledMilliWh(),
+                            p.deliveredMilliWh(),
+                            p.net().toString()));
                 }
                 if (out.settled()) {
                     long block = out.blockNumber();
                     for (BatchPlan.Part p : ready.parts()) {
-                        mqtt.publish(Notices.fillsTopic(p.zone(), p.account()), JsonCodec.write(new Notices.Settlement(
-                                p.orderDigest(), c.intervalStartMs(), p.net().toString(), p.deliveredMilliWh(),
-                                out.txHash(), block)));
+                        mqtt.publish(
+                                Notices.fillsTopic(p.zone(), p.account()),
+                                JsonCodec.write(new Notices.Settlement(
+                                        p.orderDigest(),
+                                        c.intervalStartMs(),
+                                        p.net().toString(),
+                                        p.deliveredMilliWh(),
+                                        out.txHash(),
+                                        block)));
                     }
-                    String status = out.status() == SettlementOutcome.Status.SETTLED ? SettlementRecord.SETTLED
+                    String status = out.status() == SettlementOutcome.Status.SETTLED
+                            ? SettlementRecord.SETTLED
                             : SettlementRecord.ALREADY_SETTLED;
-                    write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), status, batchId,
-                            c.clearingPricePerKWh(), out.txHash(), block, null, null, ready.fingerprint(), ps, clock.millis()));
+                    write(new SettlementRecord(
+                            c.zone(),
+                            c.zoneId(),
+                            c.intervalStartMs(),
+                            status,
+                            batchId,
+                            c.clearingPricePerKWh(),
+                            out.txHash(),
+                            block,
+                            null,
+                            null,
+                            ready.fingerprint(),
+                            ps,
+                            clock.millis()));
                     finished.put(key, status);
                     clearings.remove(key);
                     statements.remove(key);
                     settled.incrementAndGet();
-                    LOG.info("{} {} interval {}: tx {} block {}", status, c.zone(), c.intervalStartMs(), out.txHash(), block);
+                    LOG.info(
+                            "{} {} interval {}: tx {} block {}",
+                            status,
+                            c.zone(),
+                            c.intervalStartMs(),
+                            out.txHash(),
+                            block);
                 } else {
-                    if (last == null || !ready.fingerprint().equals(last.fingerprint())
-                            || !out.errorName().equals(last.error()) || out.txHash() != null) {
-                        write(new SettlementRecord(c.zone(), c.zoneId(), c.intervalStartMs(), SettlementRecord.REVERTED,
-                                batchId, c.clearingPricePerKWh(), out.txHash(),
-                                out.blockNumber() < 0 ? null : out.blockNumber(), out.errorName(), null,
-                                ready.fingerprint(), ps, clock.millis()));
-                        LOG.error("settlement of {} interval {} REVERTED: {}", c.zone(), c.intervalStartMs(), out.revert());
+                    if (last == null
+                            || !ready.fingerprint().equals(last.fingerprint())
+                            || !out.errorName().equals(last.error())
+                            || out.txHash() != null) {
+                        write(new SettlementRecord(
+                                c.zone(),
+                                c.zoneId(),
+                                c.intervalStartMs(),
+                                SettlementRecord.REVERTED,
+                                batchId,
+                                c.clearingPricePerKWh(),
+                                out.txHash(),
+                                out.blockNumber() < 0 ? null : out.blockNumber(),
+                                out.errorName(),
+                                null,
+                                ready.fingerprint(),
+                                ps,
+                                clock.millis()));
+                        LOG.error(
+                                "settlement of {} interval {} REVERTED: {}",
+                                c.zone(),
+                                c.intervalStartMs(),
+                                out.revert());
                     }
                     reverted.put(key, new Revert(ready.fingerprint(), out.errorName(), clock.millis()));
                 }
@@ -252,9 +349,9 @@ public final class SettlementJob implements AutoCloseable {
     }
 
     private void write(SettlementRecord s) {
-        KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
+        KafkaIo.await(
+                List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
     }
-
 
     /** Batches this process saw settled (SETTLED or ALREADY_SETTLED). */
     public long settled() {

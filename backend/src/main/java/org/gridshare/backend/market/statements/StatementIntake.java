@@ -44,8 +44,12 @@ public final class StatementIntake implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final Set<String> seen = new HashSet<>();
 
-    private StatementIntake(StatementVerifier verifier, MqttNotifier mqtt, Clock clock,
-            KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer) {
+    private StatementIntake(
+            StatementVerifier verifier,
+            MqttNotifier mqtt,
+            Clock clock,
+            KafkaConsumer<String, byte[]> consumer,
+            KafkaProducer<String, byte[]> producer) {
         this.verifier = verifier;
         this.mqtt = mqtt;
         this.clock = clock;
@@ -56,12 +60,12 @@ public final class StatementIntake implements AutoCloseable {
     }
 
     /** Starts consuming as consumer group {@code groupId} (committed offsets, else from the beginning). */
-    public static StatementIntake start(String bootstrap, String groupId, StatementVerifier verifier, MqttNotifier mqtt,
-            Clock clock) {
+    public static StatementIntake start(
+            String bootstrap, String groupId, StatementVerifier verifier, MqttNotifier mqtt, Clock clock) {
         KafkaConsumer<String, byte[]> consumer = KafkaIo.consumer(bootstrap, groupId);
         consumer.assign(KafkaIo.partitions(consumer, Topics.STATEMENTS));
-        StatementIntake s = new StatementIntake(verifier, mqtt, clock, consumer,
-                KafkaIo.producer(bootstrap, groupId + "-producer"));
+        StatementIntake s = new StatementIntake(
+                verifier, mqtt, clock, consumer, KafkaIo.producer(bootstrap, groupId + "-producer"));
         s.thread.start();
         return s;
     }
@@ -97,7 +101,8 @@ public final class StatementIntake implements AutoCloseable {
                 case StatementVerdict.Accepted a -> {
                     VerifiedStatement s = a.statement();
                     if (seen.add(s.statementDigest())) {
-                        sends.add(producer.send(KafkaIo.record(Topics.STATEMENTS_VERIFIED, s.meter(), JsonCodec.write(s))));
+                        sends.add(producer.send(
+                                KafkaIo.record(Topics.STATEMENTS_VERIFIED, s.meter(), JsonCodec.write(s))));
                         accepted.incrementAndGet();
                     }
                     byte[] ack = JsonCodec.write(Notices.StatementAck.accepted(s.intervalStartMs()));
@@ -105,14 +110,22 @@ public final class StatementIntake implements AutoCloseable {
                 }
                 case StatementVerdict.Rejected x -> {
                     rejected.incrementAndGet();
-                    Rejection rej = Rejection.of(x.reason(), x.detail() + " (" + r.topic() + "-" + r.partition() + "@"
-                            + r.offset() + ")", x.meter(), null, new Rejection.Source(r.topic(), r.partition(),
-                            r.offset(), null), payload, clock.millis());
+                    Rejection rej = Rejection.of(
+                            x.reason(),
+                            x.detail() + " (" + r.topic() + "-" + r.partition() + "@" + r.offset() + ")",
+                            x.meter(),
+                            null,
+                            new Rejection.Source(r.topic(), r.partition(), r.offset(), null),
+                            payload,
+                            clock.millis());
                     sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
                     LOG.info("statement rejected: {} {}", x.reason(), x.detail());
                     // REGISTRY_UNAVAILABLE is not final: no verdict, so the agent keeps re-publishing
-                    if (x.zone() != null && x.meter() != null && x.reason() != org.gridshare.backend.rejects.RejectReason.REGISTRY_UNAVAILABLE) {
-                        byte[] ack = JsonCodec.write(Notices.StatementAck.rejected(x.intervalStartMs(), x.reason(), x.detail()));
+                    if (x.zone() != null
+                            && x.meter() != null
+                            && x.reason() != org.gridshare.backend.rejects.RejectReason.REGISTRY_UNAVAILABLE) {
+                        byte[] ack = JsonCodec.write(
+                                Notices.StatementAck.rejected(x.intervalStartMs(), x.reason(), x.detail()));
                         notices.add(() -> mqtt.publish(Notices.statementAcksTopic(x.zone(), x.meter()), ack));
                     }
                 }

@@ -46,8 +46,12 @@ public final class StatementVerifier {
     public StatementVerdict verify(String mqttTopic, byte[] payload, long arrivalMs) {
         MqttTopic topic = mqttTopic == null ? null : MqttTopic.parse(mqttTopic).orElse(null);
         if (topic == null || !topic.kind().equals("statements")) {
-            return new StatementVerdict.Rejected(RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header '"
-                    + mqttTopic + "'", null, null, null);
+            return new StatementVerdict.Rejected(
+                    RejectReason.BAD_TOPIC,
+                    "missing or malformed mqtt.topic header '" + mqttTopic + "'",
+                    null,
+                    null,
+                    null);
         }
         String zone = topic.zone();
         String meter = topic.device();
@@ -60,7 +64,8 @@ public final class StatementVerifier {
                     : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
             return new StatementVerdict.Rejected(reason, e.getMessage(), zone, meter, null);
         } catch (RuntimeException e) {
-            return new StatementVerdict.Rejected(RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, meter, null);
+            return new StatementVerdict.Rejected(
+                    RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, meter, null);
         }
         IntervalStatement s = signed.message();
         Long interval = s.intervalStartMs();
@@ -72,54 +77,101 @@ public final class StatementVerifier {
             return new StatementVerdict.Rejected(RejectReason.BAD_SIGNATURE, e.getMessage(), zone, meter, interval);
         }
         if (!signer.equals(s.meter())) {
-            return new StatementVerdict.Rejected(RejectReason.BAD_SIGNATURE, "signature recovers " + signer.toHex()
-                    + ", not the statement's meter " + s.meter().toHex(), zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.BAD_SIGNATURE,
+                    "signature recovers " + signer.toHex() + ", not the statement's meter "
+                            + s.meter().toHex(),
+                    zone,
+                    meter,
+                    interval);
         }
         if (!s.meter().toHex().equals(meter)) {
-            return new StatementVerdict.Rejected(RejectReason.SIGNER_MISMATCH, "statement of " + s.meter().toHex()
-                    + " published on the topic of meter " + meter, zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.SIGNER_MISMATCH,
+                    "statement of " + s.meter().toHex() + " published on the topic of meter " + meter,
+                    zone,
+                    meter,
+                    interval);
         }
         long intervalMs = settings.intervalMs();
-        if (s.intervalSeconds() * 1000 != intervalMs || s.intervalStartMs() < 0 || s.intervalStartMs() % intervalMs != 0) {
-            return new StatementVerdict.Rejected(RejectReason.STATEMENT_INTERVAL_MISMATCH, "interval "
-                    + Long.toUnsignedString(s.intervalStartMs()) + " of " + s.intervalSeconds()
-                    + " s is not an aligned market interval of " + intervalMs / 1000 + " s", zone, meter, interval);
+        if (s.intervalSeconds() * 1000 != intervalMs
+                || s.intervalStartMs() < 0
+                || s.intervalStartMs() % intervalMs != 0) {
+            return new StatementVerdict.Rejected(
+                    RejectReason.STATEMENT_INTERVAL_MISMATCH,
+                    "interval "
+                            + Long.toUnsignedString(s.intervalStartMs()) + " of " + s.intervalSeconds()
+                            + " s is not an aligned market interval of " + intervalMs / 1000 + " s",
+                    zone,
+                    meter,
+                    interval);
         }
-        if (Long.compareUnsigned(s.importEnd(), s.importStart()) < 0 || Long.compareUnsigned(s.exportEnd(), s.exportStart()) < 0
+        if (Long.compareUnsigned(s.importEnd(), s.importStart()) < 0
+                || Long.compareUnsigned(s.exportEnd(), s.exportStart()) < 0
                 || Long.compareUnsigned(s.lastSeq(), s.firstSeq()) < 0) {
-            return new StatementVerdict.Rejected(RejectReason.STATEMENT_RANGE_INVALID, "import "
-                    + Long.toUnsignedString(s.importStart()) + ".." + Long.toUnsignedString(s.importEnd()) + ", export "
-                    + Long.toUnsignedString(s.exportStart()) + ".." + Long.toUnsignedString(s.exportEnd()) + ", seq "
-                    + Long.toUnsignedString(s.firstSeq()) + ".." + Long.toUnsignedString(s.lastSeq())
-                    + ": an end is below its start", zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.STATEMENT_RANGE_INVALID,
+                    "import "
+                            + Long.toUnsignedString(s.importStart()) + ".." + Long.toUnsignedString(s.importEnd())
+                            + ", export "
+                            + Long.toUnsignedString(s.exportStart()) + ".." + Long.toUnsignedString(s.exportEnd())
+                            + ", seq "
+                            + Long.toUnsignedString(s.firstSeq()) + ".." + Long.toUnsignedString(s.lastSeq())
+                            + ": an end is below its start",
+                    zone,
+                    meter,
+                    interval);
         }
         long endMs = s.intervalStartMs() + intervalMs;
         if (arrivalMs < endMs) {
-            return new StatementVerdict.Rejected(RejectReason.STATEMENT_BEFORE_INTERVAL_END, "arrived at " + arrivalMs
-                    + ", before the interval's end " + endMs, zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.STATEMENT_BEFORE_INTERVAL_END,
+                    "arrived at " + arrivalMs + ", before the interval's end " + endMs,
+                    zone,
+                    meter,
+                    interval);
         }
         Optional<MeterRecord> rec;
         try {
             rec = chain.meter(s.meter());
         } catch (ChainUnavailableException e) {
-            return new StatementVerdict.Rejected(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, meter, interval);
         }
         if (rec.isEmpty()) {
-            return new StatementVerdict.Rejected(RejectReason.UNREGISTERED_METER, "meter " + meter
-                    + " is not in the MeterRegistry", zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.UNREGISTERED_METER,
+                    "meter " + meter + " is not in the MeterRegistry",
+                    zone,
+                    meter,
+                    interval);
         }
         if (!rec.get().active()) {
-            return new StatementVerdict.Rejected(RejectReason.REVOKED_METER, "meter " + meter + " was revoked", zone,
-                    meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.REVOKED_METER, "meter " + meter + " was revoked", zone, meter, interval);
         }
         Bytes32 zoneId = ZoneIds.of(zone);
         if (!rec.get().zone().equals(zoneId)) {
-            return new StatementVerdict.Rejected(RejectReason.ZONE_MISMATCH, "meter " + meter + " is registered to zone "
-                    + rec.get().zone().toHex() + ", topic names " + zone + " (" + zoneId.toHex() + ")", zone, meter, interval);
+            return new StatementVerdict.Rejected(
+                    RejectReason.ZONE_MISMATCH,
+                    "meter " + meter + " is registered to zone "
+                            + rec.get().zone().toHex() + ", topic names " + zone + " (" + zoneId.toHex() + ")",
+                    zone,
+                    meter,
+                    interval);
         }
-        return new StatementVerdict.Accepted(new VerifiedStatement(meter, rec.get().household().toHex(), zone,
-                zoneId.toHex(), s.intervalStartMs(), s.intervalSeconds(), s.importEnd() - s.importStart(),
-                s.exportEnd() - s.exportStart(), digest.toHex(), arrivalMs, clock.millis(),
+        return new StatementVerdict.Accepted(new VerifiedStatement(
+                meter,
+                rec.get().household().toHex(),
+                zone,
+                zoneId.toHex(),
+                s.intervalStartMs(),
+                s.intervalSeconds(),
+                s.importEnd() - s.importStart(),
+                s.exportEnd() - s.exportStart(),
+                digest.toHex(),
+                arrivalMs,
+                clock.millis(),
                 new String(JsonWire.encodeStatement(signed), StandardCharsets.UTF_8)));
     }
 }

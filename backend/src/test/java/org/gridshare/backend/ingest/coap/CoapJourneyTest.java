@@ -32,14 +32,14 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.gridshare.agent.EdgeAgent;
-import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.config.UplinkConfig;
+import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.agent.uplink.UplinkException;
-import org.gridshare.agent.uplink.coap.RpkFiles;
 import org.gridshare.agent.uplink.coap.CoapUplink;
 import org.gridshare.agent.uplink.coap.DtlsCredentials;
+import org.gridshare.agent.uplink.coap.RpkFiles;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.ack.AckPublisher;
@@ -50,11 +50,11 @@ import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.SimulatedAgent;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.verify.VerifiedReading;
-import org.gridshare.localgrid.AnvilNode;
-import org.gridshare.localgrid.KafkaNode;
-import org.gridshare.localgrid.Mosquitto;
-import org.gridshare.localgrid.MqttBroker;
-import org.gridshare.localgrid.RepoRoot;
+import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.Mosquitto;
+import org.gridshare.parts.MqttBroker;
+import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
@@ -104,9 +104,16 @@ class CoapJourneyTest {
         mqtt = Mosquitto.start(dir.resolve("mqtt"));
         Backend.createTopics(kafka.bootstrapServers());
         domain = new Eip712Domain(anvil.chainId(), Address.fromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3"));
-        BackendConfig config = new BackendConfig(mqtt.serverUri(), kafka.bootstrapServers(), anvil.rpcUrl(),
-                chain.registryAddress(), domain, Duration.ofMinutes(1), Duration.ofHours(1),
-                dir.resolve("streams"), Clock.systemUTC())
+        BackendConfig config = new BackendConfig(
+                        mqtt.serverUri(),
+                        kafka.bootstrapServers(),
+                        anvil.rpcUrl(),
+                        chain.registryAddress(),
+                        domain,
+                        Duration.ofMinutes(1),
+                        Duration.ofHours(1),
+                        dir.resolve("streams"),
+                        Clock.systemUTC())
                 .withRegistryMaxAge(Duration.ZERO)
                 .withApplicationId("coap-journey");
         backend = Backend.start(config);
@@ -115,17 +122,22 @@ class CoapJourneyTest {
         Path box = Files.createDirectories(dir.resolve("rpk-box"));
         rpkDeviceKey = RpkFiles.loadOrCreate(box.resolve("coap-dtls.key"));
         serverKey = p256();
-        Files.writeString(box.resolve("backend-dtls.pub.pem"), RpkFiles.pem("PUBLIC KEY", serverKey.getPublic().getEncoded()));
+        Files.writeString(
+                box.resolve("backend-dtls.pub.pem"),
+                RpkFiles.pem("PUBLIC KEY", serverKey.getPublic().getEncoded()));
         keys = new DeviceKeys().serverKey(serverKey).rpk(rpkDeviceKey.getPublic(), rpkMeter.address());
         chain.register(rpkMeter.address(), ZONE);
         startCoap(0);
-        pi4j = Pi4J.newContextBuilder().autoDetectMockPlugins().autoDetectPlatforms().build();
+        pi4j = Pi4J.newContextBuilder()
+                .autoDetectMockPlugins()
+                .autoDetectPlatforms()
+                .build();
         sim = Executors.newScheduledThreadPool(2);
     }
 
     private void startCoap(int port) {
-        coap = CoapIngest.start("127.0.0.1", port, kafka.bootstrapServers(), "coap-journey-ingest", keys,
-                Clock.systemUTC());
+        coap = CoapIngest.start(
+                "127.0.0.1", port, kafka.bootstrapServers(), "coap-journey-ingest", keys, Clock.systemUTC());
         acks = AckPublisher.start(kafka.bootstrapServers(), "coap-journey-acks", coap.ackSink());
     }
 
@@ -152,11 +164,21 @@ class CoapJourneyTest {
         keys.psk(pskMeter.address(), secret);
         try (Outbox pskOutbox = Outbox.open(dir.resolve("psk").resolve("outbox.db"), 10_000);
                 Outbox rpkOutbox = Outbox.open(dir.resolve("rpk").resolve("outbox.db"), 10_000)) {
-            EdgeAgent psk = agent(pskMeter, new DtlsCredentials.Psk(pskMeter.address().toHex(), secret), pskOutbox);
-            EdgeAgent rpk = SimulatedAgent.start(pi4j, sim, nextPin++, rpkMeter, domain, configuredRpkUplink(), rpkOutbox,
+            EdgeAgent psk =
+                    agent(pskMeter, new DtlsCredentials.Psk(pskMeter.address().toHex(), secret), pskOutbox);
+            EdgeAgent rpk = SimulatedAgent.start(
+                    pi4j,
+                    sim,
+                    nextPin++,
+                    rpkMeter,
+                    domain,
+                    configuredRpkUplink(),
+                    rpkOutbox,
                     new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
             try {
-                Await.until(WAIT, () -> psk.ackedThrough() >= 40 && rpk.ackedThrough() >= 40,
+                Await.until(
+                        WAIT,
+                        () -> psk.ackedThrough() >= 40 && rpk.ackedThrough() >= 40,
                         () -> "acked through psk " + psk.ackedThrough() + ", rpk " + rpk.ackedThrough());
             } finally {
                 psk.close();
@@ -166,15 +188,25 @@ class CoapJourneyTest {
                 Outbox outbox = meter == pskMeter ? pskOutbox : rpkOutbox;
                 outbox.commit(); // acks that arrived after the agent's last group commit delete their rows now
                 long acked = outbox.ackedThrough();
-                Await.until(WAIT, () -> verified(meter).size() >= acked,
+                Await.until(
+                        WAIT,
+                        () -> verified(meter).size() >= acked,
                         () -> "verified " + verified(meter).size() + " of " + acked);
                 List<Long> seqs = verified(meter);
-                assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs,
+                assertEquals(
+                        LongStream.rangeClosed(1, seqs.size()).boxed().toList(),
+                        seqs,
                         "every seq verified exactly once and in order");
-                assertEquals(outbox.lastCommittedSeq() - acked, outbox.size(),
+                assertEquals(
+                        outbox.lastCommittedSeq() - acked,
+                        outbox.size(),
                         "the outbox holds exactly the readings not acknowledged end to end");
-                System.out.printf("CoapJourneyTest %s: %d signed, %d verified, acked through %d, outbox %d%n",
-                        meter == pskMeter ? "PSK" : "RPK", outbox.lastCommittedSeq(), seqs.size(), acked,
+                System.out.printf(
+                        "CoapJourneyTest %s: %d signed, %d verified, acked through %d, outbox %d%n",
+                        meter == pskMeter ? "PSK" : "RPK",
+                        outbox.lastCommittedSeq(),
+                        seqs.size(),
+                        acked,
                         outbox.size());
             }
             assertTrue(coap.forwarded() >= 80, "readings answered 2.04: " + coap.forwarded());
@@ -185,11 +217,13 @@ class CoapJourneyTest {
     void a_wrong_psk_and_an_unknown_identity_are_refused_with_the_server_and_the_cause_named() throws Exception {
         Secp256k1Signer meter = Secp256k1Signer.generate();
         keys.psk(meter.address(), secret());
-        CoapUplink wrongKey = uplink(meter, new DtlsCredentials.Psk(meter.address().toHex(), secret()));
+        CoapUplink wrongKey =
+                uplink(meter, new DtlsCredentials.Psk(meter.address().toHex(), secret()));
         UplinkException e1 = assertThrows(UplinkException.class, wrongKey::connect);
         wrongKey.close();
         Secp256k1Signer unknown = Secp256k1Signer.generate();
-        CoapUplink unknownIdentity = uplink(unknown, new DtlsCredentials.Psk(unknown.address().toHex(), secret()));
+        CoapUplink unknownIdentity =
+                uplink(unknown, new DtlsCredentials.Psk(unknown.address().toHex(), secret()));
         UplinkException e2 = assertThrows(UplinkException.class, unknownIdentity::connect);
         unknownIdentity.close();
         for (UplinkException e : List.of(e1, e2)) {
@@ -223,19 +257,30 @@ class CoapJourneyTest {
             assertTrue(tooBig.getResponseText().startsWith("OVERSIZED"), tooBig.getResponseText());
             CoapResponse other = post(client, base + rpkMeter.address().toHex() + "/readings", garbage);
             assertEquals(ResponseCode.FORBIDDEN, other.getCode(), "a session posts only for its own meter");
-            System.out.printf("CoapJourneyTest answers: %s \"%s\", %s \"%s\", %s \"%s\"%n", bad.getCode(),
-                    bad.getResponseText(), tooBig.getCode(), tooBig.getResponseText(), other.getCode(),
+            System.out.printf(
+                    "CoapJourneyTest answers: %s \"%s\", %s \"%s\", %s \"%s\"%n",
+                    bad.getCode(),
+                    bad.getResponseText(),
+                    tooBig.getCode(),
+                    tooBig.getResponseText(),
+                    other.getCode(),
                     other.getResponseText());
             String m = meter.address().toHex();
             Await.until(WAIT, () -> rejections(m).size() >= 2, () -> "rejections of " + m + ": " + rejections(m));
-            Rejection malformed = rejections(m).stream().filter(r -> r.reason() != RejectReason.OVERSIZED)
-                    .findFirst().orElseThrow();
+            Rejection malformed = rejections(m).stream()
+                    .filter(r -> r.reason() != RejectReason.OVERSIZED)
+                    .findFirst()
+                    .orElseThrow();
             assertArrayEquals(garbage, malformed.payload(), "the undecodable payload is kept as received");
             assertTrue(bad.getResponseText().startsWith(malformed.reason().name()), "the answer names the kept reason");
-            Rejection oversized = rejections(m).stream().filter(r -> r.reason() == RejectReason.OVERSIZED)
-                    .findFirst().orElseThrow();
+            Rejection oversized = rejections(m).stream()
+                    .filter(r -> r.reason() == RejectReason.OVERSIZED)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(5000, oversized.payloadBytes());
-            assertEquals("gridshare/v1/" + ZONE + "/" + m + "/readings", oversized.source().mqttTopic());
+            assertEquals(
+                    "gridshare/v1/" + ZONE + "/" + m + "/readings",
+                    oversized.source().mqttTopic());
         } finally {
             client.shutdown();
             endpoint.destroy();
@@ -249,23 +294,39 @@ class CoapJourneyTest {
         byte[] secret = secret();
         keys.psk(meter.address(), secret);
         // an ingest nobody feeds acks to: every reading is answered 2.04 once Kafka has it, nothing more
-        try (CoapIngest silent = CoapIngest.start("127.0.0.1", 0, kafka.bootstrapServers(), "coap-journey-silent",
-                        keys, Clock.systemUTC());
+        try (CoapIngest silent = CoapIngest.start(
+                        "127.0.0.1", 0, kafka.bootstrapServers(), "coap-journey-silent", keys, Clock.systemUTC());
                 Outbox outbox = Outbox.open(dir.resolve("silent").resolve("outbox.db"), 10_000)) {
-            EdgeAgent agent = SimulatedAgent.start(pi4j, sim, nextPin++, meter, domain,
-                    new CoapUplink(new CoapUplink.Settings(silent.serverUri(), ZONE, meter.address(),
-                            new DtlsCredentials.Psk(meter.address().toHex(), secret), Duration.ofMillis(500), 2, 1)),
-                    outbox, new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(30)));
+            EdgeAgent agent = SimulatedAgent.start(
+                    pi4j,
+                    sim,
+                    nextPin++,
+                    meter,
+                    domain,
+                    new CoapUplink(new CoapUplink.Settings(
+                            silent.serverUri(),
+                            ZONE,
+                            meter.address(),
+                            new DtlsCredentials.Psk(meter.address().toHex(), secret),
+                            Duration.ofMillis(500),
+                            2,
+                            1)),
+                    outbox,
+                    new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(30)));
             try {
                 Await.until(WAIT, () -> silent.forwarded() >= 20, () -> "answered 2.04: " + silent.forwarded());
-                Await.until(WAIT, () -> verified(meter).size() >= 20, () -> "verified " + verified(meter).size());
+                Await.until(
+                        WAIT,
+                        () -> verified(meter).size() >= 20,
+                        () -> "verified " + verified(meter).size());
             } finally {
                 agent.close();
             }
             outbox.commit();
             assertEquals(0, outbox.ackedThrough(), "a CoAP ACK or 2.04 is not an end-to-end ack");
             assertEquals(outbox.lastCommittedSeq(), outbox.size(), "every signed reading is still in the outbox");
-            System.out.printf("CoapJourneyTest without acks: %d answered 2.04, %d verified, outbox %d%n",
+            System.out.printf(
+                    "CoapJourneyTest without acks: %d answered 2.04, %d verified, outbox %d%n",
                     silent.forwarded(), verified(meter).size(), outbox.size());
         }
     }
@@ -277,7 +338,8 @@ class CoapJourneyTest {
         byte[] secret = secret();
         keys.psk(meter.address(), secret);
         try (Outbox outbox = Outbox.open(dir.resolve("restart").resolve("outbox.db"), 10_000)) {
-            EdgeAgent agent = agent(meter, new DtlsCredentials.Psk(meter.address().toHex(), secret), outbox);
+            EdgeAgent agent =
+                    agent(meter, new DtlsCredentials.Psk(meter.address().toHex(), secret), outbox);
             long signedAtRestart;
             long caughtUpMs;
             try {
@@ -287,15 +349,21 @@ class CoapJourneyTest {
                 coap.close();
                 long down = outbox.lastCommittedSeq();
                 // the agent keeps signing into its outbox while the ingest is away
-                Await.until(WAIT, () -> outbox.lastCommittedSeq() >= down + 40,
+                Await.until(
+                        WAIT,
+                        () -> outbox.lastCommittedSeq() >= down + 40,
                         () -> "signed " + outbox.lastCommittedSeq());
                 signedAtRestart = outbox.lastCommittedSeq();
                 startCoap(port);
                 long restartedAt = System.nanoTime();
-                Await.until(WAIT, () -> agent.ackedThrough() >= signedAtRestart,
+                Await.until(
+                        WAIT,
+                        () -> agent.ackedThrough() >= signedAtRestart,
                         () -> "acked through " + agent.ackedThrough() + " of " + signedAtRestart);
                 caughtUpMs = (System.nanoTime() - restartedAt) / 1_000_000;
-                Await.until(WAIT, () -> agent.ackedThrough() >= signedAtRestart + 20,
+                Await.until(
+                        WAIT,
+                        () -> agent.ackedThrough() >= signedAtRestart + 20,
                         () -> "acked through " + agent.ackedThrough() + ", signed " + outbox.lastCommittedSeq()
                                 + ", uplink " + (agent.uplinkDown() ? "down" : "up"));
             } finally {
@@ -303,24 +371,44 @@ class CoapJourneyTest {
             }
             outbox.commit(); // acks that arrived after the agent's last group commit delete their rows now
             long acked = outbox.ackedThrough();
-            Await.until(WAIT, () -> verified(meter).size() >= acked, () -> "verified " + verified(meter).size());
+            Await.until(
+                    WAIT,
+                    () -> verified(meter).size() >= acked,
+                    () -> "verified " + verified(meter).size());
             List<Long> seqs = verified(meter);
-            assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs,
+            assertEquals(
+                    LongStream.rangeClosed(1, seqs.size()).boxed().toList(),
+                    seqs,
                     "every seq verified exactly once and in order across the restart");
             long last = outbox.lastCommittedSeq();
             assertEquals(last - acked, outbox.size(), "the outbox holds every signed, unacknowledged seq");
             assertTrue(seqs.size() >= acked, "acknowledged only what was verified");
-            long lost = Math.max(0, acked - seqs.size()); // seqs neither verified (1..V) nor in the outbox (acked..last]
+            long lost =
+                    Math.max(0, acked - seqs.size()); // seqs neither verified (1..V) nor in the outbox (acked..last]
             assertEquals(0, lost, "each signed seq is verified or still in the outbox");
-            System.out.printf("CoapJourneyTest restart: %d signed (%d before the restart), %d verified, "
-                    + "%d in the outbox, %d lost, %d re-sent; everything signed before the restart acknowledged "
-                    + "%d ms after it%n", outbox.lastCommittedSeq(), signedAtRestart, seqs.size(), outbox.size(), lost,
-                    agent.resentCount(), caughtUpMs);
+            System.out.printf(
+                    "CoapJourneyTest restart: %d signed (%d before the restart), %d verified, "
+                            + "%d in the outbox, %d lost, %d re-sent; everything signed before the restart acknowledged "
+                            + "%d ms after it%n",
+                    outbox.lastCommittedSeq(),
+                    signedAtRestart,
+                    seqs.size(),
+                    outbox.size(),
+                    lost,
+                    agent.resentCount(),
+                    caughtUpMs);
         }
     }
 
     private EdgeAgent agent(Secp256k1Signer key, DtlsCredentials credentials, Outbox outbox) throws Exception {
-        return SimulatedAgent.start(pi4j, sim, nextPin++, key, domain, uplink(key, credentials), outbox,
+        return SimulatedAgent.start(
+                pi4j,
+                sim,
+                nextPin++,
+                key,
+                domain,
+                uplink(key, credentials),
+                outbox,
                 new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
     }
 
@@ -347,16 +435,18 @@ class CoapJourneyTest {
 
     /** Short CoAP timers: a dead server is noticed within about 5 s. */
     private CoapUplink uplink(Secp256k1Signer key, DtlsCredentials credentials) {
-        return new CoapUplink(new CoapUplink.Settings(coap.serverUri(), ZONE, key.address(), credentials,
-                Duration.ofMillis(500), 2, 1));
+        return new CoapUplink(new CoapUplink.Settings(
+                coap.serverUri(), ZONE, key.address(), credentials, Duration.ofMillis(500), 2, 1));
     }
 
     private CoapEndpoint rawEndpoint(String identity, byte[] secret) {
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
-        DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(config)
-                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, secret));
-        return new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls.build()))
+        DtlsConnectorConfig.Builder dtls =
+                DtlsConnectorConfig.builder(config).setAdvancedPskStore(new AdvancedSinglePskStore(identity, secret));
+        return new CoapEndpoint.Builder()
+                .setConfiguration(config)
+                .setConnector(new DTLSConnector(dtls.build()))
                 .build();
     }
 
@@ -385,8 +475,10 @@ class CoapJourneyTest {
     }
 
     private List<Long> verified(Secp256k1Signer key) {
-        return table.verified().stream().filter(v -> v.meter().equals(key.address().toHex()))
-                .map(VerifiedReading::seq).toList();
+        return table.verified().stream()
+                .filter(v -> v.meter().equals(key.address().toHex()))
+                .map(VerifiedReading::seq)
+                .toList();
     }
 
     private List<Rejection> rejections(String meter) {

@@ -23,12 +23,26 @@ class IntervalClearingTest {
 
     private static AcceptedOrder order(int account, int side, long energy, long limit, long nonce, long arrival) {
         String a = String.format("0x%040x", account);
-        return new AcceptedOrder(a, "zone-a", ZONE_ID, START, side, energy, limit, nonce, START, "0x" + account + "-" + nonce,
-                arrival, "{}");
+        return new AcceptedOrder(
+                a,
+                "zone-a",
+                ZONE_ID,
+                START,
+                side,
+                energy,
+                limit,
+                nonce,
+                START,
+                "0x" + account + "-" + nonce,
+                arrival,
+                "{}");
     }
 
     private static ClearingRecord.Entry entry(ClearingRecord r, String digest) {
-        return r.orders().stream().filter(e -> e.orderDigest().equals(digest)).findFirst().orElseThrow();
+        return r.orders().stream()
+                .filter(e -> e.orderDigest().equals(digest))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -37,14 +51,17 @@ class IntervalClearingTest {
         List<AcceptedOrder> orders = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
             // few price levels and one arrival time: ties everywhere, broken by account
-            orders.add(order(i, i % 2, 500 + random.nextInt(5) * 100, 80_000 + random.nextInt(4) * 50_000, 1, START - 60_000));
+            orders.add(order(
+                    i, i % 2, 500 + random.nextInt(5) * 100, 80_000 + random.nextInt(4) * 50_000, 1, START - 60_000));
         }
-        ClearingRecord first = IntervalClearing.clear(KEY, 900, START - 300_000, orders, List.of(), TARIFFS,
-                PriceRule.MIDPOINT, 1);
+        ClearingRecord first =
+                IntervalClearing.clear(KEY, 900, START - 300_000, orders, List.of(), TARIFFS, PriceRule.MIDPOINT, 1);
         for (int round = 0; round < 20; round++) {
             Collections.shuffle(orders, random);
-            assertEquals(first, IntervalClearing.clear(KEY, 900, START - 300_000, orders, List.of(), TARIFFS,
-                    PriceRule.MIDPOINT, 1));
+            assertEquals(
+                    first,
+                    IntervalClearing.clear(
+                            KEY, 900, START - 300_000, orders, List.of(), TARIFFS, PriceRule.MIDPOINT, 1));
         }
         long bought = 0;
         long sold = 0;
@@ -67,13 +84,15 @@ class IntervalClearingTest {
         books.accept(order(2, 0, 1500, 250_000, 1, 30));
         books.accept(order(3, 0, 1500, 290_000, 1, 40));
         Tariffs lowered = new Tariffs(80_000, 280_000, 10_000); // the operator lowered retail after acceptance
-        ClearingRecord r = IntervalClearing.clear(KEY, 900, START - 300_000, books.orders(KEY), books.replaced(KEY),
-                lowered, PriceRule.MIDPOINT, 99);
+        ClearingRecord r = IntervalClearing.clear(
+                KEY, 900, START - 300_000, books.orders(KEY), books.replaced(KEY), lowered, PriceRule.MIDPOINT, 99);
         assertEquals(4, r.orders().size());
         assertEquals(0, entry(r, "0x1-1").filledMilliWh());
         assertEquals("replaced by a later nonce", entry(r, "0x1-1").excluded());
         assertEquals(0, entry(r, "0x3-1").filledMilliWh());
-        assertTrue(entry(r, "0x3-1").excluded().startsWith("LIMIT_ABOVE_RETAIL_TARIFF"), entry(r, "0x3-1").excluded());
+        assertTrue(
+                entry(r, "0x3-1").excluded().startsWith("LIMIT_ABOVE_RETAIL_TARIFF"),
+                entry(r, "0x3-1").excluded());
         assertEquals(1500, entry(r, "0x2-1").filledMilliWh());
         assertEquals(1500, entry(r, "0x1-2").filledMilliWh());
         assertNull(entry(r, "0x1-2").excluded());

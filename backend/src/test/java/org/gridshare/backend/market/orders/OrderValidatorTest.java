@@ -40,8 +40,8 @@ class OrderValidatorTest {
     @BeforeEach
     void setUp() {
         chain = new FakeMarketChain();
-        MarketSettings settings = MarketSettings.of(MARKET, Credentials.create(
-                "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
+        MarketSettings settings = MarketSettings.of(
+                MARKET, Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
         validator = new OrderValidator(DOMAIN, settings, chain);
         books = new OrderBooks();
         household = key();
@@ -60,11 +60,13 @@ class OrderValidatorTest {
     }
 
     private OrderVerdict submit(Signed<Order> signed, long arrivalMs) {
-        return submit(signed, "gridshare/v1/zone-a/" + signed.message().account().toHex() + "/orders", arrivalMs);
+        return submit(
+                signed, "gridshare/v1/zone-a/" + signed.message().account().toHex() + "/orders", arrivalMs);
     }
 
     private OrderVerdict submit(Signed<Order> signed, String topic, long arrivalMs) {
-        OrderVerdict v = validator.validate(new IncomingOrder(topic, JsonWire.encodeOrder(signed), arrivalMs, null), books);
+        OrderVerdict v =
+                validator.validate(new IncomingOrder(topic, JsonWire.encodeOrder(signed), arrivalMs, null), books);
         if (v instanceof OrderVerdict.Accepted a && !a.again()) {
             books.accept(a.order());
         }
@@ -81,36 +83,50 @@ class OrderValidatorTest {
         AcceptedOrder o = assertInstanceOf(OrderVerdict.Accepted.class, v).order();
         assertEquals(household.address().toHex(), o.account());
         assertEquals(GATE - 1, o.arrivalMs());
-        assertEquals(1, books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START)).size());
+        assertEquals(
+                1,
+                books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START)).size());
     }
 
     @Test
     void rejects_order_after_gate_closure() {
-        assertEquals(RejectReason.GATE_CLOSED, reason(submit(household.sign(DOMAIN, order(0, 1500, 200_000, 1)), GATE)));
+        assertEquals(
+                RejectReason.GATE_CLOSED, reason(submit(household.sign(DOMAIN, order(0, 1500, 200_000, 1)), GATE)));
     }
 
     @Test
     void rejects_forged_signature_and_order_for_another_market() {
         Secp256k1Signer forger = key();
-        assertEquals(RejectReason.BAD_SIGNATURE, reason(submit(forger.sign(DOMAIN, order(0, 1500, 200_000, 1)), GATE - 1)));
+        assertEquals(
+                RejectReason.BAD_SIGNATURE, reason(submit(forger.sign(DOMAIN, order(0, 1500, 200_000, 1)), GATE - 1)));
         Eip712Domain other = new Eip712Domain(31337, Address.fromHex("0x0000000000000000000000000000000000000001"));
-        assertEquals(RejectReason.BAD_SIGNATURE, reason(submit(household.sign(other, order(0, 1500, 200_000, 1)), GATE - 1)));
+        assertEquals(
+                RejectReason.BAD_SIGNATURE,
+                reason(submit(household.sign(other, order(0, 1500, 200_000, 1)), GATE - 1)));
     }
 
     @Test
     void rejects_order_on_another_accounts_topic_and_zone() {
         Signed<Order> s = household.sign(DOMAIN, order(0, 1500, 200_000, 1));
-        assertEquals(RejectReason.SIGNER_MISMATCH, reason(submit(s, "gridshare/v1/zone-a/" + key().address().toHex()
-                + "/orders", GATE - 1)));
-        assertEquals(RejectReason.ORDER_ZONE_MISMATCH, reason(submit(s, "gridshare/v1/zone-b/"
-                + household.address().toHex() + "/orders", GATE - 1)));
+        assertEquals(
+                RejectReason.SIGNER_MISMATCH,
+                reason(submit(s, "gridshare/v1/zone-a/" + key().address().toHex() + "/orders", GATE - 1)));
+        assertEquals(
+                RejectReason.ORDER_ZONE_MISMATCH,
+                reason(submit(s, "gridshare/v1/zone-b/" + household.address().toHex() + "/orders", GATE - 1)));
     }
 
     @Test
     void rejects_limits_outside_the_tariffs_and_accepts_both_bounds() {
-        assertEquals(RejectReason.LIMIT_OUTSIDE_TARIFFS, reason(submit(household.sign(DOMAIN, order(0, 1, 79_999, 1)), ARR + 0)));
-        assertEquals(RejectReason.LIMIT_OUTSIDE_TARIFFS, reason(submit(household.sign(DOMAIN, order(0, 1, 300_001, 2)), ARR + 0)));
-        assertEquals(RejectReason.LIMIT_OUTSIDE_TARIFFS, reason(submit(household.sign(DOMAIN, order(0, 1, -1L, 3)), ARR + 0)));
+        assertEquals(
+                RejectReason.LIMIT_OUTSIDE_TARIFFS,
+                reason(submit(household.sign(DOMAIN, order(0, 1, 79_999, 1)), ARR + 0)));
+        assertEquals(
+                RejectReason.LIMIT_OUTSIDE_TARIFFS,
+                reason(submit(household.sign(DOMAIN, order(0, 1, 300_001, 2)), ARR + 0)));
+        assertEquals(
+                RejectReason.LIMIT_OUTSIDE_TARIFFS,
+                reason(submit(household.sign(DOMAIN, order(0, 1, -1L, 3)), ARR + 0)));
         assertInstanceOf(OrderVerdict.Accepted.class, submit(household.sign(DOMAIN, order(0, 1, 80_000, 4)), ARR + 0));
         assertInstanceOf(OrderVerdict.Accepted.class, submit(household.sign(DOMAIN, order(0, 1, 300_000, 5)), ARR + 0));
     }
@@ -121,30 +137,49 @@ class OrderValidatorTest {
         assertEquals(RejectReason.INTERVAL_NOT_ALIGNED, reason(submit(household.sign(DOMAIN, unaligned), ARR)));
         Order expired = new Order(household.address(), ZoneIds.of("zone-a"), START, 0, 10, 100_000, 1, START - 1);
         assertEquals(RejectReason.ORDER_EXPIRED, reason(submit(household.sign(DOMAIN, expired), ARR)));
-        assertEquals(RejectReason.ORDER_ENERGY_INVALID, reason(submit(household.sign(DOMAIN, order(0, 0, 100_000, 1)), ARR + 0)));
-        assertEquals(RejectReason.ORDER_ENERGY_INVALID, reason(submit(household.sign(DOMAIN, order(0, -1L, 100_000, 1)), ARR + 0)));
+        assertEquals(
+                RejectReason.ORDER_ENERGY_INVALID,
+                reason(submit(household.sign(DOMAIN, order(0, 0, 100_000, 1)), ARR + 0)));
+        assertEquals(
+                RejectReason.ORDER_ENERGY_INVALID,
+                reason(submit(household.sign(DOMAIN, order(0, -1L, 100_000, 1)), ARR + 0)));
         long tooEarly = START - Duration.ofDays(3).toMillis();
-        assertEquals(RejectReason.INTERVAL_TOO_FAR, reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 1)), tooEarly)));
+        assertEquals(
+                RejectReason.INTERVAL_TOO_FAR,
+                reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 1)), tooEarly)));
     }
 
     @Test
     void a_later_nonce_replaces_the_order_and_an_old_nonce_is_rejected() {
         submit(household.sign(DOMAIN, order(0, 1000, 100_000, 5)), ARR);
-        assertInstanceOf(OrderVerdict.Accepted.class, submit(household.sign(DOMAIN, order(1, 2000, 90_000, 6)), ARR + 1));
+        assertInstanceOf(
+                OrderVerdict.Accepted.class, submit(household.sign(DOMAIN, order(1, 2000, 90_000, 6)), ARR + 1));
         var book = books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START));
         assertEquals(1, book.size());
         assertEquals(2000, book.get(0).energyMilliWh());
-        assertEquals(RejectReason.NONCE_NOT_INCREASING, reason(submit(household.sign(DOMAIN, order(0, 3000, 90_000, 6)), ARR + 2)));
-        assertEquals(RejectReason.NONCE_NOT_INCREASING, reason(submit(household.sign(DOMAIN, order(0, 3000, 90_000, 4)), ARR + 2)));
-        assertEquals(2000, books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START)).get(0).energyMilliWh());
+        assertEquals(
+                RejectReason.NONCE_NOT_INCREASING,
+                reason(submit(household.sign(DOMAIN, order(0, 3000, 90_000, 6)), ARR + 2)));
+        assertEquals(
+                RejectReason.NONCE_NOT_INCREASING,
+                reason(submit(household.sign(DOMAIN, order(0, 3000, 90_000, 4)), ARR + 2)));
+        assertEquals(
+                2000,
+                books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START))
+                        .get(0)
+                        .energyMilliWh());
     }
 
     @Test
     void a_redelivered_order_is_accepted_again_without_changing_the_book_even_after_gate_closure() {
         Signed<Order> s = household.sign(DOMAIN, order(0, 1000, 100_000, 5));
-        assertFalse(assertInstanceOf(OrderVerdict.Accepted.class, submit(s, ARR)).again());
-        assertTrue(assertInstanceOf(OrderVerdict.Accepted.class, submit(s, GATE + 10)).again());
-        assertEquals(1, books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START)).size());
+        assertFalse(
+                assertInstanceOf(OrderVerdict.Accepted.class, submit(s, ARR)).again());
+        assertTrue(assertInstanceOf(OrderVerdict.Accepted.class, submit(s, GATE + 10))
+                .again());
+        assertEquals(
+                1,
+                books.orders(new BookKey(ZoneIds.of("zone-a").toHex(), START)).size());
     }
 
     @Test
@@ -157,20 +192,28 @@ class OrderValidatorTest {
         Order r = new Order(revoked.address(), ZoneIds.of("zone-a"), START, 0, 10, 100_000, 1, START);
         assertEquals(RejectReason.NO_ACTIVE_METER, reason(submit(revoked.sign(DOMAIN, r), ARR)));
         books.markCleared(new BookKey(ZoneIds.of("zone-a").toHex(), START));
-        assertEquals(RejectReason.GATE_CLOSED, reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 9)), ARR + 0)));
+        assertEquals(
+                RejectReason.GATE_CLOSED, reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 9)), ARR + 0)));
     }
 
     @Test
     void an_unreachable_chain_rejects_as_registry_unavailable_and_keeps_nothing() {
         chain.down = true;
-        assertEquals(RejectReason.REGISTRY_UNAVAILABLE, reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 1)), ARR + 0)));
+        assertEquals(
+                RejectReason.REGISTRY_UNAVAILABLE,
+                reason(submit(household.sign(DOMAIN, order(0, 10, 100_000, 1)), ARR + 0)));
         assertNull(books.highestNonce(household.address().toHex()));
     }
 
     @Test
     void malformed_payload_and_topic_are_rejected_with_their_reason() {
-        OrderVerdict v = validator.validate(new IncomingOrder("gridshare/v1/zone-a/" + household.address().toHex()
-                + "/orders", "{not json".getBytes(StandardCharsets.UTF_8), 0, null), books);
+        OrderVerdict v = validator.validate(
+                new IncomingOrder(
+                        "gridshare/v1/zone-a/" + household.address().toHex() + "/orders",
+                        "{not json".getBytes(StandardCharsets.UTF_8),
+                        0,
+                        null),
+                books);
         assertEquals(RejectReason.MALFORMED_JSON, reason(v));
         OrderVerdict t = validator.validate(new IncomingOrder(null, new byte[0], 0, null), books);
         assertEquals(RejectReason.BAD_TOPIC, reason(t));
