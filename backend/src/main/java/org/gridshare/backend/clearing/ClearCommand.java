@@ -22,6 +22,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.gridshare.backend.auction.ClearingResult;
+import org.gridshare.backend.auction.OrderBook;
+import org.gridshare.backend.auction.OrderRejectedException;
+import org.gridshare.backend.auction.PartitioningAuction;
+import org.gridshare.backend.auction.PriceRule;
+import org.gridshare.backend.auction.RejectCode;
+import org.gridshare.backend.auction.Side;
 
 /**
  * {@code gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]}: replays the

@@ -2,7 +2,7 @@ package org.gridshare.backend.market;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.gridshare.backend.clearing.PriceRule;
+import org.gridshare.backend.auction.PriceRule;
 import org.gridshare.contracts.SettlementPolicy;
 import org.gridshare.protocol.Address;
 import org.web3j.crypto.Credentials;

@@ -20,6 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.gridshare.backend.auction.ClearingResult;
+import org.gridshare.backend.auction.OrderBook;
+import org.gridshare.backend.auction.OrderRejectedException;
+import org.gridshare.backend.auction.PriceRule;
+import org.gridshare.backend.auction.ReferenceAuction;
+import org.gridshare.backend.auction.Side;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

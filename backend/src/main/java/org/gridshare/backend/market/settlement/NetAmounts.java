@@ -1,7 +1,7 @@
 package org.gridshare.backend.market.settlement;
 
 import java.math.BigInteger;
-import org.gridshare.backend.clearing.Payments;
+import org.gridshare.backend.auction.Payments;
 import org.gridshare.backend.market.chain.Tariffs;
 
 /**

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.gridshare.backend.clearing.PriceRule;
+import org.gridshare.backend.auction.PriceRule;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.orders.AcceptedOrder;
 import org.gridshare.backend.market.orders.BookKey;

@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 import java.util.Arrays;
 import java.util.NoSuchElementException;

@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 /** An order that may not enter a book, with the reason code and the field at fault. */
 public final class OrderRejectedException extends Exception {

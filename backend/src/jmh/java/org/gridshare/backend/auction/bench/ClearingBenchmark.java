@@ -1,13 +1,13 @@
-package org.gridshare.backend.clearing.bench;
+package org.gridshare.backend.auction.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.gridshare.backend.clearing.ClearingResult;
-import org.gridshare.backend.clearing.OrderBook;
-import org.gridshare.backend.clearing.PartitioningAuction;
-import org.gridshare.backend.clearing.PriceRule;
-import org.gridshare.backend.clearing.RandomBooks;
-import org.gridshare.backend.clearing.SortAndCrossAuction;
+import org.gridshare.backend.auction.ClearingResult;
+import org.gridshare.backend.auction.OrderBook;
+import org.gridshare.backend.auction.PartitioningAuction;
+import org.gridshare.backend.auction.PriceRule;
+import org.gridshare.backend.auction.RandomBooks;
+import org.gridshare.backend.auction.SortAndCrossAuction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

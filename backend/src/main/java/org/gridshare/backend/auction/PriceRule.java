@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 /**
  * Where the uniform clearing price lies inside the marginal gap {@code [marginalAsk, marginalBid]}: the

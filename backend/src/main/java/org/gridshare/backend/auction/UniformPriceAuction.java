@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 /**
  * Clears one sealed-bid double auction (one interval, one grid zone) at one uniform price. Every

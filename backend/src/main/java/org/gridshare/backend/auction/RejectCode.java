@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 /**
  * Why an order was not admitted to a book. The numbers are stable and machine-readable (printed by
