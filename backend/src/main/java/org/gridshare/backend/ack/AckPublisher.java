@@ -1,27 +1,21 @@
 package org.gridshare.backend.ack;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.gridshare.backend.Topics;
+import org.gridshare.backend.ingest.IngestRecords;
 import org.gridshare.backend.ingest.MqttTopic;
-import org.gridshare.backend.market.KafkaIo;
+import org.gridshare.backend.kafka.ConsumerLoop;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
@@ -49,21 +43,28 @@ import org.slf4j.LoggerFactory;
 public final class AckPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckPublisher.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final ConsumerLoop loop;
     private final KafkaConsumer<String, byte[]> lookup;
     private final AckSink sink;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong published = new AtomicLong();
     private final Map<String, Long> highest = new HashMap<>();
     private final Map<String, String> zones = new HashMap<>();
 
-    private AckPublisher(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> lookup, AckSink sink) {
-        this.consumer = consumer;
-        this.lookup = lookup;
+    private AckPublisher(String kafkaBootstrap, String groupId, AckSink sink) {
         this.sink = sink;
-        this.thread = new Thread(this::run, "gridshare-acks");
-        thread.setDaemon(true);
+        this.lookup = KafkaClients.consumer(kafkaBootstrap, null);
+        try {
+            this.loop = ConsumerLoop.subscribe(
+                            "gridshare-acks",
+                            kafkaBootstrap,
+                            groupId,
+                            List.of(Topics.READINGS_VERIFIED, Topics.REJECTED))
+                    .pollTimeout(Duration.ofMillis(200))
+                    .onRecords(records -> publish(collect(records)));
+        } catch (RuntimeException e) {
+            lookup.close(Duration.ofSeconds(5));
+            throw e;
+        }
     }
 
     /** Connects to the broker, subscribes to both Kafka topics as consumer group {@code groupId}, and starts. */
@@ -71,53 +72,19 @@ public final class AckPublisher implements AutoCloseable {
         return start(kafkaBootstrap, groupId, new MqttAckSink(mqttServerUri, groupId));
     }
 
-    /** Subscribes to both Kafka topics as consumer group {@code groupId} and hands the acks to {@code sink}. */
+    /**
+     * Subscribes to both Kafka topics as consumer group {@code groupId} and hands the acks to {@code sink}.
+     * Offsets are committed after the sink took every ack of a poll; a failed delivery re-reads the poll.
+     */
     public static AckPublisher start(String kafkaBootstrap, String groupId, AckSink sink) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props(kafkaBootstrap, groupId));
-        consumer.subscribe(List.of(Topics.READINGS_VERIFIED, Topics.REJECTED));
-        KafkaConsumer<String, byte[]> lookup = new KafkaConsumer<>(props(kafkaBootstrap, null));
-        AckPublisher p = new AckPublisher(consumer, lookup, sink);
-        p.thread.start();
-        return p;
-    }
-
-    private static Properties props(String bootstrap, String groupId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        if (groupId != null) {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        }
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        AckPublisher p = new AckPublisher(kafkaBootstrap, groupId, sink);
+        p.loop.start();
         return p;
     }
 
     /** Ack messages published (each acknowledged by the broker). */
     public long acksPublished() {
         return published.get();
-    }
-
-    private void run() {
-        while (running.get()) {
-            try {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                Map<String, Ack> acks = collect(records);
-                publish(acks);
-                consumer.commitSync();
-            } catch (WakeupException e) {
-                return;
-            } catch (Exception e) {
-                LOG.warn("ack round failed, re-reading from the last committed offsets: {}", e.toString());
-                rewind();
-                KafkaIo.backOff(running);
-            }
-        }
     }
 
     private Map<String, Ack> collect(ConsumerRecords<String, byte[]> records) {
@@ -193,12 +160,10 @@ public final class AckPublisher implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : lookup.poll(Duration.ofMillis(200))) {
                 if (r.offset() == s.offset()) {
-                    Header h = r.headers().lastHeader("mqtt.topic");
-                    return h == null
+                    String topic = IngestRecords.mqttTopic(r);
+                    return topic == null
                             ? null
-                            : MqttTopic.parse(new String(h.value(), StandardCharsets.UTF_8))
-                                    .map(MqttTopic::zone)
-                                    .orElse(null);
+                            : MqttTopic.parse(topic).map(MqttTopic::zone).orElse(null);
                 }
             }
         }
@@ -214,25 +179,13 @@ public final class AckPublisher implements AutoCloseable {
         published.addAndGet(acks.size());
     }
 
-    private void rewind() {
-        try {
-            KafkaIo.rewindToCommitted(consumer);
-        } catch (RuntimeException e) {
-            LOG.warn("rewinding the ack consumer failed: {}", e.toString());
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
         try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.close();
+        } finally {
+            lookup.close(Duration.ofSeconds(5));
+            sink.close();
         }
-        consumer.close(Duration.ofSeconds(5));
-        lookup.close(Duration.ofSeconds(5));
-        sink.close();
     }
 }

@@ -1,23 +1,16 @@
 package org.gridshare.backend.aggregate;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.gridshare.backend.Topics;
+import org.gridshare.backend.kafka.ConsumerLoop;
 import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
@@ -37,47 +30,21 @@ public final class IntervalTable implements AutoCloseable {
     /** Key of one interval row. */
     public record Key(String meter, long intervalStartMs) {}
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
+    private final ConsumerLoop loop;
     private final Map<Key, IntervalTotals> intervals = new ConcurrentHashMap<>();
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
     private final List<VerifiedReading> verified = new CopyOnWriteArrayList<>();
-    private volatile boolean running = true;
 
     private IntervalTable(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "gridshare-interval-table");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.INTERVALS, Topics.REJECTED, Topics.READINGS_VERIFIED)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        thread = Thread.ofPlatform().name("interval-table").daemon().start(this::run);
+        loop = ConsumerLoop.fromBeginning(
+                        "interval-table", bootstrap, Topics.INTERVALS, Topics.REJECTED, Topics.READINGS_VERIFIED)
+                .onRecords(records -> records.forEach(this::apply))
+                .start();
     }
 
     /** Starts following the backend's output topics on {@code bootstrap} (the topics must exist). */
     public static IntervalTable start(String bootstrap) {
         return new IntervalTable(bootstrap);
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    apply(r);
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
@@ -129,12 +96,6 @@ public final class IntervalTable implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -2,8 +2,10 @@ package org.gridshare.backend.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.gridshare.backend.Topics;
 import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.RejectReason;
@@ -13,7 +15,7 @@ import org.gridshare.backend.rejects.Rejection;
  * What every ingest (MQTT bridge, CoAP) writes to Kafka, so the verifier cannot tell them apart: the
  * producer settings (idempotent, acks=all) and records keyed by the device segment with the headers
  * {@code mqtt.topic} (the MQTT topic the message was, or would have been, published on) and
- * {@code ingest.receivedMs}.
+ * {@code ingest.receivedMs}; and how a consumer reads those headers back.
  */
 public final class IngestRecords {
     private IngestRecords() {}
@@ -46,5 +48,29 @@ public final class IngestRecords {
         record.headers().add("mqtt.topic", mqttTopic.getBytes(StandardCharsets.UTF_8));
         record.headers().add("ingest.receivedMs", Long.toString(receivedMs).getBytes(StandardCharsets.UTF_8));
         return record;
+    }
+
+    /** A header's value as a string, or null. */
+    public static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The MQTT topic the record's message was (or would have been) published on, or null. */
+    public static String mqttTopic(ConsumerRecord<?, ?> r) {
+        return header(r, "mqtt.topic");
+    }
+
+    /** When the ingest received the record (its {@code ingest.receivedMs} header), else the record's timestamp. */
+    public static long arrivalMs(ConsumerRecord<?, ?> r) {
+        String s = header(r, "ingest.receivedMs");
+        if (s != null) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                // fall through to the broker's timestamp
+            }
+        }
+        return r.timestamp();
     }
 }

@@ -23,6 +23,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.Topics;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketFixture.Household;
 import org.gridshare.backend.market.settlement.SettlementJob;
 import org.gridshare.backend.registry.ZoneIds;
@@ -192,7 +193,7 @@ class MarketJourneyTest {
 
     private List<JsonNode> records(String topic, String key) {
         List<JsonNode> out = new ArrayList<>();
-        KafkaIo.replay(kafka.bootstrapServers(), topic, r -> {
+        KafkaClients.replay(kafka.bootstrapServers(), topic, r -> {
             if (key == null || key.equals(r.key())) {
                 try {
                     out.add(JSON.readTree(r.value()));

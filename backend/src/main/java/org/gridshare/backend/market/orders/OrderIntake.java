@@ -4,18 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.market.KafkaIo;
+import org.gridshare.backend.ingest.IngestRecords;
+import org.gridshare.backend.kafka.ConsumerLoop;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
 import org.gridshare.backend.market.Notices;
@@ -53,12 +51,10 @@ public final class OrderIntake implements AutoCloseable {
     private final MqttNotifier mqtt;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong cleared = new AtomicLong();
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private ConsumerLoop loop;
     private OrderBooks books;
 
     private OrderIntake(
@@ -76,9 +72,7 @@ public final class OrderIntake implements AutoCloseable {
         this.chain = chain;
         this.mqtt = mqtt;
         this.clock = clock;
-        this.producer = KafkaIo.producer(bootstrap, groupId + "-producer");
-        this.thread = new Thread(this::run, "gridshare-market-orders");
-        thread.setDaemon(true);
+        this.producer = KafkaClients.producer(bootstrap, groupId + "-producer");
     }
 
     /** Rebuilds the books from Kafka, then starts the intake thread. */
@@ -93,13 +87,16 @@ public final class OrderIntake implements AutoCloseable {
         OrderIntake intake = new OrderIntake(bootstrap, groupId, validator, settings, chain, mqtt, clock);
         try {
             intake.books = intake.rebuild(true);
-            intake.consumer = KafkaIo.consumer(bootstrap, groupId);
-            intake.consumer.assign(KafkaIo.partitions(intake.consumer, Topics.ORDERS));
+            intake.loop = ConsumerLoop.assign("gridshare-market-orders", bootstrap, groupId, Topics.ORDERS)
+                    .onRecords(intake::round)
+                    .afterPoll(intake::clearDue) // gate closure passes with or without new orders
+                    // the records of the failed round are read again: the books must not hold them yet
+                    .onRecovery(() -> intake.books = intake.rebuild(false));
         } catch (RuntimeException e) {
             intake.producer.close(Duration.ofSeconds(2));
             throw e;
         }
-        intake.thread.start();
+        intake.loop.start();
         return intake;
     }
 
@@ -108,14 +105,14 @@ public final class OrderIntake implements AutoCloseable {
         OrderBooks b = new OrderBooks();
         List<ClearingRecord> recent = new ArrayList<>();
         long now = clock.millis();
-        KafkaIo.replay(bootstrap, Topics.CLEARING, r -> {
+        KafkaClients.replay(bootstrap, Topics.CLEARING, r -> {
             ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
             b.markCleared(c.key());
             if (c.intervalEndMs() > now) {
                 recent.add(c);
             }
         });
-        KafkaIo.replay(
+        KafkaClients.replay(
                 bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(JsonCodec.read(r.value(), AcceptedOrder.class)));
         if (resendFills) {
             // the process may have stopped between a clearing record and its fills: fills are idempotent
@@ -125,49 +122,22 @@ public final class OrderIntake implements AutoCloseable {
         return b;
     }
 
-    private void run() {
-        while (running.get()) {
-            try {
-                round();
-                clearDue();
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running.get()) {
-                    return;
-                }
-                LOG.warn("order round failed; rebuilding the books and re-reading from the committed offsets", e);
-                KafkaIo.backOff(running);
-                try {
-                    books = rebuild(false);
-                    rewind();
-                } catch (RuntimeException again) {
-                    LOG.warn("rebuilding the books failed; trying again", again);
-                }
-            }
-        }
-    }
-
-    private void round() {
+    private void round(ConsumerRecords<String, byte[]> records) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         List<Runnable> notices = new ArrayList<>();
-        var records = consumer.poll(Duration.ofMillis(100));
-        if (records.isEmpty()) {
-            return;
-        }
         for (ConsumerRecord<String, byte[]> r : records) {
             IncomingOrder in = new IncomingOrder(
-                    KafkaIo.header(r, "mqtt.topic"),
+                    IngestRecords.mqttTopic(r),
                     r.value() == null ? new byte[0] : r.value(),
-                    KafkaIo.arrivalMs(r),
+                    IngestRecords.arrivalMs(r),
                     new Rejection.Source(r.topic(), r.partition(), r.offset(), null));
             OrderVerdict v = validator.validate(in, books);
             switch (v) {
                 case OrderVerdict.Accepted a -> {
                     AcceptedOrder o = a.order();
                     if (!a.again()) {
-                        sends.add(
-                                producer.send(KafkaIo.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
+                        sends.add(producer.send(
+                                KafkaClients.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
                         books.accept(o);
                         accepted.incrementAndGet();
                     }
@@ -181,7 +151,7 @@ public final class OrderIntake implements AutoCloseable {
                             + "@" + r.offset() + ")";
                     Rejection rej =
                             Rejection.of(x.reason(), detail, null, null, in.source(), in.payload(), clock.millis());
-                    sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
+                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
                     LOG.info("order rejected: {} {}", x.reason(), detail);
                     if (x.zone() != null && x.account() != null) {
                         byte[] verdict = JsonCodec.write(
@@ -191,9 +161,8 @@ public final class OrderIntake implements AutoCloseable {
                 }
             }
         }
-        KafkaIo.await(sends);
+        KafkaClients.await(sends);
         notices.forEach(Runnable::run);
-        consumer.commitSync();
     }
 
     private void clearDue() {
@@ -204,8 +173,7 @@ public final class OrderIntake implements AutoCloseable {
         if (due.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        if (!KafkaIo.caughtUp(consumer, end)) {
+        if (!loop.caughtUp()) {
             return; // orders received before gate closure may still be unread
         }
         Tariffs tariffs;
@@ -225,7 +193,8 @@ public final class OrderIntake implements AutoCloseable {
                     tariffs,
                     settings.priceRule(),
                     clock.millis());
-            KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
+            KafkaClients.await(
+                    List.of(producer.send(KafkaClients.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
             books.markCleared(key);
             cleared.incrementAndGet();
             LOG.info(
@@ -253,10 +222,6 @@ public final class OrderIntake implements AutoCloseable {
         }
     }
 
-    private void rewind() {
-        KafkaIo.rewindToCommitted(consumer);
-    }
-
     /** Orders accepted by this process (re-deliveries not counted). */
     public long accepted() {
         return accepted.get();
@@ -274,19 +239,12 @@ public final class OrderIntake implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
         try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (loop != null) {
+                loop.close();
+            }
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
-        if (c != null) {
-            c.close(Duration.ofSeconds(5));
-        }
-        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -7,15 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.market.KafkaIo;
+import org.gridshare.backend.kafka.ConsumerLoop;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
 import org.gridshare.backend.market.Notices;
@@ -62,11 +60,9 @@ public final class SettlementJob implements AutoCloseable {
     private final MarketChain chain;
     private final MqttNotifier mqtt;
     private final Clock clock;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final ConsumerLoop loop;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<TopicPartition, Long> startEnd;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong settled = new AtomicLong();
     private final Map<BookKey, ClearingRecord> clearings = new TreeMap<>();
     private final Map<BookKey, Map<String, VerifiedStatement>> statements = new HashMap<>();
@@ -82,19 +78,18 @@ public final class SettlementJob implements AutoCloseable {
             MarketChain chain,
             MqttNotifier mqtt,
             Clock clock,
-            KafkaConsumer<String, byte[]> consumer,
-            KafkaProducer<String, byte[]> producer,
-            Map<TopicPartition, Long> startEnd) {
+            ConsumerLoop loop,
+            KafkaProducer<String, byte[]> producer) {
         this.settings = settings;
         this.submitter = submitter;
         this.chain = chain;
         this.mqtt = mqtt;
         this.clock = clock;
-        this.consumer = consumer;
+        this.loop = loop.pollTimeout(Duration.ofMillis(200))
+                .onRecords(records -> records.forEach(this::ingest))
+                .afterPoll(this::afterPoll);
         this.producer = producer;
-        this.startEnd = startEnd;
-        this.thread = new Thread(this::run, "gridshare-market-settlement");
-        thread.setDaemon(true);
+        this.startEnd = loop.endOffsets(); // before the loop starts: what "every statement known at start" means
     }
 
     /** Reads the outcomes recorded so far, then starts the settlement thread. */
@@ -106,58 +101,54 @@ public final class SettlementJob implements AutoCloseable {
             MarketChain chain,
             MqttNotifier mqtt,
             Clock clock) {
-        KafkaConsumer<String, byte[]> consumer = KafkaIo.consumer(bootstrap, null);
-        List<TopicPartition> tps = KafkaIo.partitions(consumer, Topics.CLEARING, Topics.STATEMENTS_VERIFIED);
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
-        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-        SettlementJob job = new SettlementJob(
-                settings,
-                submitter,
-                chain,
-                mqtt,
-                clock,
-                consumer,
-                KafkaIo.producer(bootstrap, clientId + "-producer"),
-                end);
-        KafkaIo.replay(bootstrap, Topics.SETTLEMENT, r -> {
-            SettlementRecord s = JsonCodec.read(r.value(), SettlementRecord.class);
-            switch (s.status()) {
-                case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED ->
-                    job.finished.put(s.key(), s.status());
-                case SettlementRecord.HELD -> job.heldFor.put(s.key(), String.join(",", s.missingAccounts()));
-                case SettlementRecord.REVERTED ->
-                    job.reverted.put(s.key(), new Revert(s.fingerprint(), s.errorName(), s.recordedAtMs()));
-                default -> LOG.warn("unknown settlement status {} for {}", s.status(), s.key());
-            }
-        });
-        job.thread.start();
+        ConsumerLoop loop = ConsumerLoop.fromBeginning(
+                "gridshare-market-settlement", bootstrap, Topics.CLEARING, Topics.STATEMENTS_VERIFIED);
+        SettlementJob job;
+        try {
+            job = new SettlementJob(
+                    settings,
+                    submitter,
+                    chain,
+                    mqtt,
+                    clock,
+                    loop,
+                    KafkaClients.producer(bootstrap, clientId + "-producer"));
+        } catch (RuntimeException e) {
+            loop.close();
+            throw e;
+        }
+        try {
+            job.replayOutcomes(bootstrap);
+        } catch (RuntimeException e) {
+            job.close();
+            throw e;
+        }
+        job.loop.start();
         return job;
     }
 
-    private void run() {
-        while (running.get()) {
-            try {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    ingest(r);
-                }
-                if (!caughtUp) {
-                    caughtUp = KafkaIo.caughtUp(consumer, startEnd);
-                    if (!caughtUp) {
-                        continue; // decide nothing before every statement known at start is read
-                    }
-                }
-                settleDue();
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running.get()) {
-                    return;
-                }
-                LOG.warn("settlement round failed; trying again", e);
-                KafkaIo.backOff(running);
+    /** The outcomes recorded so far on {@code gridshare.settlement.v1}: what is finished, held or refused. */
+    private void replayOutcomes(String bootstrap) {
+        KafkaClients.replay(bootstrap, Topics.SETTLEMENT, r -> {
+            SettlementRecord s = JsonCodec.read(r.value(), SettlementRecord.class);
+            switch (s.status()) {
+                case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED -> finished.put(s.key(), s.status());
+                case SettlementRecord.HELD -> heldFor.put(s.key(), String.join(",", s.missingAccounts()));
+                case SettlementRecord.REVERTED ->
+                    reverted.put(s.key(), new Revert(s.fingerprint(), s.errorName(), s.recordedAtMs()));
+                default -> LOG.warn("unknown settlement status {} for {}", s.status(), s.key());
+            }
+        });
+    }
+
+    private void afterPoll() {
+        if (!caughtUp) {
+            caughtUp = loop.caughtUp(startEnd);
+            if (!caughtUp) {
+                return; // decide nothing before every statement known at start is read
             }
         }
+        settleDue();
     }
 
     private void ingest(ConsumerRecord<String, byte[]> r) {
@@ -194,7 +185,7 @@ public final class SettlementJob implements AutoCloseable {
                 due.add(c);
             }
         }
-        if (due.isEmpty() || !KafkaIo.caughtUp(consumer, consumer.endOffsets(consumer.assignment()))) {
+        if (due.isEmpty() || !loop.caughtUp()) {
             return; // decide only on every statement Kafka has now: one in flight must not make a batch HELD
         }
         for (ClearingRecord c : due) {
@@ -349,8 +340,8 @@ public final class SettlementJob implements AutoCloseable {
     }
 
     private void write(SettlementRecord s) {
-        KafkaIo.await(
-                List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
+        KafkaClients.await(List.of(
+                producer.send(KafkaClients.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
     }
 
     /** Batches this process saw settled (SETTLED or ALREADY_SETTLED). */
@@ -360,14 +351,10 @@ public final class SettlementJob implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
         try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.close();
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
-        consumer.close(Duration.ofSeconds(5));
-        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -7,15 +7,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.WakeupException;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.market.KafkaIo;
+import org.gridshare.backend.ingest.IngestRecords;
+import org.gridshare.backend.kafka.ConsumerLoop;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MqttNotifier;
 import org.gridshare.backend.market.Notices;
 import org.gridshare.backend.rejects.JsonCodec;
@@ -36,73 +36,49 @@ public final class StatementIntake implements AutoCloseable {
     private final StatementVerifier verifier;
     private final MqttNotifier mqtt;
     private final Clock clock;
-    private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ConsumerLoop loop;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final Set<String> seen = new HashSet<>();
 
     private StatementIntake(
-            StatementVerifier verifier,
-            MqttNotifier mqtt,
-            Clock clock,
-            KafkaConsumer<String, byte[]> consumer,
-            KafkaProducer<String, byte[]> producer) {
+            String bootstrap, String groupId, StatementVerifier verifier, MqttNotifier mqtt, Clock clock) {
         this.verifier = verifier;
         this.mqtt = mqtt;
         this.clock = clock;
-        this.consumer = consumer;
-        this.producer = producer;
-        this.thread = new Thread(this::run, "gridshare-market-statements");
-        thread.setDaemon(true);
+        this.producer = KafkaClients.producer(bootstrap, groupId + "-producer");
+        try {
+            this.loop = ConsumerLoop.assign("gridshare-market-statements", bootstrap, groupId, Topics.STATEMENTS)
+                    .onRecords(this::round)
+                    // the records of the failed round are read again: their digests must count as new
+                    .onRecovery(seen::clear);
+        } catch (RuntimeException e) {
+            producer.close(Duration.ofSeconds(2));
+            throw e;
+        }
     }
 
     /** Starts consuming as consumer group {@code groupId} (committed offsets, else from the beginning). */
     public static StatementIntake start(
             String bootstrap, String groupId, StatementVerifier verifier, MqttNotifier mqtt, Clock clock) {
-        KafkaConsumer<String, byte[]> consumer = KafkaIo.consumer(bootstrap, groupId);
-        consumer.assign(KafkaIo.partitions(consumer, Topics.STATEMENTS));
-        StatementIntake s = new StatementIntake(
-                verifier, mqtt, clock, consumer, KafkaIo.producer(bootstrap, groupId + "-producer"));
-        s.thread.start();
+        StatementIntake s = new StatementIntake(bootstrap, groupId, verifier, mqtt, clock);
+        s.loop.start();
         return s;
     }
 
-    private void run() {
-        while (running.get()) {
-            try {
-                round();
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running.get()) {
-                    return;
-                }
-                LOG.warn("statement round failed; re-reading from the committed offsets", e);
-                seen.clear();
-                rewind();
-            }
-        }
-    }
-
-    private void round() {
-        var records = consumer.poll(Duration.ofMillis(100));
-        if (records.isEmpty()) {
-            return;
-        }
+    private void round(ConsumerRecords<String, byte[]> records) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         List<Runnable> notices = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             byte[] payload = r.value() == null ? new byte[0] : r.value();
-            StatementVerdict v = verifier.verify(KafkaIo.header(r, "mqtt.topic"), payload, KafkaIo.arrivalMs(r));
+            StatementVerdict v = verifier.verify(IngestRecords.mqttTopic(r), payload, IngestRecords.arrivalMs(r));
             switch (v) {
                 case StatementVerdict.Accepted a -> {
                     VerifiedStatement s = a.statement();
                     if (seen.add(s.statementDigest())) {
                         sends.add(producer.send(
-                                KafkaIo.record(Topics.STATEMENTS_VERIFIED, s.meter(), JsonCodec.write(s))));
+                                KafkaClients.record(Topics.STATEMENTS_VERIFIED, s.meter(), JsonCodec.write(s))));
                         accepted.incrementAndGet();
                     }
                     byte[] ack = JsonCodec.write(Notices.StatementAck.accepted(s.intervalStartMs()));
@@ -118,7 +94,7 @@ public final class StatementIntake implements AutoCloseable {
                             new Rejection.Source(r.topic(), r.partition(), r.offset(), null),
                             payload,
                             clock.millis());
-                    sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
+                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
                     LOG.info("statement rejected: {} {}", x.reason(), x.detail());
                     // REGISTRY_UNAVAILABLE is not final: no verdict, so the agent keeps re-publishing
                     if (x.zone() != null
@@ -131,17 +107,8 @@ public final class StatementIntake implements AutoCloseable {
                 }
             }
         }
-        KafkaIo.await(sends);
+        KafkaClients.await(sends);
         notices.forEach(Runnable::run);
-        consumer.commitSync();
-    }
-
-    private void rewind() {
-        try {
-            KafkaIo.rewindToCommitted(consumer);
-        } catch (RuntimeException e) {
-            LOG.warn("rewinding the statement consumer failed: {}", e.toString());
-        }
     }
 
     public long accepted() {
@@ -154,14 +121,10 @@ public final class StatementIntake implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
         try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.close();
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
-        consumer.close(Duration.ofSeconds(5));
-        producer.close(Duration.ofSeconds(5));
     }
 }

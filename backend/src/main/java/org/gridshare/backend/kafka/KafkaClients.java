@@ -1,6 +1,5 @@
-package org.gridshare.backend.market;
+package org.gridshare.backend.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,19 +9,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,12 +26,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Kafka plumbing shared by the market components: producers, consumers, replays, headers. */
-public final class KafkaIo {
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaIo.class);
+/**
+ * The Kafka clients the backend's components share: idempotent producers and the waits on their sends,
+ * read_committed consumers without auto-commit, and a replay of a topic up to its end (how a component
+ * rebuilds its state at start). A consumer that runs on its own thread does so in a {@link ConsumerLoop}.
+ */
+public final class KafkaClients {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private KafkaIo() {}
+    private KafkaClients() {}
 
     /** An idempotent producer (acks=all): a record is written once per send, in order. */
     public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
@@ -138,52 +138,5 @@ public final class KafkaIo {
     /** A record with the value as is. */
     public static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value) {
         return new ProducerRecord<>(topic, key, value);
-    }
-
-    /** A header's value as a string, or null. */
-    public static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** When the bridge received the record (its {@code ingest.receivedMs} header), else the record's timestamp. */
-    public static long arrivalMs(ConsumerRecord<?, ?> r) {
-        String s = header(r, "ingest.receivedMs");
-        if (s != null) {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                // fall through to the broker's timestamp
-            }
-        }
-        return r.timestamp();
-    }
-
-    /**
-     * Seeks every assigned partition back to its committed offset (its beginning when nothing is
-     * committed), so the records of a failed round are read again.
-     */
-    public static void rewindToCommitted(KafkaConsumer<?, ?> consumer) {
-        for (TopicPartition tp : consumer.assignment()) {
-            OffsetAndMetadata c = consumer.committed(java.util.Set.of(tp)).get(tp);
-            if (c == null) {
-                consumer.seekToBeginning(List.of(tp));
-            } else {
-                consumer.seek(tp, c.offset());
-            }
-        }
-    }
-
-    /** Backs off for 1 s before a failed round is retried; returns early once {@code running} is false. */
-    public static void backOff(AtomicBoolean running) {
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (running.get() && System.nanoTime() < until) {
-            try {
-                Thread.sleep(50); // a fixed back-off, checked against running every 50 ms
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }
