@@ -53,7 +53,7 @@ class SettlementChainEventsTest {
     static MarketScenario s;
     static ExecutorService pool;
 
-    record Sent(String hash, BigInteger nonce, SettlementSubmitter.Fees fees) {}
+    record Sent(String hash, BigInteger nonce, TransactionSender.Fees fees) {}
 
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     final List<Long> confirming = new CopyOnWriteArrayList<>();
@@ -92,7 +92,7 @@ class SettlementChainEventsTest {
                 DefaultBlockParameterName.EARLIEST,
                 new SettlementSubmitter.Listener() {
                     @Override
-                    public void sent(Bytes32 batchId, String txHash, BigInteger nonce, SettlementSubmitter.Fees fees) {
+                    public void sent(Bytes32 batchId, String txHash, BigInteger nonce, TransactionSender.Fees fees) {
                         sent.add(new Sent(txHash, nonce, fees));
                     }
 
@@ -327,7 +327,7 @@ class SettlementChainEventsTest {
                             .getBaseFeePerGasRaw(),
                     "a pre-London block has no base fee");
 
-            SettlementSubmitter.Fees fees = SettlementSubmitter.currentFees(web3j, false, "market");
+            TransactionSender.Fees fees = TransactionSender.currentFees(web3j, false, "market", "submitBatch");
 
             assertFalse(fees.eip1559(), "legacy pricing without a base fee");
             assertEquals(web3j.ethGasPrice().send().getGasPrice(), fees.maxFeePerGas());

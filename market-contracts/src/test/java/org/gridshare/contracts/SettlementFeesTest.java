@@ -16,25 +16,24 @@ class SettlementFeesTest {
 
     @Test
     void a_bump_rounds_up_and_raises_every_field_by_at_least_one_wei() {
-        SettlementSubmitter.Fees f = new SettlementSubmitter.Fees(b(2_000_000_001L), b(1));
-        SettlementSubmitter.Fees bumped = f.bump(20);
+        TransactionSender.Fees f = new TransactionSender.Fees(b(2_000_000_001L), b(1));
+        TransactionSender.Fees bumped = f.bump(20);
         assertEquals(b(2_400_000_002L), bumped.maxFeePerGas(), "20% of 2,000,000,001 rounded up");
         assertEquals(b(2), bumped.maxPriorityFeePerGas(), "1 wei tip still rises");
-        assertEquals(
-                b(10), new SettlementSubmitter.Fees(b(9), b(9)).bump(10).maxFeePerGas(), "10% of 9 is 0.9, up to 1");
+        assertEquals(b(10), new TransactionSender.Fees(b(9), b(9)).bump(10).maxFeePerGas(), "10% of 9 is 0.9, up to 1");
     }
 
     @Test
     void a_legacy_price_is_bumped_alone() {
-        SettlementSubmitter.Fees legacy = new SettlementSubmitter.Fees(b(1_000), null).bump(10);
+        TransactionSender.Fees legacy = new TransactionSender.Fees(b(1_000), null).bump(10);
         assertEquals(b(1_100), legacy.maxFeePerGas());
         assertNull(legacy.maxPriorityFeePerGas());
     }
 
     @Test
     void a_bump_never_goes_below_the_current_fees() {
-        SettlementSubmitter.Fees bumped =
-                new SettlementSubmitter.Fees(b(100), b(10)).bump(20).max(new SettlementSubmitter.Fees(b(500), b(5)));
+        TransactionSender.Fees bumped =
+                new TransactionSender.Fees(b(100), b(10)).bump(20).max(new TransactionSender.Fees(b(500), b(5)));
         assertEquals(b(500), bumped.maxFeePerGas());
         assertEquals(b(12), bumped.maxPriorityFeePerGas());
     }

@@ -49,7 +49,7 @@ class SettlementSubmitterTest {
     static ExecutorService pool;
 
     /** One transaction the submitter reported. */
-    record Sent(String hash, BigInteger nonce, SettlementSubmitter.Fees fees) {}
+    record Sent(String hash, BigInteger nonce, TransactionSender.Fees fees) {}
 
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     /** Confirmation counts the submitter reported while waiting. */
@@ -93,7 +93,7 @@ class SettlementSubmitterTest {
                 DefaultBlockParameterName.EARLIEST,
                 new SettlementSubmitter.Listener() {
                     @Override
-                    public void sent(Bytes32 batchId, String txHash, BigInteger nonce, SettlementSubmitter.Fees fees) {
+                    public void sent(Bytes32 batchId, String txHash, BigInteger nonce, TransactionSender.Fees fees) {
                         sent.add(new Sent(txHash, nonce, fees));
                     }
 
@@ -215,8 +215,8 @@ class SettlementSubmitterTest {
         assertEquals(again.hash(), out.txHash());
         assertEquals(before, sent.get(0).nonce());
         assertEquals(before, again.nonce(), "the same nonce");
-        SettlementSubmitter.Fees f0 = sent.get(0).fees();
-        SettlementSubmitter.Fees f1 = again.fees();
+        TransactionSender.Fees f0 = sent.get(0).fees();
+        TransactionSender.Fees f1 = again.fees();
         assertTrue(
                 f1.maxFeePerGas()
                                 .multiply(BigInteger.TEN)
