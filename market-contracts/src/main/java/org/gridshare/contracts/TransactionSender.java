@@ -144,54 +144,35 @@ public final class TransactionSender {
     public synchronized Result send(
             String subject, String data, BigInteger gasLimit, Instant deadline, Done done, Listener listener)
             throws ChainCallException {
-        List<String> sent = new ArrayList<>();
         if (nextNonce == null) {
             nextNonce = pendingNonce();
         }
-        BigInteger nonce = nextNonce;
-        Fees fees = currentFees();
-        List<String> forNonce = new ArrayList<>(); // every hash sent with `nonce`: any of them may be mined
+        Attempt a = new Attempt(nextNonce, currentFees());
         while (true) {
-            checkDeadline(deadline, "no transaction for " + subject + " was mined", sent);
-            byte[] signed = sign(nonce, gasLimit, data, fees);
-            String hash = Numeric.toHexString(Hash.sha3(signed));
-            EthSendTransaction res = rpc(
-                    "eth_sendRawTransaction",
-                    () -> web3j.ethSendRawTransaction(Numeric.toHexString(signed))
-                            .send());
-            if (res.hasError()) {
-                String msg = res.getError().getMessage().toLowerCase(Locale.ROOT);
-                if (msg.contains("nonce too low") || msg.contains("underpriced")) {
-                    // another sender of this key, or our own earlier process, used the nonce
-                    if (done.check()) {
-                        return new Result.DoneElsewhere();
-                    }
-                    BigInteger pending = pendingNonce();
-                    if (pending.compareTo(nonce) > 0) {
-                        nonce = pending;
-                        forNonce.clear();
-                    } else {
-                        fees = fees.bump(policy.feeBumpPercent()); // our own transaction still waits: replace it
-                    }
-                    nextNonce = nonce;
-                    pause(); // the node may keep refusing: never spin
-                    continue;
-                } else if (!msg.contains("already known")) {
-                    throw new ChainCallException(
-                            contract,
-                            function,
-                            "node refused transaction " + hash + " for " + subject + ": "
-                                    + res.getError().getMessage(),
-                            null);
+            checkDeadline(deadline, "no transaction for " + subject + " was mined", a.sent);
+            String hash = broadcast(a, subject, data, gasLimit);
+            if (hash == null) {
+                // another sender of this key, or our own earlier process, used the nonce
+                if (done.check()) {
+                    return new Result.DoneElsewhere();
                 }
+                BigInteger pending = pendingNonce();
+                if (pending.compareTo(a.nonce) > 0) {
+                    a.moveTo(pending);
+                } else {
+                    a.fees = a.fees.bump(policy.feeBumpPercent()); // our own transaction still waits: replace it
+                }
+                nextNonce = a.nonce;
+                pause(); // the node may keep refusing: never spin
+                continue;
             }
-            sent.add(hash);
-            forNonce.add(hash);
-            nextNonce = nonce.add(BigInteger.ONE);
+            a.sent.add(hash);
+            a.forNonce.add(hash);
+            nextNonce = a.nonce.add(BigInteger.ONE);
             resetSharedNonce();
-            listener.sent(hash, nonce, fees);
-            TransactionReceipt receipt = awaitReceiptOrDrop(forNonce, deadline, sent);
-            Result.Mined mined = receipt == null ? null : confirm(receipt, forNonce, deadline, sent, listener);
+            listener.sent(hash, a.nonce, a.fees);
+            TransactionReceipt receipt = awaitReceiptOrDrop(a.forNonce, deadline, a.sent);
+            Result.Mined mined = receipt == null ? null : confirm(receipt, a.forNonce, deadline, a.sent, listener);
             if (mined != null) {
                 return mined;
             }
@@ -199,14 +180,67 @@ public final class TransactionSender {
             if (done.check()) {
                 return new Result.DoneElsewhere();
             }
-            BigInteger minedNonce = latestNonce();
-            if (minedNonce.compareTo(nonce) > 0) { // the nonce went to another transaction of this key
-                nonce = pendingNonce().max(minedNonce);
-                forNonce.clear();
-            } else {
-                fees = fees.bump(policy.feeBumpPercent()).max(currentFees());
+            reprice(a);
+            nextNonce = a.nonce;
+        }
+    }
+
+    /** One {@code send}: the nonce and fees of the next transaction, and what was sent so far. */
+    private static final class Attempt {
+        BigInteger nonce;
+        Fees fees;
+        final List<String> sent = new ArrayList<>();
+        /** Every hash sent with {@link #nonce}: any of them may be mined. */
+        final List<String> forNonce = new ArrayList<>();
+
+        Attempt(BigInteger nonce, Fees fees) {
+            this.nonce = nonce;
+            this.fees = fees;
+        }
+
+        /** The nonce went to another transaction of this key: ours are void, the next one takes {@code next}. */
+        void moveTo(BigInteger next) {
+            nonce = next;
+            forNonce.clear();
+        }
+    }
+
+    /**
+     * Signs and sends the attempt's transaction; returns its hash (also when the node already knows it),
+     * or null when the node refuses it for its nonce or its price.
+     */
+    private String broadcast(Attempt a, String subject, String data, BigInteger gasLimit) throws ChainCallException {
+        byte[] signed = sign(a.nonce, gasLimit, data, a.fees);
+        String hash = Numeric.toHexString(Hash.sha3(signed));
+        EthSendTransaction res = rpc(
+                "eth_sendRawTransaction",
+                () -> web3j.ethSendRawTransaction(Numeric.toHexString(signed)).send());
+        if (res.hasError()) {
+            String msg = res.getError().getMessage().toLowerCase(Locale.ROOT);
+            if (msg.contains("nonce too low") || msg.contains("underpriced")) {
+                return null;
+            } else if (!msg.contains("already known")) {
+                throw new ChainCallException(
+                        contract,
+                        function,
+                        "node refused transaction " + hash + " for " + subject + ": "
+                                + res.getError().getMessage(),
+                        null);
             }
-            nextNonce = nonce;
+        }
+        return hash;
+    }
+
+    /**
+     * After a drop or a re-organisation: a nonce mined meanwhile went to another transaction of this key
+     * (move on from it), else the same nonce goes again with bumped fees, never below what the chain asks.
+     */
+    private void reprice(Attempt a) throws ChainCallException {
+        BigInteger minedNonce = latestNonce();
+        if (minedNonce.compareTo(a.nonce) > 0) {
+            a.moveTo(pendingNonce().max(minedNonce));
+        } else {
+            a.fees = a.fees.bump(policy.feeBumpPercent()).max(currentFees());
         }
     }
 

@@ -46,60 +46,135 @@ public final class PartitioningAuction implements UniformPriceAuction {
     @Override
     public ClearingResult clear(OrderBook book, PriceRule rule) {
         int n = book.size();
-        boolean[] buy = book.buy;
-        long[] energy = book.energy;
-        long[] limit = book.limit;
+        Histogram h = histogram(book);
+        if (h.totalBuy == 0 || h.totalSell == 0) {
+            return ClearingResult.noMatch(n);
+        }
+        Crossing crossing = crossing(h);
+        Search search = new Search(randomRounds(n));
+        long volume = maxVolume(book, h, crossing, search);
+        if (volume == 0) {
+            return ClearingResult.noMatch(n);
+        }
+        Level bid = bidLevel(h, volume);
+        Level ask = askLevel(h, volume);
+        int[][] marginal = ordersIn(book, h, bid.bucket, ask.bucket);
+        int[] bidOrders = marginal[0];
+        int[] askOrders = marginal[1];
+        // phase 6: each side's marginal price, and what is left of the volume at it, inside its bucket
+        long marginalBid = -search.weightedSelect(
+                gather(bidOrders, book.limit, true),
+                gather(bidOrders, book.energy, false),
+                bidOrders.length,
+                volume - bid.before);
+        long buyResidual = volume - bid.before - search.below;
+        long marginalAsk = search.weightedSelect(
+                gather(askOrders, book.limit, false),
+                gather(askOrders, book.energy, false),
+                askOrders.length,
+                volume - ask.before);
+        long sellResidual = volume - ask.before - search.below;
+        long[] buyMargin = marginalOrder(book, bidOrders, marginalBid, buyResidual, search);
+        long[] sellMargin = marginalOrder(book, askOrders, marginalAsk, sellResidual, search);
+        long[] fills = fills(book, marginalBid, buyMargin, marginalAsk, sellMargin);
+        return ClearingResult.matched(rule.price(marginalBid, marginalAsk), volume, marginalBid, marginalAsk, fills);
+    }
+
+    /** Energy and order counts per side in price buckets of {@code 2^shift} price units from the feed-in tariff. */
+    private static final class Histogram {
+        final long floor;
+        final int shift;
+        final int buckets;
+        final long[] buyEnergy;
+        final long[] sellEnergy;
+        final int[] buyCount;
+        final int[] sellCount;
+        long totalBuy;
+        long totalSell;
+
+        Histogram(long floor, int shift, int buckets) {
+            this.floor = floor;
+            this.shift = shift;
+            this.buckets = buckets;
+            this.buyEnergy = new long[buckets];
+            this.sellEnergy = new long[buckets];
+            this.buyCount = new int[buckets];
+            this.sellCount = new int[buckets];
+        }
+
+        int bucket(long limitPrice) {
+            return (int) ((limitPrice - floor) >>> shift);
+        }
+    }
+
+    /** The bucket holding the crossing, with the buy energy above it and the sell energy below it. */
+    private record Crossing(int bucket, long buyAbove, long sellBelow) {}
+
+    /** The bucket of a side's marginal order and that side's energy in the buckets before it, in priority order. */
+    private record Level(int bucket, long before) {}
+
+    /** Phase 1: one streaming pass sums each side's energy and orders per price bucket. */
+    private Histogram histogram(OrderBook book) {
         long floor = book.feedInTariff();
         long span = book.retailTariff() - floor;
         int shift = Math.max(0, 64 - Long.numberOfLeadingZeros(span) - bucketBits);
-        int buckets = (int) ((span >>> shift) + 1);
-        long[] buyEnergy = new long[buckets];
-        long[] sellEnergy = new long[buckets];
-        int[] buyCount = new int[buckets];
-        int[] sellCount = new int[buckets];
-        for (int i = 0; i < n; i++) {
+        Histogram h = new Histogram(floor, shift, (int) ((span >>> shift) + 1));
+        boolean[] buy = book.buy;
+        long[] energy = book.energy;
+        long[] limit = book.limit;
+        for (int i = 0; i < book.size(); i++) {
             long e = energy[i];
             if (e > 0) {
-                int k = (int) ((limit[i] - floor) >>> shift);
+                int k = h.bucket(limit[i]);
                 if (buy[i]) {
-                    buyEnergy[k] += e;
-                    buyCount[k]++;
+                    h.buyEnergy[k] += e;
+                    h.buyCount[k]++;
                 } else {
-                    sellEnergy[k] += e;
-                    sellCount[k]++;
+                    h.sellEnergy[k] += e;
+                    h.sellCount[k]++;
                 }
             }
         }
-        long totalBuy = 0;
-        long totalSell = 0;
-        for (int k = 0; k < buckets; k++) {
-            totalBuy += buyEnergy[k];
-            totalSell += sellEnergy[k];
+        for (int k = 0; k < h.buckets; k++) {
+            h.totalBuy += h.buyEnergy[k];
+            h.totalSell += h.sellEnergy[k];
         }
-        if (totalBuy == 0 || totalSell == 0) {
-            return ClearingResult.noMatch(n);
-        }
-        // g(k) = buy energy in buckets >= k minus sell energy in buckets < k bounds D - S from above for
-        // prices in bucket k, and g(k + 1) bounds it from below. g never increases and g(0) > 0, so only
-        // the last bucket with g >= 0 can hold limit prices on both sides of the crossing.
+        return h;
+    }
+
+    /**
+     * Phase 2: the bucket of the crossing. g(k) = buy energy in buckets >= k minus sell energy in buckets
+     * < k bounds D - S from above for prices in bucket k, and g(k + 1) bounds it from below. g never
+     * increases and g(0) > 0, so only the last bucket with g >= 0 can hold limit prices on both sides of
+     * the crossing.
+     */
+    private static Crossing crossing(Histogram h) {
         int cross = 0;
-        long buyAtOrAbove = totalBuy;
+        long buyAtOrAbove = h.totalBuy;
         long sellBelow = 0;
-        while (cross + 1 < buckets && (buyAtOrAbove - buyEnergy[cross]) - (sellBelow + sellEnergy[cross]) >= 0) {
-            buyAtOrAbove -= buyEnergy[cross];
-            sellBelow += sellEnergy[cross];
+        while (cross + 1 < h.buckets && (buyAtOrAbove - h.buyEnergy[cross]) - (sellBelow + h.sellEnergy[cross]) >= 0) {
+            buyAtOrAbove -= h.buyEnergy[cross];
+            sellBelow += h.sellEnergy[cross];
             cross++;
         }
-        long buyAbove = buyAtOrAbove - buyEnergy[cross];
-        long[] buyKey = new long[buyCount[cross]];
-        long[] buyQty = new long[buyCount[cross]];
-        long[] sellKey = new long[sellCount[cross]];
-        long[] sellQty = new long[sellCount[cross]];
+        return new Crossing(cross, buyAtOrAbove - h.buyEnergy[cross], sellBelow);
+    }
+
+    /** Phase 3: the maximal volume, by partitioning the orders of the crossing bucket only. */
+    private static long maxVolume(OrderBook book, Histogram h, Crossing crossing, Search search) {
+        int cross = crossing.bucket;
+        long[] buyKey = new long[h.buyCount[cross]];
+        long[] buyQty = new long[h.buyCount[cross]];
+        long[] sellKey = new long[h.sellCount[cross]];
+        long[] sellQty = new long[h.sellCount[cross]];
+        boolean[] buy = book.buy;
+        long[] energy = book.energy;
+        long[] limit = book.limit;
         int b = 0;
         int s = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < book.size(); i++) {
             long e = energy[i];
-            if (e > 0 && (int) ((limit[i] - floor) >>> shift) == cross) {
+            if (e > 0 && h.bucket(limit[i]) == cross) {
                 // Buy keys are negated limits so that ascending key order is buy priority.
                 if (buy[i]) {
                     buyKey[b] = -limit[i];
@@ -110,29 +185,41 @@ public final class PartitioningAuction implements UniformPriceAuction {
                 }
             }
         }
-        Search search = new Search(randomRounds(n));
-        long volume = search.maxVolume(buyKey, buyQty, b, sellKey, sellQty, s, buyAbove, sellBelow);
-        if (volume == 0) {
-            return ClearingResult.noMatch(n);
+        return search.maxVolume(buyKey, buyQty, b, sellKey, sellQty, s, crossing.buyAbove, crossing.sellBelow);
+    }
+
+    /** Phase 4a: where the buy energy, from the highest bucket down, reaches the volume. */
+    private static Level bidLevel(Histogram h, long volume) {
+        int bucket = h.buckets - 1;
+        long before = 0;
+        while (before + h.buyEnergy[bucket] < volume) {
+            before += h.buyEnergy[bucket--];
         }
-        // The bucket of each side's marginal order: where the side's energy, in priority order, reaches the volume.
-        int bidBucket = buckets - 1;
-        long bidBefore = 0;
-        while (bidBefore + buyEnergy[bidBucket] < volume) {
-            bidBefore += buyEnergy[bidBucket--];
+        return new Level(bucket, before);
+    }
+
+    /** Phase 4b: where the sell energy, from the lowest bucket up, reaches the volume. */
+    private static Level askLevel(Histogram h, long volume) {
+        int bucket = 0;
+        long before = 0;
+        while (before + h.sellEnergy[bucket] < volume) {
+            before += h.sellEnergy[bucket++];
         }
-        int askBucket = 0;
-        long askBefore = 0;
-        while (askBefore + sellEnergy[askBucket] < volume) {
-            askBefore += sellEnergy[askBucket++];
-        }
-        int[] bidOrders = new int[buyCount[bidBucket]];
-        int[] askOrders = new int[sellCount[askBucket]];
-        b = 0;
-        s = 0;
-        for (int i = 0; i < n; i++) {
+        return new Level(bucket, before);
+    }
+
+    /** Phase 5: the indexes of the buy orders in {@code bidBucket} and of the sell orders in {@code askBucket}. */
+    private static int[][] ordersIn(OrderBook book, Histogram h, int bidBucket, int askBucket) {
+        int[] bidOrders = new int[h.buyCount[bidBucket]];
+        int[] askOrders = new int[h.sellCount[askBucket]];
+        boolean[] buy = book.buy;
+        long[] energy = book.energy;
+        long[] limit = book.limit;
+        int b = 0;
+        int s = 0;
+        for (int i = 0; i < book.size(); i++) {
             if (energy[i] > 0) {
-                int k = (int) ((limit[i] - floor) >>> shift);
+                int k = h.bucket(limit[i]);
                 if (buy[i]) {
                     if (k == bidBucket) {
                         bidOrders[b++] = i;
@@ -142,18 +229,22 @@ public final class PartitioningAuction implements UniformPriceAuction {
                 }
             }
         }
-        long marginalBid = -search.weightedSelect(
-                gather(bidOrders, limit, true), gather(bidOrders, energy, false), b, volume - bidBefore);
-        long buyResidual = volume - bidBefore - search.below;
-        long marginalAsk = search.weightedSelect(
-                gather(askOrders, limit, false), gather(askOrders, energy, false), s, volume - askBefore);
-        long sellResidual = volume - askBefore - search.below;
-        long[] buyMargin = marginalOrder(book, bidOrders, marginalBid, buyResidual, search);
-        long[] sellMargin = marginalOrder(book, askOrders, marginalAsk, sellResidual, search);
+        return new int[][] {bidOrders, askOrders};
+    }
 
-        long[] fills = new long[n];
+    /**
+     * Phase 7: orders better than their side's marginal price are filled completely, those at it by
+     * {@link #levelFill}, worse ones not at all.
+     */
+    private static long[] fills(
+            OrderBook book, long marginalBid, long[] buyMargin, long marginalAsk, long[] sellMargin) {
+        int n = book.size();
+        boolean[] buy = book.buy;
+        long[] energy = book.energy;
+        long[] limit = book.limit;
         long[] time = book.time;
         long[] id = book.id;
+        long[] fills = new long[n];
         for (int i = 0; i < n; i++) {
             long e = energy[i];
             if (e == 0) {
@@ -172,7 +263,7 @@ public final class PartitioningAuction implements UniformPriceAuction {
                 fills[i] = levelFill(e, time[i], id[i], sellMargin);
             }
         }
-        return ClearingResult.matched(rule.price(marginalBid, marginalAsk), volume, marginalBid, marginalAsk, fills);
+        return fills;
     }
 
     private static long[] gather(int[] orders, long[] column, boolean negate) {

@@ -44,34 +44,70 @@ public final class ReadingVerifier {
     /** Verifies {@code in} against the meter's state ({@code null} when no reading was accepted yet). */
     public Verdict verify(IncomingReading in, ChainState state) {
         String where = where(in);
+        try {
+            MqttTopic topic = topic(in, where);
+            Signed<MeterReading> signed = decode(in, where);
+            Bytes32 digest = Eip712.digest(domain, signed.message());
+            checkSigner(in, signed, digest, topic, where);
+            checkStanding(in, signed.message(), topic, where);
+            Deltas deltas = checkChain(in, signed.message(), digest, state, where);
+            return accepted(in, signed, digest, topic, state, deltas);
+        } catch (Refused r) {
+            return r.verdict;
+        }
+    }
+
+    /** A phase refused the reading; carries the rejection (no stack trace: it is a verdict, not a fault). */
+    private static final class Refused extends Exception {
+        final Verdict verdict;
+
+        Refused(Verdict verdict) {
+            super(null, null, false, false);
+            this.verdict = verdict;
+        }
+    }
+
+    /** What the registers moved since the meter's last accepted reading (0 for its first). */
+    private record Deltas(long importMilliWh, long exportMilliWh) {}
+
+    /** The MQTT topic the reading arrived on: it names the zone and the meter that must have signed. */
+    private MqttTopic topic(IncomingReading in, String where) throws Refused {
         MqttTopic topic =
                 in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
         if (topic == null) {
-            return reject(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
+            throw refuse(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
         }
-        Signed<MeterReading> signed;
+        return topic;
+    }
+
+    private Signed<MeterReading> decode(IncomingReading in, String where) throws Refused {
         try {
-            signed = JsonWire.decodeReading(in.payload());
+            return JsonWire.decodeReading(in.payload());
         } catch (WireFormatException e) {
             RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
                     ? RejectReason.BAD_SIGNATURE
                     : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
-            return reject(in, reason, e.getMessage() + " " + where, null);
+            throw refuse(in, reason, e.getMessage() + " " + where, null);
         } catch (RuntimeException e) {
-            return reject(in, RejectReason.BAD_FIELD, e.getMessage() + " " + where, null);
+            throw refuse(in, RejectReason.BAD_FIELD, e.getMessage() + " " + where, null);
         }
+    }
+
+    /** The signature is the named meter's over these fields, and that meter owns the topic. */
+    private void checkSigner(
+            IncomingReading in, Signed<MeterReading> signed, Bytes32 digest, MqttTopic topic, String where)
+            throws Refused {
         MeterReading r = signed.message();
         Long seq = r.seq();
-        Bytes32 digest = Eip712.digest(domain, r);
         Address signer;
         try {
             signer = SignatureVerifier.recover(digest, signed.signature());
         } catch (InvalidSignatureException e) {
-            return reject(in, RejectReason.BAD_SIGNATURE, e.getMessage() + " " + where, seq);
+            throw refuse(in, RejectReason.BAD_SIGNATURE, e.getMessage() + " " + where, seq);
         }
         if (!signer.equals(r.meter())) {
             // Forged or tampered: the signature is not the named meter's over these fields.
-            return reject(
+            throw refuse(
                     in,
                     RejectReason.BAD_SIGNATURE,
                     "signature recovers " + signer.toHex() + ", not the reading's meter "
@@ -79,36 +115,38 @@ public final class ReadingVerifier {
                     seq);
         }
         if (!r.meter().toHex().equals(topic.device())) {
-            return reject(
+            throw refuse(
                     in,
                     RejectReason.SIGNER_MISMATCH,
                     "signer " + signer.toHex() + " published on the topic of meter " + topic.device() + " " + where,
                     seq);
         }
+    }
+
+    /** The registry knows the meter, has not revoked it, and binds it to the topic's zone. */
+    private void checkStanding(IncomingReading in, MeterReading r, MqttTopic topic, String where) throws Refused {
+        Long seq = r.seq();
         MeterStanding standing = directory.standing(r.meter());
         switch (standing.state()) {
-            case UNREGISTERED -> {
-                return reject(
+            case UNREGISTERED ->
+                throw refuse(
                         in,
                         RejectReason.UNREGISTERED_METER,
                         "meter " + r.meter().toHex() + " is not in the MeterRegistry " + where,
                         seq);
-            }
-            case REVOKED -> {
-                return reject(
+            case REVOKED ->
+                throw refuse(
                         in, RejectReason.REVOKED_METER, "meter " + r.meter().toHex() + " was revoked " + where, seq);
-            }
-            case UNAVAILABLE -> {
-                return reject(
+            case UNAVAILABLE ->
+                throw refuse(
                         in,
                         RejectReason.REGISTRY_UNAVAILABLE,
                         "registry unreachable for unknown meter " + r.meter().toHex() + " " + where,
                         seq);
-            }
             case ACTIVE -> {
                 Bytes32 zone = directory.zoneId(topic.zone());
                 if (!zone.equals(standing.zone())) {
-                    return reject(
+                    throw refuse(
                             in,
                             RejectReason.ZONE_MISMATCH,
                             "meter " + r.meter().toHex()
@@ -118,58 +156,76 @@ public final class ReadingVerifier {
                 }
             }
         }
-        long importDelta = 0;
-        long exportDelta = 0;
-        if (state != null) {
-            int cmp = Long.compareUnsigned(r.seq(), state.lastSeq());
-            if (cmp == 0 && digest.toHex().equals(state.lastDigest())) {
-                return reject(
-                        in,
-                        RejectReason.DUPLICATE,
-                        "seq " + Long.toUnsignedString(r.seq()) + " was already accepted with the same digest " + where,
-                        seq);
-            }
-            if (cmp <= 0) {
-                return reject(
-                        in,
-                        RejectReason.REPLAYED_SEQ,
-                        "seq " + Long.toUnsignedString(r.seq())
-                                + " is not above the last accepted seq " + Long.toUnsignedString(state.lastSeq())
-                                + " " + where,
-                        seq);
-            }
-            if (r.seq() - state.lastSeq() != 1) {
-                return reject(
-                        in,
-                        RejectReason.SEQ_GAP,
-                        "seq " + Long.toUnsignedString(r.seq()) + " skips after "
-                                + Long.toUnsignedString(state.lastSeq()) + " " + where,
-                        seq);
-            }
-            if (!r.prev().toHex().equals(state.lastDigest())) {
-                return reject(
-                        in,
-                        RejectReason.BROKEN_CHAIN,
-                        "prev " + r.prev().toHex()
-                                + " is not the digest " + state.lastDigest() + " of seq "
-                                + Long.toUnsignedString(state.lastSeq()) + " " + where,
-                        seq);
-            }
-            if (Long.compareUnsigned(r.importMilliWh(), state.lastImportMilliWh()) < 0
-                    || Long.compareUnsigned(r.exportMilliWh(), state.lastExportMilliWh()) < 0) {
-                return reject(
-                        in,
-                        RejectReason.REGISTER_DECREASED,
-                        "cumulative registers went from import "
-                                + Long.toUnsignedString(state.lastImportMilliWh()) + "/export "
-                                + Long.toUnsignedString(state.lastExportMilliWh()) + " to "
-                                + Long.toUnsignedString(r.importMilliWh()) + "/"
-                                + Long.toUnsignedString(r.exportMilliWh()) + " " + where,
-                        seq);
-            }
-            importDelta = r.importMilliWh() - state.lastImportMilliWh();
-            exportDelta = r.exportMilliWh() - state.lastExportMilliWh();
+    }
+
+    /**
+     * The reading continues the meter's chain: the next seq, {@code prev} = the last accepted digest,
+     * registers not decreasing. Returns what the registers moved.
+     */
+    private Deltas checkChain(IncomingReading in, MeterReading r, Bytes32 digest, ChainState state, String where)
+            throws Refused {
+        if (state == null) {
+            return new Deltas(0, 0);
         }
+        Long seq = r.seq();
+        int cmp = Long.compareUnsigned(r.seq(), state.lastSeq());
+        if (cmp == 0 && digest.toHex().equals(state.lastDigest())) {
+            throw refuse(
+                    in,
+                    RejectReason.DUPLICATE,
+                    "seq " + Long.toUnsignedString(r.seq()) + " was already accepted with the same digest " + where,
+                    seq);
+        }
+        if (cmp <= 0) {
+            throw refuse(
+                    in,
+                    RejectReason.REPLAYED_SEQ,
+                    "seq " + Long.toUnsignedString(r.seq())
+                            + " is not above the last accepted seq " + Long.toUnsignedString(state.lastSeq())
+                            + " " + where,
+                    seq);
+        }
+        if (r.seq() - state.lastSeq() != 1) {
+            throw refuse(
+                    in,
+                    RejectReason.SEQ_GAP,
+                    "seq " + Long.toUnsignedString(r.seq()) + " skips after " + Long.toUnsignedString(state.lastSeq())
+                            + " " + where,
+                    seq);
+        }
+        if (!r.prev().toHex().equals(state.lastDigest())) {
+            throw refuse(
+                    in,
+                    RejectReason.BROKEN_CHAIN,
+                    "prev " + r.prev().toHex()
+                            + " is not the digest " + state.lastDigest() + " of seq "
+                            + Long.toUnsignedString(state.lastSeq()) + " " + where,
+                    seq);
+        }
+        if (Long.compareUnsigned(r.importMilliWh(), state.lastImportMilliWh()) < 0
+                || Long.compareUnsigned(r.exportMilliWh(), state.lastExportMilliWh()) < 0) {
+            throw refuse(
+                    in,
+                    RejectReason.REGISTER_DECREASED,
+                    "cumulative registers went from import "
+                            + Long.toUnsignedString(state.lastImportMilliWh()) + "/export "
+                            + Long.toUnsignedString(state.lastExportMilliWh()) + " to "
+                            + Long.toUnsignedString(r.importMilliWh()) + "/"
+                            + Long.toUnsignedString(r.exportMilliWh()) + " " + where,
+                    seq);
+        }
+        return new Deltas(r.importMilliWh() - state.lastImportMilliWh(), r.exportMilliWh() - state.lastExportMilliWh());
+    }
+
+    /** The verified reading and the meter's chain state after it. */
+    private Verdict accepted(
+            IncomingReading in,
+            Signed<MeterReading> signed,
+            Bytes32 digest,
+            MqttTopic topic,
+            ChainState state,
+            Deltas deltas) {
+        MeterReading r = signed.message();
         long now = clock.millis();
         VerifiedReading out = new VerifiedReading(
                 r.meter().toHex(),
@@ -185,8 +241,8 @@ public final class ReadingVerifier {
                 signed.signature().toHex(),
                 in.receivedAtMs(),
                 now,
-                importDelta,
-                exportDelta);
+                deltas.importMilliWh(),
+                deltas.exportMilliWh());
         ChainState next = new ChainState(
                 r.seq(),
                 digest.toHex(),
@@ -195,6 +251,10 @@ public final class ReadingVerifier {
                 r.exportMilliWh(),
                 (state == null ? 0 : state.accepted()) + 1);
         return new Verdict.Accepted(out, next);
+    }
+
+    private Refused refuse(IncomingReading in, RejectReason reason, String detail, Long seq) {
+        return new Refused(reject(in, reason, detail, seq));
     }
 
     private Verdict reject(IncomingReading in, RejectReason reason, String detail, Long seq) {

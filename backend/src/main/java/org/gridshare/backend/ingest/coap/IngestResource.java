@@ -106,59 +106,69 @@ final class IngestResource extends CoapResource {
         ingest.received.incrementAndGet();
         String topic =
                 "gridshare/v1/" + zone + "/" + meter + "/readings"; // what the verifier checks zone and signer against
-        byte[] payload = exchange.getRequestPayload();
         long now = ingest.clock().millis();
-        ProducerRecord<String, byte[]> record;
-        ResponseCode code;
-        String diagnostic;
+        Intake intake = intake(meter, topic, exchange.getRequestPayload(), now);
+        IngestRecords.stamp(intake.record, topic, now);
+        intake.record.headers().add("ingest.transport", "coap".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        forward(exchange, meter, intake);
+    }
+
+    /**
+     * What one POST puts into Kafka and answers once Kafka has it: the reading in canonical JSON and
+     * 2.04, or a rejection record and the error code with its diagnostic.
+     */
+    private record Intake(ProducerRecord<String, byte[]> record, ResponseCode code, String diagnostic) {}
+
+    private static Intake intake(String meter, String topic, byte[] payload, long now) {
         if (payload.length > CborWire.MAX_PAYLOAD_BYTES) {
-            record = IngestRecords.rejection(
-                    RejectReason.OVERSIZED,
-                    "payload of " + payload.length + " bytes exceeds " + CborWire.MAX_PAYLOAD_BYTES + " on coap "
-                            + topic,
-                    meter,
-                    topic,
-                    payload,
-                    now);
-            code = ResponseCode.REQUEST_ENTITY_TOO_LARGE;
-            diagnostic = "OVERSIZED: " + payload.length + " bytes, limit " + CborWire.MAX_PAYLOAD_BYTES;
-        } else {
-            try {
-                Signed<MeterReading> reading = CborWire.decodeReading(payload);
-                // canonical JSON: the verifier, the archive and MQTT readings stay one format
-                record = new ProducerRecord<>(Topics.READINGS, meter, JsonWire.encodeReading(reading));
-                code = ResponseCode.CHANGED;
-                diagnostic = null;
-            } catch (WireFormatException e) {
-                RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
-                        ? RejectReason.BAD_SIGNATURE
-                        : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
-                record = IngestRecords.rejection(
-                        reason, e.getMessage() + " on coap " + topic, meter, topic, payload, now);
-                code = ResponseCode.BAD_REQUEST;
-                diagnostic = reason == RejectReason.fromName(e.reason().name(), null)
-                        ? e.getMessage()
-                        : reason + ": " + e.getMessage();
-            }
+            return new Intake(
+                    IngestRecords.rejection(
+                            RejectReason.OVERSIZED,
+                            "payload of " + payload.length + " bytes exceeds " + CborWire.MAX_PAYLOAD_BYTES
+                                    + " on coap " + topic,
+                            meter,
+                            topic,
+                            payload,
+                            now),
+                    ResponseCode.REQUEST_ENTITY_TOO_LARGE,
+                    "OVERSIZED: " + payload.length + " bytes, limit " + CborWire.MAX_PAYLOAD_BYTES);
         }
-        IngestRecords.stamp(record, topic, now);
-        ResponseCode answer = code;
-        String why = diagnostic;
-        record.headers().add("ingest.transport", "coap".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         try {
-            producer.send(record, (meta, error) -> {
+            Signed<MeterReading> reading = CborWire.decodeReading(payload);
+            // canonical JSON: the verifier, the archive and MQTT readings stay one format
+            return new Intake(
+                    new ProducerRecord<>(Topics.READINGS, meter, JsonWire.encodeReading(reading)),
+                    ResponseCode.CHANGED,
+                    null);
+        } catch (WireFormatException e) {
+            RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
+                    ? RejectReason.BAD_SIGNATURE
+                    : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
+            return new Intake(
+                    IngestRecords.rejection(reason, e.getMessage() + " on coap " + topic, meter, topic, payload, now),
+                    ResponseCode.BAD_REQUEST,
+                    reason == RejectReason.fromName(e.reason().name(), null)
+                            ? e.getMessage()
+                            : reason + ": " + e.getMessage());
+        }
+    }
+
+    /** Sends the record; the device gets its answer only once Kafka took it (else 5.03, and it sends again). */
+    private void forward(CoapExchange exchange, String meter, Intake intake) {
+        try {
+            producer.send(intake.record, (meta, error) -> {
                 if (error != null) {
                     // no 2.04: the device keeps the reading and sends it again
                     ingest.kafkaFailures.incrementAndGet();
                     LOG.error("Kafka did not take a reading of {}: answering 5.03", meter, error);
                     exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "Kafka did not take the reading");
-                } else if (why == null) {
+                } else if (intake.diagnostic == null) {
                     ingest.forwarded.incrementAndGet();
                     exchange.respond(
                             ResponseCode.CHANGED, board.acceptedThrough(meter), MediaTypeRegistry.APPLICATION_JSON);
                 } else {
                     ingest.rejected.incrementAndGet();
-                    exchange.respond(answer, why);
+                    exchange.respond(intake.code, intake.diagnostic);
                 }
             });
         } catch (RuntimeException e) {

@@ -38,6 +38,42 @@ public final class IntervalClearing {
             long clearedAtMs) {
         List<AcceptedOrder> sorted = new ArrayList<>(orders);
         sorted.sort(Comparator.comparing(AcceptedOrder::account));
+        Book book = book(key, sorted, tariffs);
+        ClearingResult r = new PartitioningAuction().clear(book.orders, rule);
+        List<ClearingRecord.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            long fill = book.index[i] < 0 ? 0 : r.fillMilliWh(book.index[i]);
+            entries.add(entry(sorted.get(i), fill, book.excluded[i]));
+        }
+        for (AcceptedOrder o : replaced) {
+            entries.add(entry(o, 0, "replaced by a later nonce"));
+        }
+        entries.sort(Comparator.comparing(ClearingRecord.Entry::account)
+                .thenComparing(ClearingRecord.Entry::nonce, Long::compareUnsigned));
+        String zone = sorted.isEmpty() ? key.zoneId() : sorted.get(0).zone();
+        return new ClearingRecord(
+                zone,
+                key.zoneId(),
+                key.intervalStartMs(),
+                intervalSeconds,
+                gateClosureMs,
+                clearedAtMs,
+                rule.name(),
+                tariffs.feedIn(),
+                tariffs.retail(),
+                r.hasPrice(),
+                r.hasPrice() ? r.clearingPrice() : 0,
+                r.matchedMilliWh(),
+                entries);
+    }
+
+    /**
+     * The auction's book of {@code sorted}, with where each order went in it ({@code -1}: refused by
+     * the book) and why a refused one takes no part.
+     */
+    private record Book(OrderBook orders, int[] index, String[] excluded) {}
+
+    private static Book book(BookKey key, List<AcceptedOrder> sorted, Tariffs tariffs) {
         OrderBook book = new OrderBook(tariffs.feedIn(), tariffs.retail(), sorted.size());
         int[] bookIndex = new int[sorted.size()];
         String[] excluded = new String[sorted.size()];
@@ -58,54 +94,21 @@ public final class IntervalClearing {
                 excluded[i] = e.code().name() + ": " + e.getMessage();
             }
         }
-        ClearingResult r = new PartitioningAuction().clear(book, rule);
-        List<ClearingRecord.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            AcceptedOrder o = sorted.get(i);
-            long fill = bookIndex[i] < 0 ? 0 : r.fillMilliWh(bookIndex[i]);
-            entries.add(new ClearingRecord.Entry(
-                    o.account(),
-                    o.zone(),
-                    o.orderDigest(),
-                    o.side(),
-                    o.energyMilliWh(),
-                    o.limitPricePerKWh(),
-                    o.nonce(),
-                    o.arrivalMs(),
-                    fill,
-                    excluded[i],
-                    o.signedOrder()));
-        }
-        for (AcceptedOrder o : replaced) {
-            entries.add(new ClearingRecord.Entry(
-                    o.account(),
-                    o.zone(),
-                    o.orderDigest(),
-                    o.side(),
-                    o.energyMilliWh(),
-                    o.limitPricePerKWh(),
-                    o.nonce(),
-                    o.arrivalMs(),
-                    0,
-                    "replaced by a later nonce",
-                    o.signedOrder()));
-        }
-        entries.sort(Comparator.comparing(ClearingRecord.Entry::account)
-                .thenComparing(ClearingRecord.Entry::nonce, Long::compareUnsigned));
-        String zone = sorted.isEmpty() ? key.zoneId() : sorted.get(0).zone();
-        return new ClearingRecord(
-                zone,
-                key.zoneId(),
-                key.intervalStartMs(),
-                intervalSeconds,
-                gateClosureMs,
-                clearedAtMs,
-                rule.name(),
-                tariffs.feedIn(),
-                tariffs.retail(),
-                r.hasPrice(),
-                r.hasPrice() ? r.clearingPrice() : 0,
-                r.matchedMilliWh(),
-                entries);
+        return new Book(book, bookIndex, excluded);
+    }
+
+    private static ClearingRecord.Entry entry(AcceptedOrder o, long fillMilliWh, String excluded) {
+        return new ClearingRecord.Entry(
+                o.account(),
+                o.zone(),
+                o.orderDigest(),
+                o.side(),
+                o.energyMilliWh(),
+                o.limitPricePerKWh(),
+                o.nonce(),
+                o.arrivalMs(),
+                fillMilliWh,
+                excluded,
+                o.signedOrder());
     }
 }

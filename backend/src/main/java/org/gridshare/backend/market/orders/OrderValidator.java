@@ -48,181 +48,196 @@ public final class OrderValidator {
 
     /** Decides about {@code in} against the books' memory; never throws for bad input. */
     public OrderVerdict validate(IncomingOrder in, OrderBooks books) {
+        try {
+            MqttTopic topic = topic(in);
+            Signed<Order> signed = decode(in, topic);
+            Order o = signed.message();
+            Bytes32 zoneId = ZoneIds.of(topic.zone());
+            Subject at = new Subject(
+                    topic.zone(), topic.device(), Eip712.digest(domain, o).toHex(), o.intervalStartMs());
+            checkSigner(signed, zoneId, at);
+            if (books.isAccepted(at.digest)) {
+                return new OrderVerdict.Accepted(accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs()), true);
+            }
+            checkTerms(o, in.arrivalMs(), at);
+            checkBook(o, books, zoneId, at);
+            checkMeter(o, zoneId, at);
+            return new OrderVerdict.Accepted(accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs()), false);
+        } catch (Refused r) {
+            return r.verdict;
+        }
+    }
+
+    /** Which order a rejection is about: the topic's zone and account, the order's digest and interval. */
+    private record Subject(String zone, String account, String digest, Long interval) {}
+
+    /** A check refused the order; carries the rejection (no stack trace: it is a verdict, not a fault). */
+    private static final class Refused extends Exception {
+        final OrderVerdict.Rejected verdict;
+
+        Refused(OrderVerdict.Rejected verdict) {
+            super(null, null, false, false);
+            this.verdict = verdict;
+        }
+    }
+
+    /** The topic names the zone and the account that must have signed. */
+    private static MqttTopic topic(IncomingOrder in) throws Refused {
         MqttTopic topic =
                 in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
         if (topic == null || !topic.kind().equals("orders")) {
-            return new OrderVerdict.Rejected(
+            throw new Refused(new OrderVerdict.Rejected(
                     RejectReason.BAD_TOPIC,
                     "missing or malformed mqtt.topic header '" + in.mqttTopic() + "'",
                     null,
                     null,
                     null,
-                    null);
+                    null));
         }
+        return topic;
+    }
+
+    private static Signed<Order> decode(IncomingOrder in, MqttTopic topic) throws Refused {
         String zone = topic.zone();
         String account = topic.device();
-        Signed<Order> signed;
         try {
-            signed = JsonWire.decodeOrder(in.payload());
+            return JsonWire.decodeOrder(in.payload());
         } catch (WireFormatException e) {
             RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
                     ? RejectReason.BAD_SIGNATURE
                     : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
-            return new OrderVerdict.Rejected(reason, e.getMessage(), zone, account, null, null);
+            throw new Refused(new OrderVerdict.Rejected(reason, e.getMessage(), zone, account, null, null));
         } catch (RuntimeException e) {
-            return new OrderVerdict.Rejected(
-                    RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, account, null, null);
+            throw new Refused(new OrderVerdict.Rejected(
+                    RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, account, null, null));
         }
+    }
+
+    /** The signature in the market domain recovers the order's account, which owns the topic, in the topic's zone. */
+    private void checkSigner(Signed<Order> signed, Bytes32 zoneId, Subject at) throws Refused {
         Order o = signed.message();
-        String digest = Eip712.digest(domain, o).toHex();
-        Long interval = o.intervalStartMs();
         Address signer;
         try {
             signer = SignatureVerifier.recover(Eip712.digest(domain, o), signed.signature());
         } catch (InvalidSignatureException e) {
-            return reject(RejectReason.BAD_SIGNATURE, e.getMessage(), zone, account, digest, interval);
+            throw refuse(RejectReason.BAD_SIGNATURE, e.getMessage(), at);
         }
         if (!signer.equals(o.account())) {
-            return reject(
+            throw refuse(
                     RejectReason.BAD_SIGNATURE,
                     "signature recovers " + signer.toHex() + ", not the order's account "
                             + o.account().toHex() + " (market domain "
                             + domain.verifyingContract().toHex() + ")",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
-        if (!o.account().toHex().equals(account)) {
-            return reject(
+        if (!o.account().toHex().equals(at.account)) {
+            throw refuse(
                     RejectReason.SIGNER_MISMATCH,
-                    "order of " + o.account().toHex() + " published on the topic of account " + account,
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    "order of " + o.account().toHex() + " published on the topic of account " + at.account,
+                    at);
         }
-        Bytes32 zoneId = ZoneIds.of(zone);
         if (!o.zone().equals(zoneId)) {
-            return reject(
+            throw refuse(
                     RejectReason.ORDER_ZONE_MISMATCH,
-                    "order zone " + o.zone().toHex() + " is not topic zone " + zone + " (" + zoneId.toHex() + ")",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    "order zone " + o.zone().toHex() + " is not topic zone " + at.zone + " (" + zoneId.toHex() + ")",
+                    at);
         }
-        if (books.isAccepted(digest)) {
-            return new OrderVerdict.Accepted(accepted(signed, zone, zoneId, digest, in.arrivalMs()), true);
-        }
+    }
+
+    /** Energy, interval alignment, gate closure and horizon at arrival, expiry: the order's own terms. */
+    private void checkTerms(Order o, long arrivalMs, Subject at) throws Refused {
         if (o.energyMilliWh() <= 0) {
-            return reject(
+            throw refuse(
                     RejectReason.ORDER_ENERGY_INVALID,
                     "energyMilliWh " + Long.toUnsignedString(o.energyMilliWh()) + " must be above 0 and below 2^63",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
         long intervalMs = settings.intervalMs();
         if (o.intervalStartMs() < 0 || o.intervalStartMs() % intervalMs != 0) {
-            return reject(
+            throw refuse(
                     RejectReason.INTERVAL_NOT_ALIGNED,
                     "intervalStartMs " + Long.toUnsignedString(o.intervalStartMs())
                             + " is not a multiple of the market interval " + intervalMs + " ms",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
         long gateClosureMs = settings.gateClosureMs(o.intervalStartMs());
-        if (in.arrivalMs() >= gateClosureMs) {
-            return reject(
+        if (arrivalMs >= gateClosureMs) {
+            throw refuse(
                     RejectReason.GATE_CLOSED,
-                    "arrived at " + in.arrivalMs() + ", gate closure of interval " + o.intervalStartMs() + " was "
+                    "arrived at " + arrivalMs + ", gate closure of interval " + o.intervalStartMs() + " was "
                             + gateClosureMs,
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
-        if (o.intervalStartMs() - in.arrivalMs() > settings.horizon().toMillis()) {
-            return reject(
+        if (o.intervalStartMs() - arrivalMs > settings.horizon().toMillis()) {
+            throw refuse(
                     RejectReason.INTERVAL_TOO_FAR,
                     "interval " + o.intervalStartMs() + " starts more than " + settings.horizon() + " after arrival "
-                            + in.arrivalMs(),
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                            + arrivalMs,
+                    at);
         }
         // the contract refuses expiryMs < intervalStartMs (OrderExpired) and a batch is all-or-nothing:
         // such an order must never reach a book
         if (Long.compareUnsigned(o.expiryMs(), o.intervalStartMs()) < 0) {
-            return reject(
+            throw refuse(
                     RejectReason.ORDER_EXPIRED,
                     "expiryMs " + Long.toUnsignedString(o.expiryMs()) + " is before the interval start "
                             + o.intervalStartMs(),
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
+    }
+
+    /** The book is still open, the limit within the contract's tariffs, the nonce above the account's highest. */
+    private void checkBook(Order o, OrderBooks books, Bytes32 zoneId, Subject at) throws Refused {
         if (books.isCleared(new BookKey(zoneId.toHex(), o.intervalStartMs()))) {
-            return reject(
+            throw refuse(
                     RejectReason.GATE_CLOSED,
-                    "the book of " + zone + " interval " + o.intervalStartMs() + " is already cleared",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    "the book of " + at.zone + " interval " + o.intervalStartMs() + " is already cleared",
+                    at);
         }
         Tariffs tariffs;
         try {
             tariffs = chain.tariffs();
         } catch (ChainUnavailableException e) {
-            return reject(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, account, digest, interval);
+            throw refuse(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), at);
         }
         if (!tariffs.admits(o.limitPricePerKWh())) {
-            return reject(
+            throw refuse(
                     RejectReason.LIMIT_OUTSIDE_TARIFFS,
                     "limitPricePerKWh "
                             + Long.toUnsignedString(o.limitPricePerKWh()) + " is outside the tariffs ["
                             + tariffs.feedIn() + ", "
                             + tariffs.retail() + "]",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
-        Long highest = books.highestNonce(account);
+        Long highest = books.highestNonce(at.account);
         if (highest != null && Long.compareUnsigned(o.nonce(), highest) <= 0) {
-            return reject(
+            throw refuse(
                     RejectReason.NONCE_NOT_INCREASING,
                     "nonce " + Long.toUnsignedString(o.nonce()) + " is not above the highest accepted nonce "
-                            + Long.toUnsignedString(highest) + " of " + account,
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                            + Long.toUnsignedString(highest) + " of " + at.account,
+                    at);
         }
+    }
+
+    /** The account has an active meter in the zone on-chain: it can deliver or take what it trades. */
+    private void checkMeter(Order o, Bytes32 zoneId, Subject at) throws Refused {
         List<Address> meters;
         try {
             meters = chain.activeMeters(o.account(), zoneId);
         } catch (ChainUnavailableException e) {
-            return reject(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, account, digest, interval);
+            throw refuse(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), at);
         }
         if (meters.isEmpty()) {
-            return reject(
+            throw refuse(
                     RejectReason.NO_ACTIVE_METER,
-                    "account " + account + " has no active meter in zone " + zone + " (" + zoneId.toHex()
+                    "account " + at.account + " has no active meter in zone " + at.zone + " (" + zoneId.toHex()
                             + ") in the MeterRegistry",
-                    zone,
-                    account,
-                    digest,
-                    interval);
+                    at);
         }
-        return new OrderVerdict.Accepted(accepted(signed, zone, zoneId, digest, in.arrivalMs()), false);
+    }
+
+    private static Refused refuse(RejectReason reason, String detail, Subject at) {
+        return new Refused(reject(reason, detail, at.zone, at.account, at.digest, at.interval));
     }
 
     private static AcceptedOrder accepted(

@@ -212,131 +212,151 @@ public final class SettlementJob implements AutoCloseable {
         String batchId = MarketClient.batchId(org.gridshare.protocol.Bytes32.fromHex(c.zoneId()), c.intervalStartMs())
                 .toHex();
         switch (plan) {
-            case BatchPlan.Held h -> {
-                String missing = String.join(",", h.missingAccounts());
-                if (!missing.equals(heldFor.get(key))) {
-                    LOG.warn(
-                            "holding settlement of {} interval {}: no statement from {}",
-                            c.zone(),
-                            c.intervalStartMs(),
-                            h.missingAccounts());
-                    write(new SettlementRecord(
-                            c.zone(),
-                            c.zoneId(),
-                            c.intervalStartMs(),
-                            SettlementRecord.HELD,
-                            batchId,
-                            c.clearingPricePerKWh(),
-                            null,
-                            null,
-                            null,
-                            h.missingAccounts(),
-                            null,
-                            null,
-                            clock.millis()));
-                    heldFor.put(key, missing);
-                }
-            }
-            case BatchPlan.Ready ready -> {
-                Revert last = reverted.get(key);
-                if (last != null
-                        && ready.fingerprint().equals(last.fingerprint())
-                        && clock.millis() < last.atMs() + REVERT_RETRY_MS) {
-                    return; // the same batch was refused a moment ago; a deposit or new statements may change that
-                }
-                SettlementOutcome out;
-                try {
-                    out = submitter.submit(ready.batch());
-                } catch (BatchGasCapException e) {
-                    LOG.error(
-                            "batch of {} interval {} exceeds the gas cap; it needs splitting by hand",
-                            c.zone(),
-                            c.intervalStartMs(),
-                            e);
-                    notBefore.put(key, Long.MAX_VALUE);
-                    return;
-                }
-                List<SettlementRecord.Participant> ps = new ArrayList<>();
-                for (BatchPlan.Part p : ready.parts()) {
-                    ps.add(new SettlementRecord.Participant(
-                            p.account(),
-                            p.meter(),
-                            p.orderDigest(),
-                            p.side() == 0 ? "buy" : "sell",
-                            p.filledMilliWh(),
-                            p.deliveredMilliWh(),
-                            p.net().toString()));
-                }
-                if (out.settled()) {
-                    long block = out.blockNumber();
-                    for (BatchPlan.Part p : ready.parts()) {
-                        mqtt.publish(
-                                Notices.fillsTopic(p.zone(), p.account()),
-                                JsonCodec.write(new Notices.Settlement(
-                                        p.orderDigest(),
-                                        c.intervalStartMs(),
-                                        p.net().toString(),
-                                        p.deliveredMilliWh(),
-                                        out.txHash(),
-                                        block)));
-                    }
-                    String status = out.status() == SettlementOutcome.Status.SETTLED
-                            ? SettlementRecord.SETTLED
-                            : SettlementRecord.ALREADY_SETTLED;
-                    write(new SettlementRecord(
-                            c.zone(),
-                            c.zoneId(),
-                            c.intervalStartMs(),
-                            status,
-                            batchId,
-                            c.clearingPricePerKWh(),
-                            out.txHash(),
-                            block,
-                            null,
-                            null,
-                            ready.fingerprint(),
-                            ps,
-                            clock.millis()));
-                    finished.put(key, status);
-                    clearings.remove(key);
-                    statements.remove(key);
-                    settled.incrementAndGet();
-                    LOG.info(
-                            "{} {} interval {}: tx {} block {}",
-                            status,
-                            c.zone(),
-                            c.intervalStartMs(),
-                            out.txHash(),
-                            block);
-                } else {
-                    if (last == null
-                            || !ready.fingerprint().equals(last.fingerprint())
-                            || !out.errorName().equals(last.error())
-                            || out.txHash() != null) {
-                        write(new SettlementRecord(
-                                c.zone(),
-                                c.zoneId(),
-                                c.intervalStartMs(),
-                                SettlementRecord.REVERTED,
-                                batchId,
-                                c.clearingPricePerKWh(),
-                                out.txHash(),
-                                out.blockNumber() < 0 ? null : out.blockNumber(),
-                                out.errorName(),
-                                null,
-                                ready.fingerprint(),
-                                ps,
-                                clock.millis()));
-                        LOG.error(
-                                "settlement of {} interval {} REVERTED: {}",
-                                c.zone(),
-                                c.intervalStartMs(),
-                                out.revert());
-                    }
-                    reverted.put(key, new Revert(ready.fingerprint(), out.errorName(), clock.millis()));
-                }
-            }
+            case BatchPlan.Held h -> hold(c, h, batchId);
+            case BatchPlan.Ready ready -> submit(c, ready, batchId);
         }
+    }
+
+    /** Statements are missing: HELD with the missing accounts, recorded again only when that set changes. */
+    private void hold(ClearingRecord c, BatchPlan.Held h, String batchId) {
+        BookKey key = c.key();
+        String missing = String.join(",", h.missingAccounts());
+        if (missing.equals(heldFor.get(key))) {
+            return;
+        }
+        LOG.warn(
+                "holding settlement of {} interval {}: no statement from {}",
+                c.zone(),
+                c.intervalStartMs(),
+                h.missingAccounts());
+        write(new SettlementRecord(
+                c.zone(),
+                c.zoneId(),
+                c.intervalStartMs(),
+                SettlementRecord.HELD,
+                batchId,
+                c.clearingPricePerKWh(),
+                null,
+                null,
+                null,
+                h.missingAccounts(),
+                null,
+                null,
+                clock.millis()));
+        heldFor.put(key, missing);
+    }
+
+    /** Every statement is in: submits the batch, unless the same batch was refused a moment ago. */
+    private void submit(ClearingRecord c, BatchPlan.Ready ready, String batchId) throws Exception {
+        BookKey key = c.key();
+        Revert last = reverted.get(key);
+        if (last != null
+                && ready.fingerprint().equals(last.fingerprint())
+                && clock.millis() < last.atMs() + REVERT_RETRY_MS) {
+            return; // the same batch was refused a moment ago; a deposit or new statements may change that
+        }
+        SettlementOutcome out;
+        try {
+            out = submitter.submit(ready.batch());
+        } catch (BatchGasCapException e) {
+            LOG.error(
+                    "batch of {} interval {} exceeds the gas cap; it needs splitting by hand",
+                    c.zone(),
+                    c.intervalStartMs(),
+                    e);
+            notBefore.put(key, Long.MAX_VALUE);
+            return;
+        }
+        if (out.settled()) {
+            settled(c, ready, batchId, out);
+        } else {
+            refused(c, ready, batchId, out, last);
+        }
+    }
+
+    /**
+     * SETTLED or ALREADY_SETTLED: participants get their {@code settlement} message before the outcome
+     * record is written, so a crash in between re-sends them after the restart.
+     */
+    private void settled(ClearingRecord c, BatchPlan.Ready ready, String batchId, SettlementOutcome out) {
+        BookKey key = c.key();
+        long block = out.blockNumber();
+        for (BatchPlan.Part p : ready.parts()) {
+            mqtt.publish(
+                    Notices.fillsTopic(p.zone(), p.account()),
+                    JsonCodec.write(new Notices.Settlement(
+                            p.orderDigest(),
+                            c.intervalStartMs(),
+                            p.net().toString(),
+                            p.deliveredMilliWh(),
+                            out.txHash(),
+                            block)));
+        }
+        String status = out.status() == SettlementOutcome.Status.SETTLED
+                ? SettlementRecord.SETTLED
+                : SettlementRecord.ALREADY_SETTLED;
+        write(new SettlementRecord(
+                c.zone(),
+                c.zoneId(),
+                c.intervalStartMs(),
+                status,
+                batchId,
+                c.clearingPricePerKWh(),
+                out.txHash(),
+                block,
+                null,
+                null,
+                ready.fingerprint(),
+                participants(ready),
+                clock.millis()));
+        finished.put(key, status);
+        clearings.remove(key);
+        statements.remove(key);
+        settled.incrementAndGet();
+        LOG.info("{} {} interval {}: tx {} block {}", status, c.zone(), c.intervalStartMs(), out.txHash(), block);
+    }
+
+    /**
+     * REVERTED: recorded with the contract's error, again only when the error or the statements change
+     * (or a transaction was mined); the batch is tried again {@value #REVERT_RETRY_MS} ms later.
+     */
+    private void refused(ClearingRecord c, BatchPlan.Ready ready, String batchId, SettlementOutcome out, Revert last) {
+        if (last == null
+                || !ready.fingerprint().equals(last.fingerprint())
+                || !out.errorName().equals(last.error())
+                || out.txHash() != null) {
+            write(new SettlementRecord(
+                    c.zone(),
+                    c.zoneId(),
+                    c.intervalStartMs(),
+                    SettlementRecord.REVERTED,
+                    batchId,
+                    c.clearingPricePerKWh(),
+                    out.txHash(),
+                    out.blockNumber() < 0 ? null : out.blockNumber(),
+                    out.errorName(),
+                    null,
+                    ready.fingerprint(),
+                    participants(ready),
+                    clock.millis()));
+            LOG.error("settlement of {} interval {} REVERTED: {}", c.zone(), c.intervalStartMs(), out.revert());
+        }
+        reverted.put(c.key(), new Revert(ready.fingerprint(), out.errorName(), clock.millis()));
+    }
+
+    private static List<SettlementRecord.Participant> participants(BatchPlan.Ready ready) {
+        List<SettlementRecord.Participant> ps = new ArrayList<>();
+        for (BatchPlan.Part p : ready.parts()) {
+            ps.add(new SettlementRecord.Participant(
+                    p.account(),
+                    p.meter(),
+                    p.orderDigest(),
+                    p.side() == 0 ? "buy" : "sell",
+                    p.filledMilliWh(),
+                    p.deliveredMilliWh(),
+                    p.net().toString()));
+        }
+        return ps;
     }
 
     private void write(SettlementRecord s) {

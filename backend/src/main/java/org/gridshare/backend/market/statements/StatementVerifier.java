@@ -44,72 +44,122 @@ public final class StatementVerifier {
 
     /** Decides about one record of {@code gridshare.statements.v1}; never throws for bad input. */
     public StatementVerdict verify(String mqttTopic, byte[] payload, long arrivalMs) {
+        try {
+            MqttTopic topic = topic(mqttTopic);
+            Signed<IntervalStatement> signed = decode(payload, topic);
+            IntervalStatement s = signed.message();
+            Subject at = new Subject(topic.zone(), topic.device(), s.intervalStartMs());
+            Bytes32 digest = Eip712.digest(domain, s);
+            checkSigner(signed, digest, at);
+            checkInterval(s, arrivalMs, at);
+            MeterRecord rec = registeredMeter(s, at);
+            return new StatementVerdict.Accepted(new VerifiedStatement(
+                    at.meter,
+                    rec.household().toHex(),
+                    at.zone,
+                    rec.zone().toHex(),
+                    s.intervalStartMs(),
+                    s.intervalSeconds(),
+                    s.importEnd() - s.importStart(),
+                    s.exportEnd() - s.exportStart(),
+                    digest.toHex(),
+                    arrivalMs,
+                    clock.millis(),
+                    new String(JsonWire.encodeStatement(signed), StandardCharsets.UTF_8)));
+        } catch (Refused r) {
+            return r.verdict;
+        }
+    }
+
+    /** Which statement a rejection is about: the topic's zone and meter, the statement's interval. */
+    private record Subject(String zone, String meter, Long interval) {}
+
+    /** A check refused the statement; carries the rejection (no stack trace: it is a verdict, not a fault). */
+    private static final class Refused extends Exception {
+        final StatementVerdict.Rejected verdict;
+
+        Refused(StatementVerdict.Rejected verdict) {
+            super(null, null, false, false);
+            this.verdict = verdict;
+        }
+    }
+
+    private static Refused refuse(RejectReason reason, String detail, Subject at) {
+        return new Refused(new StatementVerdict.Rejected(reason, detail, at.zone, at.meter, at.interval));
+    }
+
+    /** The topic names the zone and the meter that must have signed. */
+    private static MqttTopic topic(String mqttTopic) throws Refused {
         MqttTopic topic = mqttTopic == null ? null : MqttTopic.parse(mqttTopic).orElse(null);
         if (topic == null || !topic.kind().equals("statements")) {
-            return new StatementVerdict.Rejected(
+            throw new Refused(new StatementVerdict.Rejected(
                     RejectReason.BAD_TOPIC,
                     "missing or malformed mqtt.topic header '" + mqttTopic + "'",
                     null,
                     null,
-                    null);
+                    null));
         }
-        String zone = topic.zone();
-        String meter = topic.device();
-        Signed<IntervalStatement> signed;
+        return topic;
+    }
+
+    private static Signed<IntervalStatement> decode(byte[] payload, MqttTopic topic) throws Refused {
+        Subject at = new Subject(topic.zone(), topic.device(), null);
         try {
-            signed = JsonWire.decodeStatement(payload);
+            return JsonWire.decodeStatement(payload);
         } catch (WireFormatException e) {
             RejectReason reason = e.reason() == WireFormatException.Reason.BAD_SIGNATURE_ENCODING
                     ? RejectReason.BAD_SIGNATURE
                     : RejectReason.fromName(e.reason().name(), RejectReason.BAD_FIELD);
-            return new StatementVerdict.Rejected(reason, e.getMessage(), zone, meter, null);
+            throw refuse(reason, e.getMessage(), at);
         } catch (RuntimeException e) {
-            return new StatementVerdict.Rejected(
-                    RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), zone, meter, null);
+            throw refuse(RejectReason.BAD_FIELD, String.valueOf(e.getMessage()), at);
         }
+    }
+
+    /** The signature in the market domain recovers the statement's meter, and that meter owns the topic. */
+    private static void checkSigner(Signed<IntervalStatement> signed, Bytes32 digest, Subject at) throws Refused {
         IntervalStatement s = signed.message();
-        Long interval = s.intervalStartMs();
-        Bytes32 digest = Eip712.digest(domain, s);
         Address signer;
         try {
             signer = SignatureVerifier.recover(digest, signed.signature());
         } catch (InvalidSignatureException e) {
-            return new StatementVerdict.Rejected(RejectReason.BAD_SIGNATURE, e.getMessage(), zone, meter, interval);
+            throw refuse(RejectReason.BAD_SIGNATURE, e.getMessage(), at);
         }
         if (!signer.equals(s.meter())) {
-            return new StatementVerdict.Rejected(
+            throw refuse(
                     RejectReason.BAD_SIGNATURE,
                     "signature recovers " + signer.toHex() + ", not the statement's meter "
                             + s.meter().toHex(),
-                    zone,
-                    meter,
-                    interval);
+                    at);
         }
-        if (!s.meter().toHex().equals(meter)) {
-            return new StatementVerdict.Rejected(
+        if (!s.meter().toHex().equals(at.meter)) {
+            throw refuse(
                     RejectReason.SIGNER_MISMATCH,
-                    "statement of " + s.meter().toHex() + " published on the topic of meter " + meter,
-                    zone,
-                    meter,
-                    interval);
+                    "statement of " + s.meter().toHex() + " published on the topic of meter " + at.meter,
+                    at);
         }
+    }
+
+    /**
+     * One aligned market interval, ended at arrival, whose registers and seqs do not run backwards (the
+     * contract would revert the whole batch).
+     */
+    private void checkInterval(IntervalStatement s, long arrivalMs, Subject at) throws Refused {
         long intervalMs = settings.intervalMs();
         if (s.intervalSeconds() * 1000 != intervalMs
                 || s.intervalStartMs() < 0
                 || s.intervalStartMs() % intervalMs != 0) {
-            return new StatementVerdict.Rejected(
+            throw refuse(
                     RejectReason.STATEMENT_INTERVAL_MISMATCH,
                     "interval "
                             + Long.toUnsignedString(s.intervalStartMs()) + " of " + s.intervalSeconds()
                             + " s is not an aligned market interval of " + intervalMs / 1000 + " s",
-                    zone,
-                    meter,
-                    interval);
+                    at);
         }
         if (Long.compareUnsigned(s.importEnd(), s.importStart()) < 0
                 || Long.compareUnsigned(s.exportEnd(), s.exportStart()) < 0
                 || Long.compareUnsigned(s.lastSeq(), s.firstSeq()) < 0) {
-            return new StatementVerdict.Rejected(
+            throw refuse(
                     RejectReason.STATEMENT_RANGE_INVALID,
                     "import "
                             + Long.toUnsignedString(s.importStart()) + ".." + Long.toUnsignedString(s.importEnd())
@@ -118,60 +168,39 @@ public final class StatementVerifier {
                             + ", seq "
                             + Long.toUnsignedString(s.firstSeq()) + ".." + Long.toUnsignedString(s.lastSeq())
                             + ": an end is below its start",
-                    zone,
-                    meter,
-                    interval);
+                    at);
         }
         long endMs = s.intervalStartMs() + intervalMs;
         if (arrivalMs < endMs) {
-            return new StatementVerdict.Rejected(
+            throw refuse(
                     RejectReason.STATEMENT_BEFORE_INTERVAL_END,
                     "arrived at " + arrivalMs + ", before the interval's end " + endMs,
-                    zone,
-                    meter,
-                    interval);
+                    at);
         }
+    }
+
+    /** The meter's on-chain record: registered, active, in the topic's zone. */
+    private MeterRecord registeredMeter(IntervalStatement s, Subject at) throws Refused {
         Optional<MeterRecord> rec;
         try {
             rec = chain.meter(s.meter());
         } catch (ChainUnavailableException e) {
-            return new StatementVerdict.Rejected(
-                    RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), zone, meter, interval);
+            throw refuse(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), at);
         }
         if (rec.isEmpty()) {
-            return new StatementVerdict.Rejected(
-                    RejectReason.UNREGISTERED_METER,
-                    "meter " + meter + " is not in the MeterRegistry",
-                    zone,
-                    meter,
-                    interval);
+            throw refuse(RejectReason.UNREGISTERED_METER, "meter " + at.meter + " is not in the MeterRegistry", at);
         }
         if (!rec.get().active()) {
-            return new StatementVerdict.Rejected(
-                    RejectReason.REVOKED_METER, "meter " + meter + " was revoked", zone, meter, interval);
+            throw refuse(RejectReason.REVOKED_METER, "meter " + at.meter + " was revoked", at);
         }
-        Bytes32 zoneId = ZoneIds.of(zone);
+        Bytes32 zoneId = ZoneIds.of(at.zone);
         if (!rec.get().zone().equals(zoneId)) {
-            return new StatementVerdict.Rejected(
+            throw refuse(
                     RejectReason.ZONE_MISMATCH,
-                    "meter " + meter + " is registered to zone "
-                            + rec.get().zone().toHex() + ", topic names " + zone + " (" + zoneId.toHex() + ")",
-                    zone,
-                    meter,
-                    interval);
+                    "meter " + at.meter + " is registered to zone "
+                            + rec.get().zone().toHex() + ", topic names " + at.zone + " (" + zoneId.toHex() + ")",
+                    at);
         }
-        return new StatementVerdict.Accepted(new VerifiedStatement(
-                meter,
-                rec.get().household().toHex(),
-                zone,
-                zoneId.toHex(),
-                s.intervalStartMs(),
-                s.intervalSeconds(),
-                s.importEnd() - s.importStart(),
-                s.exportEnd() - s.exportStart(),
-                digest.toHex(),
-                arrivalMs,
-                clock.millis(),
-                new String(JsonWire.encodeStatement(signed), StandardCharsets.UTF_8)));
+        return rec.get();
     }
 }
