@@ -50,7 +50,8 @@ public final class MarketPipeline implements AutoCloseable {
      * Starts the pipeline; returns once the books are rebuilt from Kafka and every consumer is assigned.
      *
      * @param applicationId prefix of consumer groups and client ids (keep it stable: offsets live there)
-     * @param clock market time: gate closure, settlement due times (the bridge stamps arrivals with it too)
+     * @param clock market time: gate closure, settlement due times, the settlement deadline and drop timeout
+     *     (the bridge stamps arrivals with it too)
      */
     public static MarketPipeline start(
             MarketSettings settings,
@@ -77,7 +78,7 @@ public final class MarketPipeline implements AutoCloseable {
                     settings.operator(),
                     settings.marketAddress(),
                     settings.settlementPolicy(),
-                    Clock.systemUTC(),
+                    clock,
                     DefaultBlockParameter.valueOf(BigInteger.valueOf(settings.logsFromBlock())),
                     null);
             orders = OrderIntake.start(

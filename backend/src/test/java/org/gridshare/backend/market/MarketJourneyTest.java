@@ -45,6 +45,7 @@ import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class MarketJourneyTest {
     private AnvilNode anvil;
     private MqttBroker broker;
     private MarketFixture fx;
-    private MutableClock clock;
+    private TestClock clock;
     private Publisher publisher;
     private MqttClient subscriber;
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
@@ -83,7 +84,7 @@ class MarketJourneyTest {
         anvil = AnvilNode.start(RepoRoot.find());
         fx = new MarketFixture(anvil, 2026);
         broker = EmbeddedHiveMq.start(work.resolve("mqtt"));
-        clock = new MutableClock(System.currentTimeMillis());
+        clock = TestClock.at(System.currentTimeMillis());
         publisher = new Publisher(broker.serverUri());
         subscriber = new MqttClient(broker.serverUri(), "households-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();

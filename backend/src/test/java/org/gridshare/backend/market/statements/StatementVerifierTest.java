@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.util.Random;
 import org.gridshare.backend.market.FakeMarketChain;
 import org.gridshare.backend.market.MarketSettings;
-import org.gridshare.backend.market.MutableClock;
 import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.protocol.Address;
@@ -15,6 +14,7 @@ import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
@@ -40,7 +40,7 @@ class StatementVerifierTest {
                         MARKET,
                         Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")),
                 chain,
-                new MutableClock(END + 5));
+                TestClock.at(END + 5));
         meter = key();
         household = key().address();
         chain.register(meter.address(), household, ZoneIds.of("zone-a"), true);
