@@ -156,4 +156,31 @@ class ConsumerLoopTest {
             assertThrows(IllegalStateException.class, loop::start);
         }
     }
+
+    @Test
+    void close_stops_a_loop_that_keeps_failing_without_waiting_out_its_back_off() {
+        String topic = topicWith("loop-close", 1, List.of("poison"));
+        AtomicInteger rounds = new AtomicInteger();
+        ConsumerLoop loop = ConsumerLoop.assign("loop-close", kafka.bootstrapServers(), "g-close", topic)
+                .onRecords(records -> {
+                    rounds.incrementAndGet();
+                    throw new IllegalStateException("never handled");
+                })
+                .start();
+        Await.until("the record failed twice (read again after the rewind)", WAIT, () -> rounds.get() >= 2);
+
+        long t0 = System.nanoTime();
+        loop.close();
+        long closeMs = (System.nanoTime() - t0) / 1_000_000;
+
+        assertTrue(closeMs < 5_000, "close took " + closeMs + " ms");
+        int after = rounds.get();
+        assertFalse(Await.holdsWithin(Duration.ofMillis(1_500), () -> rounds.get() > after), "no round after close");
+        List<String> next = new CopyOnWriteArrayList<>();
+        try (ConsumerLoop again = ConsumerLoop.assign("loop-close-2", kafka.bootstrapServers(), "g-close", topic)
+                .onRecords(records -> records.forEach(r -> next.add(value(r))))
+                .start()) {
+            Await.until("the failed record read again by the group", WAIT, () -> next.contains("poison"));
+        }
+    }
 }
