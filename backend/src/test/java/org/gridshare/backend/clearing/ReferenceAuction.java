@@ -11,7 +11,7 @@ import java.util.TreeSet;
  * S(p) >= volume; then each side is filled in priority order until the volume is used up. Quadratic on
  * purpose: it shares no code or idea with {@link PartitioningAuction}.
  */
-final class ReferenceAuction implements UniformPriceAuction {
+public final class ReferenceAuction implements UniformPriceAuction {
     @Override
     public ClearingResult clear(OrderBook book, PriceRule rule) {
         int n = book.size();

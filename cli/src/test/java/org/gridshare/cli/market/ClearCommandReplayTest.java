@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.cli.market;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.gridshare.backend.clearing.ClearingResult;
+import org.gridshare.backend.clearing.OrderBook;
+import org.gridshare.backend.clearing.OrderRejectedException;
+import org.gridshare.backend.clearing.PriceRule;
+import org.gridshare.backend.clearing.ReferenceAuction;
+import org.gridshare.backend.clearing.Side;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
