@@ -2,7 +2,7 @@ package org.gridshare.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import org.gridshare.agent.cli.AgentCommand;
+import org.gridshare.cli.agent.AgentCommand;
 import org.gridshare.cli.args.Options;
 import org.gridshare.cli.args.Subcommands;
 import org.gridshare.cli.demo.MicrogridDemo;

@@ -24,7 +24,7 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
 
 /**
  * Opens the meter source the configuration's {@code meter.type} names, for every type but the S0
- * ones (which {@code AgentCommand} builds on Pi4J). Type-specific defaults live here, next to the
+ * ones (which {@code AgentRun} builds on Pi4J). Type-specific defaults live here, next to the
  * protocol they belong to; the schema in firmware-config has already checked every field's form.
  */
 public final class MeterSources {
