@@ -47,7 +47,7 @@ public final class Subcommands {
         return sb.toString();
     }
 
-    /** Runs the subcommand {@code args[0]} names; {@code typed} is what the user typed before it (for errors). */
+    /** Runs the subcommand {@code args[0]} names, on the arguments after it; returns the exit status. */
     public int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(usage());
