@@ -3,7 +3,8 @@
 #
 #   sudo firmware-config/os/install.sh --lib DIR [--config FILE] [--root DIR] [--no-start]
 #
-#   --lib DIR      the agent's jars (edge-agent and its runtime dependencies; see edge-agent/README.md)
+#   --lib DIR      the agent's jars (edge-agent, its runtime dependencies and the cli jar with the
+#                  entry point org.gridshare.cli.agent.AgentMain; see edge-agent/README.md)
 #   --config FILE  agent.yaml to install as /etc/gridshare/agent.yaml (an existing one is kept)
 #   --root DIR     install into an image or a staging directory instead of this system (no systemctl)
 #   --no-start     enable the service but do not start it
@@ -27,6 +28,7 @@ done
 [ -n "$lib" ] || { echo "install.sh: --lib DIR (the agent's jars) is required" >&2; exit 2; }
 ls "$lib"/*.jar >/dev/null 2>&1 || { echo "install.sh: no jars in $lib" >&2; exit 2; }
 ls "$lib"/edge-agent-*.jar >/dev/null 2>&1 || { echo "install.sh: $lib has no edge-agent jar" >&2; exit 2; }
+ls "$lib"/cli-*.jar >/dev/null 2>&1 || { echo "install.sh: $lib has no cli jar (the agent's entry point)" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (it creates a user and root-owned files)" >&2; exit 1; }
 for tool in systemd-sysusers systemd-tmpfiles; do
   command -v "$tool" >/dev/null || { echo "install.sh: $tool missing (Debian package systemd)" >&2; exit 1; }

@@ -2,14 +2,34 @@ package org.gridshare.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import org.gridshare.agent.cli.AgentCommand;
-import org.gridshare.backend.clearing.ClearCommand;
+import org.gridshare.cli.agent.AgentCommand;
+import org.gridshare.cli.args.Options;
+import org.gridshare.cli.args.Subcommands;
 import org.gridshare.cli.demo.MicrogridDemo;
-import org.gridshare.drivers.cli.MeterDecodeCommand;
-import org.gridshare.drivers.cli.MeterDetectCommand;
+import org.gridshare.cli.market.ClearCommand;
+import org.gridshare.cli.meter.MeterDecodeCommand;
+import org.gridshare.cli.meter.MeterDetectCommand;
 
 /** The {@code ./gridshare} command: one entry point, one sub-command per user task. */
 public final class Main {
+    private static final Subcommands METER = new Subcommands("gridshare meter")
+            .add(
+                    "decode",
+                    "--protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--format json|table] FILE",
+                    "decode a captured meter telegram (installers)",
+                    MeterDecodeCommand::run)
+            .add(
+                    "detect",
+                    "--port /dev/ttyUSB0 [--timeout 10s] [--key HEX]",
+                    "find which meter protocol and baud rate a serial port speaks (installers)",
+                    MeterDetectCommand::run);
+    private static final Subcommands MARKET = new Subcommands("gridshare market")
+            .add(
+                    "clear",
+                    "--orders FILE [--price-rule midpoint|buyer|seller]",
+                    "replay the clearing of one order book (auditors)",
+                    ClearCommand::run);
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -19,36 +39,25 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(out);
-            return args.length == 0 ? 2 : 0;
+            return args.length == 0 ? Options.USAGE_ERROR : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo":
                 return MicrogridDemo.run(rest, out, err);
             case "meter":
-                if (rest.length > 0 && rest[0].equals("decode")) {
-                    return MeterDecodeCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-                }
-                if (rest.length > 0 && rest[0].equals("detect")) {
-                    return MeterDetectCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-                }
-                break;
+                return METER.run(rest, out, err);
             case "agent":
-                if (rest.length > 0 && rest[0].equals("run")) {
-                    return AgentCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-                }
-                break;
+                return AgentCommand.run(rest, out, err);
             case "market":
-                if (rest.length > 0 && rest[0].equals("clear")) {
-                    return ClearCommand.run(Arrays.copyOfRange(rest, 1, rest.length), out, err);
-                }
-                break;
+                return MARKET.run(rest, out, err);
             default:
                 break;
         }
-        err.println("gridshare: unknown command '" + String.join(" ", args) + "'");
+        String what = args[0].startsWith("-") ? "option" : "command";
+        err.println("gridshare: unknown " + what + " '" + String.join(" ", args) + "'");
         usage(err);
-        return 2;
+        return Options.USAGE_ERROR;
     }
 
     private static void usage(PrintStream out) {
@@ -60,12 +69,14 @@ public final class Main {
                       simulated signed meters; prints verified kWh per meter and interval
           meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--format json|table] FILE
                       decode a captured meter telegram (installers)
-          meter detect --port /dev/ttyUSB0 [--timeout 10s]
+          meter detect --port /dev/ttyUSB0 [--timeout 10s] [--key HEX]
                       find which meter protocol and baud rate a serial port speaks (installers)
           agent run --config FILE [--print-config]
                       run the household agent (firmware-config/examples/simulated.yaml runs anywhere)
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
                       replay the clearing of one order book (auditors)
+
+        Every command and subcommand answers --help (or -h) with its options.
         """);
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The agent in a JVM of its own ({@code AgentCommand} on the test class path, the device's JVM flags),
+ * The agent in a JVM of its own ({@code AgentTestMain} on the test class path, the device's JVM flags),
  * with every line of its standard output and standard error kept for the test to inspect.
  */
 public final class AgentProcess implements AutoCloseable {
@@ -40,7 +40,7 @@ public final class AgentProcess implements AutoCloseable {
         cmd.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
-                "org.gridshare.agent.cli.AgentCommand",
+                AgentTestMain.NAME,
                 "run",
                 "--config",
                 config.toString()));

@@ -2,38 +2,50 @@ package org.gridshare.cli.demo;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.gridshare.cli.args.Options;
 
 /** Options of {@code ./gridshare demo}, parsed strictly: an unknown or malformed option is an error. */
 record DemoOptions(Duration duration, Duration interval, int meters) {
     static final DemoOptions DEFAULTS = new DemoOptions(Duration.ofMinutes(3), Duration.ofMinutes(1), 3);
 
+    static final Options OPTIONS = Options.of(
+                    "gridshare demo",
+                    "gridshare demo: ",
+                    "a local microgrid on embedded defaults: MQTT broker, Kafka, a local chain, simulated"
+                            + " signed meters;\nprints verified kWh per meter and interval")
+            .value("--duration", "3m", false, "how long the meters run (90s, 3m, 1h or PT3M; default 3m)")
+            .value("--interval", "1m", false, "the settlement interval (whole seconds, at least 10s; default 1m)")
+            .value("--meters", "3", false, "households with a meter, 1..8 (anvil's dev accounts; default 3)");
+
+    /** Parses {@code args}; a usage error (or a request for help) is an IllegalArgumentException. */
     static DemoOptions parse(String[] args) {
+        try {
+            return of(OPTIONS.parse(args));
+        } catch (Options.Stop stop) {
+            throw new IllegalArgumentException(stop.problem() == null ? "help asked for" : stop.problem());
+        }
+    }
+
+    /** The options given, checked; a bad value is an IllegalArgumentException naming the option. */
+    static DemoOptions of(Options.Parsed given) {
         Duration duration = DEFAULTS.duration();
         Duration interval = DEFAULTS.interval();
         int meters = DEFAULTS.meters();
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + option + " needs a value");
+        if (given.has("--duration")) {
+            duration = parseDuration("--duration", given.get("--duration"));
+        }
+        if (given.has("--interval")) {
+            interval = parseDuration("--interval", given.get("--interval"));
+        }
+        if (given.has("--meters")) {
+            String value = given.get("--meters");
+            try {
+                meters = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--meters: '" + value + "' is not a whole number");
             }
-            String value = args[++i];
-            switch (option) {
-                case "--duration" -> duration = parseDuration(option, value);
-                case "--interval" -> interval = parseDuration(option, value);
-                case "--meters" -> {
-                    try {
-                        meters = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--meters: '" + value + "' is not a whole number");
-                    }
-                    if (meters < 1 || meters > 8) {
-                        throw new IllegalArgumentException(
-                                "--meters: " + meters + " is outside 1..8 (anvil's dev accounts)");
-                    }
-                }
-                default ->
-                    throw new IllegalArgumentException(
-                            "unknown option " + option + " (known: --duration, --interval, --meters)");
+            if (meters < 1 || meters > 8) {
+                throw new IllegalArgumentException("--meters: " + meters + " is outside 1..8 (anvil's dev accounts)");
             }
         }
         if (interval.toMillis() % 1000 != 0 || interval.toSeconds() < 10) {

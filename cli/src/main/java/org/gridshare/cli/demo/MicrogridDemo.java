@@ -30,6 +30,7 @@ import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.ack.AckPublisher;
 import org.gridshare.backend.registry.ZoneIds;
+import org.gridshare.cli.args.Options;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -64,10 +65,11 @@ public final class MicrogridDemo {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         DemoOptions options;
         try {
-            options = DemoOptions.parse(args);
+            options = DemoOptions.of(DemoOptions.OPTIONS.parse(args));
+        } catch (Options.Stop stop) {
+            return stop.report(out, err);
         } catch (IllegalArgumentException e) {
-            err.println("gridshare demo: " + e.getMessage());
-            return 2;
+            return DemoOptions.OPTIONS.fail(err, e.getMessage());
         }
         Deque<AutoCloseable> running = new ArrayDeque<>();
         AtomicBoolean stopped = new AtomicBoolean();

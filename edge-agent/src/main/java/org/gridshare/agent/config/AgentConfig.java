@@ -8,169 +8,164 @@ import java.util.Map;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.config.schema.ConfigException;
 import org.gridshare.config.schema.ConfigSchema;
-import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The agent's effective configuration: the YAML file validated against the schema in
- * {@code firmware-config}, defaults filled in, and the data directory overridden by the environment
- * variable {@value #DATA_DIR_ENV} when it is set.
+ * {@code firmware-config}, defaults filled in, the data directory overridden by the environment
+ * variable {@value #DATA_DIR_ENV} when it is set, and read once into typed sections. {@code market} is
+ * null when the file has no market section or disables it; {@code effectiveYaml} is what
+ * {@code --print-config} shows.
  */
-public record AgentConfig(Path source, Map<String, Object> effective) {
+public record AgentConfig(
+        Path source,
+        AgentSettings agent,
+        MeterConfig meter,
+        UplinkSettings uplink,
+        OutboxSettings outbox,
+        MarketConfig market,
+        HomeAssistantSettings homeAssistant,
+        PageSettings page,
+        LoggingSettings logging,
+        String effectiveYaml) {
     public static final String DATA_DIR_ENV = "GRIDSHARE_DATA_DIR";
 
     /** Reads and validates {@code file}; {@code env} is the process environment (for the data-dir override). */
     public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException, IOException {
         Map<String, Object> c = new LinkedHashMap<>(ConfigSchema.agent().validate(file));
-        UplinkConfig.validate(file, c);
+        Path base = file.toAbsolutePath().getParent();
+        ConfigReader.checkUplink(file, c);
         String override = env.get(DATA_DIR_ENV);
         if (override != null && !override.isBlank()) {
             c.put("dataDir", override);
         }
-        Path base = file.toAbsolutePath().getParent();
         c.put("dataDir", base.resolve((String) c.get("dataDir")).normalize().toString());
-        AgentConfig config = new AgentConfig(file, c);
-        MarketConfig.of(file, c, config.dataDir()); // cross-field checks, reported like schema errors
-        return config;
+        Path dataDir = Path.of((String) c.get("dataDir"));
+        ConfigReader read = new ConfigReader(file, c, dataDir);
+        MarketConfig market = read.market(); // cross-field checks, reported like schema errors
+        return new AgentConfig(
+                file,
+                read.agent(),
+                read.meter(),
+                read.uplink(),
+                read.outbox(),
+                market == null || !market.enabled() ? null : market,
+                read.homeAssistant(),
+                read.page(),
+                read.logging(),
+                yaml(file, c));
+    }
+
+    private static String yaml(Path file, Map<String, Object> effective) {
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return "# effective configuration of " + file + "\n" + new Yaml(o).dump(effective);
     }
 
     /** The effective configuration as YAML (what {@code --print-config} shows). */
     public String toYaml() {
-        DumperOptions o = new DumperOptions();
-        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        return "# effective configuration of " + source + "\n" + new Yaml(o).dump(effective);
+        return effectiveYaml;
     }
 
     public Path dataDir() {
-        return Path.of((String) effective.get("dataDir"));
+        return agent.dataDir();
     }
 
     public String zone() {
-        return (String) effective.get("zone");
+        return agent.zone();
     }
 
     public Path meterKeyFile() {
-        return dataDir().resolve((String) effective.get("meterKeyFile"));
+        return agent.meterKeyFile();
     }
 
     public Duration readingPeriod() {
-        return Duration.ofMillis(num(effective, "readingPeriodMs"));
+        return agent.readingPeriod();
     }
 
     public Eip712Domain domain() {
-        Map<String, Object> chain = section("chain");
-        return new Eip712Domain(num(chain, "chainId"), Address.fromHex((String) chain.get("verifyingContract")));
+        return agent.domain();
+    }
+
+    public long chainId() {
+        return agent.domain().chainId();
     }
 
     /** The broker of the mqtt section, or null when there is none (uplink coap without Home Assistant). */
     public String mqttServerUri() {
-        return section("mqtt") == null ? null : (String) section("mqtt").get("serverUri");
+        return uplink.mqtt() == null ? null : uplink.mqtt().serverUri();
     }
 
     public String meterType() {
-        return (String) section("meter").get("type");
-    }
-
-    /** The validated {@code meter} section; the type-specific fields are read by {@code MeterSources}. */
-    public Map<String, Object> meter() {
-        return section("meter");
+        return meter.type();
     }
 
     public int importGpio() {
-        return (int) num(section("meter"), "importGpio");
+        return meter.s0().importGpio();
     }
 
     /** The export input's GPIO, or -1 for an import-only meter. */
     public int exportGpio() {
-        Object v = section("meter").get("exportGpio");
-        return v == null ? -1 : ((Number) v).intValue();
+        return meter.s0().exportGpio();
     }
 
     public long impulsesPerKWh() {
-        return num(section("meter"), "impulsesPerKWh");
+        return meter.s0().impulsesPerKWh();
     }
 
     public Duration debounce() {
-        return Duration.ofMillis(num(section("meter"), "debounceMs"));
+        return meter.s0().debounce();
     }
 
     public long simulatedPulsesPerSecond() {
-        return num(section("meter"), "simulatedPulsesPerSecond");
+        return meter.s0().simulatedPulsesPerSecond();
     }
 
     /** Export pulses per second of the simulated meter, 0 when it only imports. */
     public long simulatedExportPulsesPerSecond() {
-        Object v = section("meter").get("simulatedExportPulsesPerSecond");
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    /** The market section (statements and trading), or null when absent or disabled. */
-    public MarketConfig market() {
-        try {
-            MarketConfig m = MarketConfig.of(source, effective, dataDir());
-            return m == null || !m.enabled() ? null : m;
-        } catch (ConfigException | IOException e) {
-            throw new IllegalStateException("checked at load: " + e.getMessage(), e);
-        }
-    }
-
-    public long chainId() {
-        return num(section("chain"), "chainId");
+        return meter.s0().simulatedExportPulsesPerSecond();
     }
 
     public long outboxCapacity() {
-        return num(section("outbox"), "capacity");
+        return outbox.capacity();
     }
 
     public EdgeAgent.Delivery delivery() {
-        Map<String, Object> o = section("outbox");
-        return new EdgeAgent.Delivery(
-                Duration.ofMillis(num(o, "groupCommitMs")),
-                (int) num(o, "inFlightWindow"),
-                Duration.ofMillis(num(o, "ackTimeoutMs")));
+        return outbox.delivery();
     }
 
     public boolean homeAssistantEnabled() {
-        return Boolean.TRUE.equals(section("homeAssistant").get("enabled"));
+        return homeAssistant.enabled();
     }
 
     public String homeAssistantPrefix() {
-        return (String) section("homeAssistant").get("discoveryPrefix");
+        return homeAssistant.discoveryPrefix();
     }
 
     public String homeAssistantModel() {
-        return (String) section("homeAssistant").get("model");
+        return homeAssistant.model();
     }
 
     public boolean httpEnabled() {
-        return Boolean.TRUE.equals(section("http").get("enabled"));
+        return page.enabled();
     }
 
     public String httpBind() {
-        return (String) section("http").get("bind");
+        return page.bind();
     }
 
     public int httpPort() {
-        return (int) num(section("http"), "port");
+        return page.port();
     }
 
     /** {@code text} or {@code json} (see {@code org.gridshare.agent.logging.AgentLogging}). */
     public String logFormat() {
-        return (String) section("logging").get("format");
+        return logging.format();
     }
 
     public String logLevel() {
-        return (String) section("logging").get("level");
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> section(String name) {
-        return (Map<String, Object>) effective.get(name);
-    }
-
-    private static long num(Map<String, Object> m, String key) {
-        return ((Number) m.get(key)).longValue();
+        return logging.level();
     }
 }

@@ -8,10 +8,9 @@ import com.ghgande.j2mod.modbus.util.SerialParameters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.gridshare.agent.config.AgentConfig;
+import org.gridshare.agent.config.MeterConfig;
 import org.gridshare.drivers.StreamDecoder;
 import org.gridshare.drivers.ble.BluezAdvertisementSource;
 import org.gridshare.drivers.dsmr.DsmrStreamDecoder;
@@ -24,8 +23,8 @@ import org.gridshare.drivers.sml.SmlStreamDecoder;
 
 /**
  * Opens the meter source the configuration's {@code meter.type} names, for every type but the S0
- * ones (which {@code AgentCommand} builds on Pi4J). Type-specific defaults live here, next to the
- * protocol they belong to; the schema in firmware-config has already checked every field's form.
+ * ones (which {@code AgentRun} builds on Pi4J), from the typed {@link MeterConfig} (whose reader fills in
+ * each protocol's defaults after the schema in firmware-config checked every field's form).
  */
 public final class MeterSources {
     private MeterSources() {}
@@ -40,91 +39,69 @@ public final class MeterSources {
         return open(config.meter(), new JSerialCommPorts(), clock);
     }
 
-    /** Opens the meter described by a validated {@code meter} section over {@code ports}. */
-    public static MeterSource open(Map<String, Object> m, SerialPorts ports, Clock clock) {
-        String type = (String) m.get("type");
-        Duration staleAfter = Duration.ofMillis(num(m, "staleAfterMs", 30_000));
-        Duration skew = Duration.ofMillis(num(m, "maxClockSkewMs", 60_000));
+    /** Opens the meter the configuration's {@code meter} section describes over {@code ports}. */
+    public static MeterSource open(MeterConfig m, SerialPorts ports, Clock clock) {
         SerialPushMeterSource.Backoff backoff = SerialPushMeterSource.Backoff.DEFAULT;
-        return switch (type) {
-            case "dsmr" -> {
-                String key = (String) m.get("smartyKey");
+        if (m.source() == null) {
+            throw new IllegalArgumentException(
+                    "meter type '" + m.type() + "' is not opened here (S0 is read through Pi4J)");
+        }
+        Duration staleAfter = m.source().health().staleAfter();
+        Duration skew = m.source().health().maxClockSkew();
+        return switch (m.source()) {
+            case MeterConfig.Dsmr d -> {
+                String key = d.smartyKey();
                 Supplier<StreamDecoder> decoders = key == null
                         ? DsmrStreamDecoder::plain
                         : () -> DsmrStreamDecoder.encrypted(new SmartyDecryptor(
                                 HexFormat.of().parseHex(key), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY));
                 yield SerialPushMeterSource.start(
-                        ports, port(m), serial(m, SerialSettings.DSMR5), decoders, clock, staleAfter, skew, backoff);
+                        ports, d.port(), d.line(), decoders, clock, staleAfter, skew, backoff);
             }
-            case "sml" ->
+            case MeterConfig.Sml sml ->
                 SerialPushMeterSource.start(
-                        ports,
-                        port(m),
-                        serial(m, SerialSettings.SML),
-                        SmlStreamDecoder::new,
-                        clock,
-                        staleAfter,
-                        skew,
-                        backoff);
-            case "iec62056-21" ->
-                "readout".equals(m.get("iecMode"))
-                        ? new IecReadoutMeterSource(
-                                ports, port(m), clock, Duration.ofMillis(num(m, "timeoutMs", 30_000)), staleAfter, skew)
+                        ports, sml.port(), sml.line(), SmlStreamDecoder::new, clock, staleAfter, skew, backoff);
+            case MeterConfig.Iec iec ->
+                iec.readout()
+                        ? new IecReadoutMeterSource(ports, iec.port(), clock, iec.readoutTimeout(), staleAfter, skew)
                         : SerialPushMeterSource.start(
-                                ports,
-                                port(m),
-                                serial(m, SerialSettings.IEC_MODE_D),
-                                IecStreamDecoder::new,
-                                clock,
-                                staleAfter,
-                                skew,
-                                backoff);
-            case "modbus-tcp" -> {
-                String host = (String) m.get("host");
-                int tcpPort = (int) num(m, "tcpPort", Modbus.DEFAULT_PORT);
-                int timeout = (int) num(m, "timeoutMs", 2_000);
-                int unit = (int) num(m, "unitId", 1);
+                                ports, iec.port(), iec.line(), IecStreamDecoder::new, clock, staleAfter, skew, backoff);
+            case MeterConfig.ModbusTcp tcp -> {
+                String host = tcp.host();
+                int tcpPort = tcp.tcpPort();
+                int timeout = (int) tcp.timeout().toMillis();
                 yield new ModbusMeterSource(
                         () -> new ModbusTCPMaster(host, tcpPort, timeout, false),
-                        host + ":" + tcpPort + " unit " + unit,
-                        unit,
-                        model(m),
+                        host + ":" + tcpPort + " unit " + tcp.unitId(),
+                        tcp.unitId(),
+                        tcp.model(),
                         clock,
                         staleAfter);
             }
-            case "modbus-rtu" -> {
-                SerialSettings s = serial(m, new SerialSettings(9_600, 8, SerialSettings.Parity.NONE, 1));
-                int timeout = (int) num(m, "timeoutMs", 2_000);
-                int unit = (int) num(m, "unitId", 1);
-                String port = port(m);
+            case MeterConfig.ModbusRtu rtu -> {
+                SerialSettings s = rtu.line();
+                int timeout = (int) rtu.timeout().toMillis();
+                String port = rtu.port();
                 yield new ModbusMeterSource(
-                        () -> rtuMaster(port, s, timeout), port + " unit " + unit, unit, model(m), clock, staleAfter);
+                        () -> rtuMaster(port, s, timeout),
+                        port + " unit " + rtu.unitId(),
+                        rtu.unitId(),
+                        rtu.model(),
+                        clock,
+                        staleAfter);
             }
-            case "bthome" -> {
-                String adapter = (String) m.getOrDefault("adapter", "hci0");
-                String key = (String) m.get("bindKey");
+            case MeterConfig.Bthome b -> {
+                String adapter = b.adapter();
+                String key = b.bindKey();
                 yield BthomeMeterSource.start(
                         () -> BluezAdvertisementSource.onSystemBus(adapter, clock),
-                        (String) m.get("address"),
+                        b.address(),
                         key == null ? null : HexFormat.of().parseHex(key),
                         clock,
                         staleAfter,
                         backoff);
             }
-            default ->
-                throw new IllegalArgumentException(
-                        "meter type '" + type + "' is not opened here (S0 is read through Pi4J)");
         };
-    }
-
-    /** The configured line settings, each missing field taken from the protocol's {@code defaults}. */
-    static SerialSettings serial(Map<String, Object> m, SerialSettings defaults) {
-        SerialSettings.Parity parity = m.get("parity") == null
-                ? defaults.parity()
-                : SerialSettings.Parity.valueOf(((String) m.get("parity")).toUpperCase(Locale.ROOT));
-        return new SerialSettings(
-                (int) num(m, "baud", defaults.baud()), (int) num(m, "dataBits", defaults.dataBits()), parity, (int)
-                        num(m, "stopBits", defaults.stopBits()));
     }
 
     private static AbstractModbusMaster rtuMaster(String port, SerialSettings s, int timeout) {
@@ -142,18 +119,5 @@ public final class MeterSources {
         SerialParameters p = new SerialParameters(device, s.baud(), 0, 0, s.dataBits(), s.stopBits(), parity, false);
         p.setEncoding(Modbus.SERIAL_ENCODING_RTU);
         return new ModbusSerialMaster(p, timeout);
-    }
-
-    private static ModbusMeterSource.Model model(Map<String, Object> m) {
-        return ModbusMeterSource.Model.valueOf(((String) m.get("model")).toUpperCase(Locale.ROOT));
-    }
-
-    private static String port(Map<String, Object> m) {
-        return (String) m.get("port");
-    }
-
-    private static long num(Map<String, Object> m, String key, long dflt) {
-        Object v = m.get(key);
-        return v == null ? dflt : ((Number) v).longValue();
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gridshare.agent.AgentTestMain;
 import org.gridshare.agent.fault.ContiguousAcker;
 import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.MqttBroker;
@@ -81,8 +82,7 @@ class FootprintBenchmark {
             for (int i = 0; i < STARTS; i++) {
                 Path config = writeConfig(dir.resolve("start-" + i), broker.serverUri(), 1000, 100);
                 long t0 = System.nanoTime();
-                Process p = startPinned(
-                        List.of("org.gridshare.agent.cli.AgentCommand", "run", "--config", config.toString()));
+                Process p = startPinned(List.of(AgentTestMain.NAME, "run", "--config", config.toString()));
                 try {
                     awaitLine(p, "first reading signed and stored", Duration.ofSeconds(60));
                     starts.add((System.nanoTime() - t0) / 1e9);
@@ -98,8 +98,7 @@ class FootprintBenchmark {
                     "≤ 5 s");
 
             Path config = writeConfig(dir.resolve("steady"), broker.serverUri(), 1000, GROUP_COMMIT_MS);
-            Process p =
-                    startPinned(List.of("org.gridshare.agent.cli.AgentCommand", "run", "--config", config.toString()));
+            Process p = startPinned(List.of(AgentTestMain.NAME, "run", "--config", config.toString()));
             long[] io0;
             long seq0;
             String status;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.gridshare.agent.AgentTestMain;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.StoredReading;
 import org.gridshare.parts.EmbeddedHiveMq;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of the agent process at random points while it signs and writes: the agent runs in a child
- * JVM ({@code AgentCommand} on the test class path) with a simulated S0 meter at 50 readings/s and
+ * JVM ({@code AgentTestMain} on the test class path) with a simulated S0 meter at 50 readings/s and
  * 20 ms group commits; this test plays the backend's acknowledging side on a real MQTT broker (it
  * checks each reading's signature, seq order and prev chain and acks the highest contiguous seq).
  * After the kills one last run drains the outbox. Then: every seq from 1 to the last signed one was
@@ -135,7 +136,7 @@ class AgentKillTest {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "org.gridshare.agent.cli.AgentCommand",
+                AgentTestMain.NAME,
                 "run",
                 "--config",
                 config.toString());

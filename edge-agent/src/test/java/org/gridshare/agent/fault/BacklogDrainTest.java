@@ -113,7 +113,7 @@ class BacklogDrainTest {
                     .autoDetectPlatforms()
                     .build();
             ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor();
-            // the counter continues from the last signed register, as AgentCommand does after a restart
+            // the counter continues from the last signed register, as AgentRun does after a restart
             S0Counter counter = new S0Counter(1000, Duration.ofMillis(1).toNanos(), backlog);
             S0PulseInput input = new S0PulseInput(pi4j, 24, counter, System::nanoTime);
             SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, 24);

@@ -34,6 +34,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.gridshare.agent.AgentTestMain;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.statement.StatementStore;
 import org.gridshare.agent.statement.StoredStatement;
@@ -518,7 +519,7 @@ class MarketJourneyTest {
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp",
                     System.getProperty("java.class.path"),
-                    "org.gridshare.agent.cli.AgentCommand",
+                    AgentTestMain.NAME,
                     "run",
                     "--config",
                     config.toString());

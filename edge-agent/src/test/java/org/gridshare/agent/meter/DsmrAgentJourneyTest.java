@@ -29,6 +29,7 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.gridshare.agent.AgentTestMain;
 import org.gridshare.agent.uplink.Topics;
 import org.gridshare.parts.InstalledParts;
 import org.gridshare.parts.Mosquitto;
@@ -113,7 +114,7 @@ class DsmrAgentJourneyTest {
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp",
                     System.getProperty("java.class.path"),
-                    "org.gridshare.agent.cli.AgentCommand",
+                    AgentTestMain.NAME,
                     "run",
                     "--config",
                     config.toString());

@@ -85,8 +85,8 @@ class IecReadoutMeterSourcePtyTest {
             m.put("iecMode", "readout");
             m.put("port", pty.agentEnd.toString());
             m.put("timeoutMs", 2_000L);
-            try (IecReadoutMeterSource source =
-                    (IecReadoutMeterSource) MeterSources.open(m, new JSerialCommPorts(), Clock.systemUTC())) {
+            try (IecReadoutMeterSource source = (IecReadoutMeterSource)
+                    MeterSources.open(MeterSections.of(m), new JSerialCommPorts(), Clock.systemUTC())) {
                 assertEquals(new Measurement(12_345_678_000L, 1_500_000L, 0, MeterStatus.OK), source.read());
                 MeterReadException bad = assertThrows(MeterReadException.class, source::read);
                 assertEquals(MeterReadException.Reason.DECODE, bad.reason());

@@ -48,7 +48,8 @@ class ModbusMeterSourceRtuPtyTest {
             m.put("model", "sdm120");
             m.put("unitId", 7L);
             m.put("timeoutMs", 2_000L);
-            try (MeterSource source = MeterSources.open(m, new JSerialCommPorts(), Clock.systemUTC())) {
+            try (MeterSource source =
+                    MeterSources.open(MeterSections.of(m), new JSerialCommPorts(), Clock.systemUTC())) {
                 assertEquals(new Measurement(3_021_116_000L, 17_500_000L, 812_250L, MeterStatus.OK), source.read());
             } finally {
                 ModbusSlaveFactory.close(slave);

@@ -75,8 +75,8 @@ class ModbusMeterSourceTcpTest {
         int port = freePort();
         SimpleProcessImage image = sdm630();
         ModbusSlave slave = serve(port, image);
-        try (ModbusMeterSource source = (ModbusMeterSource)
-                MeterSources.open(config(port, "sdm630"), new JSerialCommPorts(), Clock.systemUTC())) {
+        try (ModbusMeterSource source = (ModbusMeterSource) MeterSources.open(
+                MeterSections.of(config(port, "sdm630")), new JSerialCommPorts(), Clock.systemUTC())) {
             assertEquals(new Measurement(12_345_678_000L, 500_000L, -1_234_500L, MeterStatus.OK), source.read());
             putFloat(image, 0x0048, 12345.679f);
             assertEquals(12_345_679_000L, source.read().importMilliWh(), "every read polls the meter anew");
@@ -126,8 +126,8 @@ class ModbusMeterSourceTcpTest {
         }
         int port = freePort();
         ModbusSlave slave = serve(port, image);
-        try (MeterSource source =
-                MeterSources.open(config(port, "sunspec"), new JSerialCommPorts(), Clock.systemUTC())) {
+        try (MeterSource source = MeterSources.open(
+                MeterSections.of(config(port, "sunspec")), new JSerialCommPorts(), Clock.systemUTC())) {
             assertEquals(new Measurement(9_876_540_000L, 123_450_000L, 1_520_000L, MeterStatus.OK), source.read());
         } finally {
             ModbusSlaveFactory.close(slave);

@@ -89,8 +89,8 @@ class SerialPushMeterSourcePtyTest {
                         round.writeBytes(golden);
                         return round.toByteArray();
                     });
-                    SerialPushMeterSource source =
-                            (SerialPushMeterSource) MeterSources.open(m, new JSerialCommPorts(), Clock.systemUTC())) {
+                    SerialPushMeterSource source = (SerialPushMeterSource)
+                            MeterSources.open(MeterSections.of(m), new JSerialCommPorts(), Clock.systemUTC())) {
                 List<Signed<MeterReading>> signed = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
                     signed.add(signer.sign(source.read()));

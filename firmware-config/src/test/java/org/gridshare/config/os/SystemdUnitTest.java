@@ -75,7 +75,7 @@ class SystemdUnitTest {
                 "-Xss256k",
                 "-XX:-UsePerfData",
                 "-XX:+ExitOnOutOfMemoryError",
-                "org.gridshare.agent.cli.AgentCommand run --config " + "/etc/gridshare/agent.yaml")) {
+                "org.gridshare.cli.agent.AgentMain run --config " + "/etc/gridshare/agent.yaml")) {
             assertTrue(exec.contains(flag), "ExecStart lacks " + flag + ": " + exec);
         }
         assertTrue(u.get("Environment").contains("GRIDSHARE_LOG_FORMAT=json"), "JSON logs for the journal");
@@ -114,6 +114,7 @@ class SystemdUnitTest {
     void install_script_creates_user_in_gpio_and_dialout_and_private_directories() throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
         Files.writeString(lib.resolve("edge-agent-0.1.0-SNAPSHOT.jar"), "jar");
+        Files.writeString(lib.resolve("cli-0.1.0-SNAPSHOT.jar"), "jar");
         Files.writeString(lib.resolve("sqlite-jdbc.jar"), "jar");
         Path config = Files.writeString(dir.resolve("agent.yaml"), "zone: z\n");
         Path image = dir.resolve("image");

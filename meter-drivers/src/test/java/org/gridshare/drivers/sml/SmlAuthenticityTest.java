@@ -11,7 +11,7 @@ import java.io.DataOutputStream;
 import java.util.HexFormat;
 import org.gridshare.drivers.MeterAuthenticity;
 import org.gridshare.drivers.NormalizedReading;
-import org.gridshare.drivers.cli.ReadingJson;
+import org.gridshare.drivers.ReadingJson;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.openmuc.jsml.structures.EMessageBody;

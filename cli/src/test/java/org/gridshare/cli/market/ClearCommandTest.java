@@ -1,4 +1,4 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.cli.market;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

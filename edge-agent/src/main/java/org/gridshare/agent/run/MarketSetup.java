@@ -1,4 +1,4 @@
-package org.gridshare.agent.cli;
+package org.gridshare.agent.run;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,7 +12,7 @@ import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.keys.KeyFiles;
 
-/** Builds the agent's market side from the configuration's {@code market:} section. */
+/** Builds the agent's market side from the configuration's {@code market:} section, on the agent's clock. */
 final class MarketSetup {
     private MarketSetup() {}
 
@@ -23,6 +23,7 @@ final class MarketSetup {
             Secp256k1Signer meterKey,
             ReadingSigner signer,
             MqttUplink uplink,
+            Clock clock,
             PrintStream out)
             throws IOException {
         MarketConfig m = c.market();
@@ -51,7 +52,7 @@ final class MarketSetup {
                         m.forecastAlphaPercent(),
                         m.trading(),
                         c.delivery().ackTimeout().toMillis()),
-                Clock.systemUTC());
+                clock);
         out.printf(
                 "gridshare agent: market %s, %d s intervals, gate closure %d s, %s%n",
                 m.contract().toHex(),

@@ -1,4 +1,4 @@
-package org.gridshare.drivers.cli;
+package org.gridshare.drivers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,13 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import org.gridshare.drivers.MeterAuthenticity;
-import org.gridshare.drivers.NormalizedReading;
-import org.gridshare.drivers.ObisValue;
-import org.gridshare.drivers.PhaseReading;
-import org.gridshare.drivers.PowerFailure;
-import org.gridshare.drivers.StatusFlag;
-import org.gridshare.drivers.SubMeterReading;
 
 /**
  * The JSON form of a {@link NormalizedReading}, as printed by {@code meter decode} and kept in golden

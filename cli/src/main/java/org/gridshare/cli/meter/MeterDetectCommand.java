@@ -1,4 +1,4 @@
-package org.gridshare.drivers.cli;
+package org.gridshare.cli.meter;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
+import org.gridshare.cli.args.Options;
+import org.gridshare.drivers.ReadingJson;
 import org.gridshare.drivers.serial.JSerialCommPorts;
 import org.gridshare.drivers.serial.MeterDetector;
 import org.gridshare.drivers.serial.MeterDetector.Detection;
@@ -21,10 +24,23 @@ import org.gridshare.drivers.serial.SerialPorts;
  */
 public final class MeterDetectCommand {
 
-    static final String USAGE = "usage: gridshare meter detect --port DEVICE [--timeout 10s] [--key HEX]\n"
-            + "  --timeout  how long to listen per protocol and baud rate (ms, s or m; default 10s;"
-            + " DSMR 2.2/3 meters send every 10 s: give them 25s)\n"
-            + "  --key HEX  Luxembourg Smarty AES-128 key: encrypted frames are then decoded (without it they are only recognised)";
+    static final Options OPTIONS = Options.of(
+                    "gridshare meter detect",
+                    "gridshare meter detect: ",
+                    "finds which meter protocol and baud rate a serial port speaks")
+            .value("--port", "DEVICE", true, "the serial port, e.g. /dev/ttyUSB0")
+            .value(
+                    "--timeout",
+                    "10s",
+                    false,
+                    "how long to listen per protocol and baud rate (ms, s or m; default 10s;"
+                            + " DSMR 2.2/3 meters send every 10 s: give them 25s)")
+            .value(
+                    "--key",
+                    "HEX",
+                    false,
+                    "Luxembourg Smarty AES-128 key: encrypted frames are then decoded"
+                            + " (without it they are only recognised)");
 
     private MeterDetectCommand() {}
 
@@ -35,46 +51,30 @@ public final class MeterDetectCommand {
 
     /** The same over any ports and clock (recorded meters in tests). */
     public static int run(String[] args, PrintStream out, PrintStream err, SerialPorts ports, Clock clock) {
-        String port = null;
+        Options.Parsed p;
+        try {
+            p = OPTIONS.parse(args);
+        } catch (Options.Stop stop) {
+            return stop.report(out, err);
+        }
+        String port = p.get("--port");
         byte[] key = null;
-        Duration timeout = Duration.ofSeconds(10);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--port", "--timeout", "--key" -> {
-                    if (i + 1 >= args.length) {
-                        return usage(err, a + " needs a value");
-                    }
-                    String v = args[++i];
-                    if (a.equals("--port")) {
-                        port = v;
-                    } else if (a.equals("--key")) {
-                        try {
-                            key = java.util.HexFormat.of().parseHex(v);
-                        } catch (IllegalArgumentException ex) {
-                            return usage(err, "--key must be hex: " + ex.getMessage());
-                        }
-                        if (key.length != 16) {
-                            return usage(err, "--key must be 16 bytes (32 hex digits), is " + key.length);
-                        }
-                    } else {
-                        timeout = duration(v);
-                        if (timeout == null) {
-                            return usage(err, "bad --timeout '" + v + "' (e.g. 500ms, 10s, 1m)");
-                        }
-                    }
-                }
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    return usage(err, "unexpected argument '" + a + "'");
-                }
+        if (p.has("--key")) {
+            try {
+                key = HexFormat.of().parseHex(p.get("--key"));
+            } catch (IllegalArgumentException ex) {
+                return OPTIONS.fail(err, "--key must be hex: " + ex.getMessage());
+            }
+            if (key.length != 16) {
+                return OPTIONS.fail(err, "--key must be 16 bytes (32 hex digits), is " + key.length);
             }
         }
-        if (port == null) {
-            return usage(err, "--port is required");
+        Duration timeout = Duration.ofSeconds(10);
+        if (p.has("--timeout")) {
+            timeout = duration(p.get("--timeout"));
+            if (timeout == null) {
+                return OPTIONS.fail(err, "bad --timeout '" + p.get("--timeout") + "' (e.g. 500ms, 10s, 1m)");
+            }
         }
         Detection d;
         try {
@@ -120,9 +120,7 @@ public final class MeterDetectCommand {
             o.putNull("reading");
             o.put(
                     "systemTitle",
-                    java.util.HexFormat.of()
-                            .withUpperCase()
-                            .formatHex(d.encrypted().systemTitle()));
+                    HexFormat.of().withUpperCase().formatHex(d.encrypted().systemTitle()));
             o.put("frameCounter", d.encrypted().frameCounter());
         } else {
             o.putNull("baud");
@@ -160,11 +158,5 @@ public final class MeterDetectCommand {
         } catch (NumberFormatException ex) {
             return null;
         }
-    }
-
-    private static int usage(PrintStream err, String problem) {
-        err.println("gridshare meter detect: " + problem);
-        err.println(USAGE);
-        return 2;
     }
 }

@@ -1,4 +1,4 @@
-package org.gridshare.drivers.cli;
+package org.gridshare.cli.meter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.gridshare.drivers.ReadingJson;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.gridshare.drivers.serial.PtyPair;
 import org.gridshare.drivers.serial.ScriptedMeter;

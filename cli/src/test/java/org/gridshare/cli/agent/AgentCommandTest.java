@@ -1,4 +1,4 @@
-package org.gridshare.agent.cli;
+package org.gridshare.cli.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.gridshare.agent.config.AgentConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,25 +47,5 @@ class AgentCommandTest {
         """);
         assertEquals(2, run("run", "--config", bad.toString()));
         assertTrue(err.toString().contains(bad + ":5:19: meter.impulsesPerKWh: must be at least 1"), err.toString());
-    }
-
-    @Test
-    void the_data_directory_can_be_overridden_from_the_environment() throws Exception {
-        Path example = Path.of("..", "firmware-config", "examples", "simulated.yaml");
-        AgentConfig plain = AgentConfig.load(example, Map.of());
-        assertTrue(
-                plain.dataDir().endsWith(Path.of("target", "gridshare-agent")),
-                plain.dataDir().toString());
-        AgentConfig moved = AgentConfig.load(example, Map.of(AgentConfig.DATA_DIR_ENV, dir.toString()));
-        assertEquals(dir, moved.dataDir());
-        assertTrue(moved.toYaml().contains("dataDir: " + dir), moved.toYaml());
-    }
-
-    @Test
-    void pulses_resume_from_the_last_signed_register_without_going_below_it() {
-        assertEquals(5, AgentCommand.pulsesFor(5_000, 1000));
-        assertEquals(4, AgentCommand.pulsesFor(5_000, 800)); // 4 pulses at 800 imp/kWh = 5000 mWh
-        assertEquals(1, AgentCommand.pulsesFor(333_333, 3)); // 1 pulse at 3 imp/kWh = floor(1e6 / 3) mWh
-        assertEquals(2, AgentCommand.pulsesFor(333_334, 3)); // never below the signed register
     }
 }

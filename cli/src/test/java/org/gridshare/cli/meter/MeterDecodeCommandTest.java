@@ -1,4 +1,4 @@
-package org.gridshare.drivers.cli;
+package org.gridshare.cli.meter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.gridshare.drivers.ReadingJson;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,9 +77,10 @@ class MeterDecodeCommandTest {
         }
         Path golden = capture.resolveSibling(capture.getFileName() + ".json");
         if (Boolean.getBoolean("gridshare.fixtures.write") && protocol.equals("bthome")) {
-            ReadingJson.mapper().writerWithDefaultPrettyPrinter().writeValue(golden.toFile(), actual);
+            ReadingJson.mapper().writerWithDefaultPrettyPrinter().writeValue(Files.newOutputStream(golden), actual);
         }
-        assertEquals(ReadingJson.mapper().readTree(golden.toFile()).toPrettyString(), actual.toPrettyString());
+        assertEquals(
+                ReadingJson.mapper().readTree(Files.readAllBytes(golden)).toPrettyString(), actual.toPrettyString());
         // eHZ dumps are cut anywhere: only a frame cut off by the end of the dump may fail
         for (String line : r.err().lines().toList()) {
             assertTrue(

@@ -1,7 +1,6 @@
-package org.gridshare.backend.clearing;
+package org.gridshare.backend.auction;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,9 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,27 +18,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.gridshare.backend.auction.ClearingResult;
-import org.gridshare.backend.auction.OrderBook;
-import org.gridshare.backend.auction.OrderRejectedException;
-import org.gridshare.backend.auction.PartitioningAuction;
-import org.gridshare.backend.auction.PriceRule;
-import org.gridshare.backend.auction.RejectCode;
-import org.gridshare.backend.auction.Side;
+import java.util.OptionalLong;
 
 /**
- * {@code gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]}: replays the
- * clearing of one book for auditors. Prints {@code {"clearingPrice", "matchedMilliWh", "fills"}} with
- * one fill per order in input order. Exit codes: 0 cleared, 2 usage error or invalid book (every bad
- * order named on stderr by index, id, field and reason code), 1 the file cannot be read.
+ * An order book file as auditors replay it: {@code {"zone", "intervalStartMs", "feedInTariff",
+ * "retailTariff", "orders": [{"id", "side", "energyMilliWh", "limitPrice", "timeMs"}]}}, read strictly
+ * (exact integers only, duplicate keys and trailing tokens rejected) into the book the clearing engine
+ * takes. Every bad order is named by index, id, field and reason code.
  */
-public final class ClearCommand {
-    static final int OK = 0;
-    static final int UNREADABLE = 1;
-    static final int INVALID = 2;
-
-    private static final String USAGE =
-            "usage: gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]";
+public final class OrderFile {
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -57,72 +41,84 @@ public final class ClearCommand {
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
-    private ClearCommand() {}
+    private OrderFile() {}
 
-    /** Runs the command; returns the process exit code. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path file = null;
-        PriceRule rule = PriceRule.MIDPOINT;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (!option.equals("--orders") && !option.equals("--price-rule")) {
-                err.println("market clear: unknown option '" + option + "'");
-                err.println(USAGE);
-                return INVALID;
-            }
-            if (i + 1 >= args.length) {
-                err.println("market clear: " + option + " needs a value");
-                err.println(USAGE);
-                return INVALID;
-            }
-            String value = args[++i];
-            if (option.equals("--orders")) {
-                file = Path.of(value);
-            } else {
-                switch (value) {
-                    case "midpoint" -> rule = PriceRule.MIDPOINT;
-                    case "buyer" -> rule = PriceRule.BUYER_SIDE;
-                    case "seller" -> rule = PriceRule.SELLER_SIDE;
-                    default -> {
-                        err.println("market clear: --price-rule: '" + value + "' is not midpoint, buyer or seller");
-                        return INVALID;
-                    }
-                }
-            }
+    /** What reading a file gave: a book to clear, or why there is none. */
+    public sealed interface Read permits Book, Invalid, Unreadable {}
+
+    /** The file is not a valid book: each problem names its place ({@code orders[3] (id "b"): side: ...}). */
+    public record Invalid(List<String> problems) implements Read {
+        public Invalid {
+            problems = List.copyOf(problems);
         }
-        if (file == null) {
-            err.println("market clear: --orders FILE is required");
-            err.println(USAGE);
-            return INVALID;
+    }
+
+    /** The file cannot be read at all (missing, no permission). */
+    public record Unreadable(String problem) implements Read {}
+
+    /** An order's id as the file wrote it: a string or an integer. */
+    public sealed interface OrderId permits TextId, IntegerId {}
+
+    public record TextId(String value) implements OrderId {}
+
+    public record IntegerId(BigInteger value) implements OrderId {}
+
+    /** A valid book, its orders in input order, with their ids. */
+    public record Book(OrderBook book, List<OrderId> ids) implements Read {
+        public Book {
+            ids = List.copyOf(ids);
         }
+
+        /** The clearing of this book under {@code rule}, one fill per order in input order. */
+        public Replay clear(PriceRule rule) {
+            ClearingResult result = new PartitioningAuction().clear(book, rule);
+            List<Fill> fills = new ArrayList<>(book.size());
+            for (int i = 0; i < book.size(); i++) {
+                fills.add(new Fill(ids.get(i), result.fillMilliWh(i)));
+            }
+            return new Replay(
+                    result.hasPrice() ? OptionalLong.of(result.clearingPrice()) : OptionalLong.empty(),
+                    result.matchedMilliWh(),
+                    fills);
+        }
+    }
+
+    /** The energy an order got. */
+    public record Fill(OrderId id, long energyMilliWh) {}
+
+    /** A replayed clearing: the price (none when nothing matched), the matched energy and every order's fill. */
+    public record Replay(OptionalLong clearingPrice, long matchedMilliWh, List<Fill> fills) {
+        public Replay {
+            fills = List.copyOf(fills);
+        }
+    }
+
+    /** Reads and checks {@code file}. */
+    public static Read read(Path file) {
         JsonNode root;
         try {
             root = MAPPER.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
-            err.println("market clear: " + file + ": no such file");
-            return UNREADABLE;
+            return new Unreadable("no such file");
         } catch (JsonProcessingException e) {
-            err.println("market clear: " + file + ": not valid JSON: " + e.getOriginalMessage() + " at line "
+            return new Invalid(List.of("not valid JSON: " + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr());
-            return INVALID;
+                    + e.getLocation().getColumnNr()));
         } catch (IOException e) {
-            err.println("market clear: " + file + ": cannot read: " + e.getMessage());
-            return UNREADABLE;
+            return new Unreadable("cannot read: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
         ParsedBook parsed = parse(root, problems);
         if (!problems.isEmpty()) {
             // book-level problems first, then orders by index, whichever check found them
-            problems.sort(Comparator.comparingInt(ClearCommand::orderIndexOf));
-            for (String problem : problems) {
-                err.println("market clear: " + file + ": " + problem);
-            }
-            return INVALID;
+            problems.sort(Comparator.comparingInt(OrderFile::orderIndexOf));
+            return new Invalid(problems);
         }
-        ClearingResult result = new PartitioningAuction().clear(parsed.book, rule);
-        out.println(render(parsed.ids, parsed.book, result));
-        return OK;
+        List<OrderId> ids = new ArrayList<>(parsed.ids.size());
+        for (JsonNode id : parsed.ids) {
+            ids.add(id.isTextual() ? new TextId(id.textValue()) : new IntegerId(id.bigIntegerValue()));
+        }
+        return new Book(parsed.book, ids);
     }
 
     private static int orderIndexOf(String problem) {
@@ -190,7 +186,7 @@ public final class ClearCommand {
         // Ties of price and time are broken by id: integers in numeric order before strings in
         // Unicode code point order. The engine compares longs, so it gets each id's rank.
         List<RawOrder> byId = new ArrayList<>(raw);
-        byId.sort(Comparator.comparing(RawOrder::id, ClearCommand::compareIds));
+        byId.sort(Comparator.comparing(RawOrder::id, OrderFile::compareIds));
         long[] rank = new long[orders.size()];
         for (int r = 0; r < byId.size(); r++) {
             rank[byId.get(r).index()] = r;
@@ -310,31 +306,5 @@ public final class ClearCommand {
             j += Character.charCount(cy);
         }
         return Boolean.compare(i < x.length(), j < y.length());
-    }
-
-    private static String render(List<JsonNode> ids, OrderBook book, ClearingResult result) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(text)) {
-            json.writeStartObject();
-            if (result.hasPrice()) {
-                json.writeNumberField("clearingPrice", result.clearingPrice());
-            } else {
-                json.writeNullField("clearingPrice");
-            }
-            json.writeNumberField("matchedMilliWh", result.matchedMilliWh());
-            json.writeArrayFieldStart("fills");
-            for (int i = 0; i < book.size(); i++) {
-                json.writeStartObject();
-                json.writeFieldName("id");
-                MAPPER.writeTree(json, ids.get(i));
-                json.writeNumberField("energyMilliWh", result.fillMilliWh(i));
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot render the clearing result", e);
-        }
-        return text.toString();
     }
 }
