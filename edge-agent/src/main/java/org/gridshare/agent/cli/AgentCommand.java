@@ -23,6 +23,7 @@ import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.metrics.AgentMetrics;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.config.schema.ConfigException;
@@ -155,9 +156,9 @@ public final class AgentCommand {
         java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
         // one line when the first reading of this run is signed and durable: what start-up time is measured to
         DailyEnergy energy = new DailyEnergy(java.time.ZoneId.systemDefault());
-        ReadingUplink uplink = UplinkConfig.readings(c, key.address());
-        // Home Assistant speaks MQTT: over the reading uplink, or with uplink coap over the mqtt section's broker
-        MqttUplink mqtt = uplink instanceof MqttUplink m ? m : UplinkConfig.mqtt(c, key.address());
+        ReadingUplink uplink = UplinkConfig.readings(c, key.address(), clock);
+        // Home Assistant speaks MQTT: on the reading uplink's session, or (uplink coap) the mqtt section's broker
+        MqttSession mqtt = uplink instanceof MqttUplink m ? m.session() : UplinkConfig.mqtt(c, key.address(), clock);
         HomeAssistantDiscovery homeAssistant = c.homeAssistantEnabled() && mqtt != null
                 ? new HomeAssistantDiscovery(
                         mqtt, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
@@ -165,7 +166,7 @@ public final class AgentCommand {
         if (homeAssistant != null) {
             homeAssistant.install();
         }
-        MqttUplink homeAssistantOnly = mqtt == uplink ? null : mqtt;
+        MqttSession homeAssistantOnly = uplink instanceof MqttUplink ? null : mqtt;
         if (homeAssistantOnly != null) {
             homeAssistantOnly.reconnectInBackground();
         }
@@ -202,8 +203,8 @@ public final class AgentCommand {
         AgentMetrics metrics = new AgentMetrics(agent, c.zone(), VERSION, clock);
         agent.onCommit(metrics::commitObserved);
         if (uplink instanceof MqttUplink m) {
-            m.onConnected(
-                    metrics::uplinkConnected); // reconnects of the MQTT uplink; CoAP re-handshakes are not counted yet
+            // reconnects of the MQTT uplink; CoAP re-handshakes are not counted yet
+            m.session().onConnected(metrics::uplinkConnected);
         }
         StatusServer http = null;
         if (c.httpEnabled()) {

@@ -2,13 +2,12 @@ package org.gridshare.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Clock;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.config.MarketConfig;
 import org.gridshare.agent.market.MarketAgent;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.keys.KeyFiles;
 
@@ -22,7 +21,7 @@ final class MarketSetup {
             Outbox outbox,
             Secp256k1Signer meterKey,
             ReadingSigner signer,
-            MqttUplink uplink,
+            MqttSession uplink,
             PrintStream out)
             throws IOException {
         MarketConfig m = c.market();
@@ -51,7 +50,7 @@ final class MarketSetup {
                         m.forecastAlphaPercent(),
                         m.trading(),
                         c.delivery().ackTimeout().toMillis()),
-                Clock.systemUTC());
+                signer.clock()); // the agent's clock, as the signer's
         out.printf(
                 "gridshare agent: market %s, %d s intervals, gate closure %d s, %s%n",
                 m.contract().toHex(),

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttTls;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
@@ -79,10 +81,12 @@ public final class UplinkConfig {
         return new MqttTls(path(c, tls.get("caFile")), path(c, tls.get("certFile")), path(c, tls.get("keyFile")));
     }
 
-    /** An MQTT uplink to {@code mqtt.serverUri} (with TLS when configured), or null without an mqtt section. */
-    public static MqttUplink mqtt(AgentConfig c, Address meter) throws MqttException {
+    /** An MQTT session with {@code mqtt.serverUri} (with TLS when configured), or null without an mqtt section. */
+    public static MqttSession mqtt(AgentConfig c, Address meter, Clock clock) throws MqttException {
         Map<String, Object> mqtt = section(c.effective(), "mqtt");
-        return mqtt == null ? null : new MqttUplink((String) mqtt.get("serverUri"), c.zone(), meter, mqttTls(c));
+        return mqtt == null
+                ? null
+                : new MqttSession((String) mqtt.get("serverUri"), c.zone(), meter, mqttTls(c), clock);
     }
 
     /** The CoAP over DTLS uplink of the {@code coap} section (creates the box's RPK key on first start). */
@@ -106,10 +110,10 @@ public final class UplinkConfig {
                 1));
     }
 
-    /** The uplink readings travel on, as chosen by {@code uplink}. */
-    public static ReadingUplink readings(AgentConfig c, Address meter)
+    /** The uplink readings travel on, as chosen by {@code uplink}; {@code clock} is the agent's. */
+    public static ReadingUplink readings(AgentConfig c, Address meter, Clock clock)
             throws IOException, GeneralSecurityException, MqttException {
-        return uplink(c).equals("coap") ? coap(c, meter) : mqtt(c, meter);
+        return uplink(c).equals("coap") ? coap(c, meter) : new MqttUplink(mqtt(c, meter, clock));
     }
 
     private static Path path(AgentConfig c, Object value) {
