@@ -43,78 +43,96 @@ public final class MeterSources {
     /** Opens the meter described by a validated {@code meter} section over {@code ports}. */
     public static MeterSource open(Map<String, Object> m, SerialPorts ports, Clock clock) {
         String type = (String) m.get("type");
-        Duration staleAfter = Duration.ofMillis(num(m, "staleAfterMs", 30_000));
-        Duration skew = Duration.ofMillis(num(m, "maxClockSkewMs", 60_000));
-        SerialPushMeterSource.Backoff backoff = SerialPushMeterSource.Backoff.DEFAULT;
         return switch (type) {
-            case "dsmr" -> {
-                String key = (String) m.get("smartyKey");
-                Supplier<StreamDecoder> decoders = key == null
-                        ? DsmrStreamDecoder::plain
-                        : () -> DsmrStreamDecoder.encrypted(new SmartyDecryptor(
-                                HexFormat.of().parseHex(key), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY));
-                yield SerialPushMeterSource.start(
-                        ports, port(m), serial(m, SerialSettings.DSMR5), decoders, clock, staleAfter, skew, backoff);
-            }
-            case "sml" ->
-                SerialPushMeterSource.start(
-                        ports,
-                        port(m),
-                        serial(m, SerialSettings.SML),
-                        SmlStreamDecoder::new,
-                        clock,
-                        staleAfter,
-                        skew,
-                        backoff);
+            case "dsmr" -> serialPush(m, ports, SerialSettings.DSMR5, dsmrDecoders(m), clock);
+            case "sml" -> serialPush(m, ports, SerialSettings.SML, SmlStreamDecoder::new, clock);
             case "iec62056-21" ->
                 "readout".equals(m.get("iecMode"))
                         ? new IecReadoutMeterSource(
-                                ports, port(m), clock, Duration.ofMillis(num(m, "timeoutMs", 30_000)), staleAfter, skew)
-                        : SerialPushMeterSource.start(
                                 ports,
                                 port(m),
-                                serial(m, SerialSettings.IEC_MODE_D),
-                                IecStreamDecoder::new,
                                 clock,
-                                staleAfter,
-                                skew,
-                                backoff);
-            case "modbus-tcp" -> {
-                String host = (String) m.get("host");
-                int tcpPort = (int) num(m, "tcpPort", Modbus.DEFAULT_PORT);
-                int timeout = (int) num(m, "timeoutMs", 2_000);
-                int unit = (int) num(m, "unitId", 1);
-                yield new ModbusMeterSource(
-                        () -> new ModbusTCPMaster(host, tcpPort, timeout, false),
-                        host + ":" + tcpPort + " unit " + unit,
-                        unit,
-                        model(m),
-                        clock,
-                        staleAfter);
-            }
-            case "modbus-rtu" -> {
-                SerialSettings s = serial(m, new SerialSettings(9_600, 8, SerialSettings.Parity.NONE, 1));
-                int timeout = (int) num(m, "timeoutMs", 2_000);
-                int unit = (int) num(m, "unitId", 1);
-                String port = port(m);
-                yield new ModbusMeterSource(
-                        () -> rtuMaster(port, s, timeout), port + " unit " + unit, unit, model(m), clock, staleAfter);
-            }
-            case "bthome" -> {
-                String adapter = (String) m.getOrDefault("adapter", "hci0");
-                String key = (String) m.get("bindKey");
-                yield BthomeMeterSource.start(
-                        () -> BluezAdvertisementSource.onSystemBus(adapter, clock),
-                        (String) m.get("address"),
-                        key == null ? null : HexFormat.of().parseHex(key),
-                        clock,
-                        staleAfter,
-                        backoff);
-            }
+                                Duration.ofMillis(num(m, "timeoutMs", 30_000)),
+                                staleAfter(m),
+                                maxClockSkew(m))
+                        : serialPush(m, ports, SerialSettings.IEC_MODE_D, IecStreamDecoder::new, clock);
+            case "modbus-tcp" -> modbusTcp(m, clock);
+            case "modbus-rtu" -> modbusRtu(m, clock);
+            case "bthome" -> bthome(m, clock);
             default ->
                 throw new IllegalArgumentException(
                         "meter type '" + type + "' is not opened here (S0 is read through Pi4J)");
         };
+    }
+
+    private static Duration staleAfter(Map<String, Object> m) {
+        return Duration.ofMillis(num(m, "staleAfterMs", 30_000));
+    }
+
+    private static Duration maxClockSkew(Map<String, Object> m) {
+        return Duration.ofMillis(num(m, "maxClockSkewMs", 60_000));
+    }
+
+    /** A meter that pushes frames on its serial line (DSMR/P1, SML, IEC 62056-21 mode D). */
+    private static MeterSource serialPush(
+            Map<String, Object> m,
+            SerialPorts ports,
+            SerialSettings defaults,
+            Supplier<StreamDecoder> decoders,
+            Clock clock) {
+        return SerialPushMeterSource.start(
+                ports,
+                port(m),
+                serial(m, defaults),
+                decoders,
+                clock,
+                staleAfter(m),
+                maxClockSkew(m),
+                SerialPushMeterSource.Backoff.DEFAULT);
+    }
+
+    /** Plain P1 telegrams, or Smarty's encrypted ones when the section carries a {@code smartyKey}. */
+    private static Supplier<StreamDecoder> dsmrDecoders(Map<String, Object> m) {
+        String key = (String) m.get("smartyKey");
+        return key == null
+                ? DsmrStreamDecoder::plain
+                : () -> DsmrStreamDecoder.encrypted(
+                        new SmartyDecryptor(HexFormat.of().parseHex(key), SmartyDecryptor.DEFAULT_AUTHENTICATION_KEY));
+    }
+
+    private static MeterSource modbusTcp(Map<String, Object> m, Clock clock) {
+        String host = (String) m.get("host");
+        int tcpPort = (int) num(m, "tcpPort", Modbus.DEFAULT_PORT);
+        int timeout = (int) num(m, "timeoutMs", 2_000);
+        int unit = (int) num(m, "unitId", 1);
+        return new ModbusMeterSource(
+                () -> new ModbusTCPMaster(host, tcpPort, timeout, false),
+                host + ":" + tcpPort + " unit " + unit,
+                unit,
+                model(m),
+                clock,
+                staleAfter(m));
+    }
+
+    private static MeterSource modbusRtu(Map<String, Object> m, Clock clock) {
+        SerialSettings s = serial(m, new SerialSettings(9_600, 8, SerialSettings.Parity.NONE, 1));
+        int timeout = (int) num(m, "timeoutMs", 2_000);
+        int unit = (int) num(m, "unitId", 1);
+        String port = port(m);
+        return new ModbusMeterSource(
+                () -> rtuMaster(port, s, timeout), port + " unit " + unit, unit, model(m), clock, staleAfter(m));
+    }
+
+    private static MeterSource bthome(Map<String, Object> m, Clock clock) {
+        String adapter = (String) m.getOrDefault("adapter", "hci0");
+        String key = (String) m.get("bindKey");
+        return BthomeMeterSource.start(
+                () -> BluezAdvertisementSource.onSystemBus(adapter, clock),
+                (String) m.get("address"),
+                key == null ? null : HexFormat.of().parseHex(key),
+                clock,
+                staleAfter(m),
+                SerialPushMeterSource.Backoff.DEFAULT);
     }
 
     /** The configured line settings, each missing field taken from the protocol's {@code defaults}. */
