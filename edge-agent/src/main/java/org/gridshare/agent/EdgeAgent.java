@@ -1,7 +1,6 @@
 package org.gridshare.agent;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -152,7 +151,7 @@ public final class EdgeAgent implements AutoCloseable {
                 signer.meter(),
                 delivery.window(),
                 delivery.ackTimeout().toMillis(),
-                Clock.systemUTC());
+                signer.clock()); // the agent's clock: the one it signs with
         uplink.onAck(drain::onAck);
         this.drainThread = new Thread(withMeterInLogs(drain), "gridshare-drain");
         drainThread.setDaemon(true);

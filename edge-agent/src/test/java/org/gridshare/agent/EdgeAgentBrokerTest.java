@@ -23,6 +23,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.signing.SigningStateFile;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.Topics;
 import org.gridshare.drivers.s0.S0Counter;
@@ -90,7 +91,8 @@ class EdgeAgentBrokerTest {
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, new SigningStateFile(dir.resolve("state")), Clock.systemUTC()),
-                    new MqttUplink(broker.serverUri(), "zone-a", key.address()),
+                    new MqttUplink(
+                            new MqttSession(broker.serverUri(), "zone-a", key.address(), null, Clock.systemUTC())),
                     1000,
                     null);
             try {

@@ -22,6 +22,7 @@ import org.gridshare.agent.http.StatusServer;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -60,7 +61,8 @@ class StatusApiTest {
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, outbox, Clock.systemUTC()),
-                    new MqttUplink(broker.serverUri(), "zone-s", key.address()),
+                    new MqttUplink(
+                            new MqttSession(broker.serverUri(), "zone-s", key.address(), null, Clock.systemUTC())),
                     outbox,
                     new EdgeAgent.Delivery(Duration.ofMillis(20), 100, Duration.ofSeconds(30)),
                     r -> energy.accept(r.message()));

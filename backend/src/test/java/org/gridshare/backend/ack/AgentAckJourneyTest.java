@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.outbox.Outbox;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
@@ -132,7 +133,7 @@ class AgentAckJourneyTest {
                 pin,
                 key,
                 domain,
-                new MqttUplink(broker.serverUri(), "zone-j", key.address()),
+                new MqttUplink(new MqttSession(broker.serverUri(), "zone-j", key.address(), null, Clock.systemUTC())),
                 outbox,
                 new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(10)));
     }

@@ -25,6 +25,7 @@ import org.gridshare.agent.market.MarketSchedule;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.signing.SigningStateFile;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
@@ -381,7 +382,8 @@ public final class MicrogridDemo {
             });
             ReadingSigner signer =
                     new ReadingSigner(key, domain, new SigningStateFile(dir.resolve("signing.state")), clock);
-            MqttUplink uplink = new MqttUplink(mqttUri, ZONE, key.address());
+            MqttSession mqtt = new MqttSession(mqttUri, ZONE, key.address(), null, clock);
+            MqttUplink uplink = new MqttUplink(mqtt);
             EdgeAgent agent = new EdgeAgent(source, signer, uplink, 100_000, null);
             // the household's trading key is the account its meter is registered to
             Secp256k1Signer household = Secp256k1Signer.fromPrivateKey(org.web3j.utils.Numeric.toBytesPadded(
@@ -391,7 +393,7 @@ public final class MicrogridDemo {
                     key,
                     household,
                     ZONE,
-                    uplink,
+                    mqtt,
                     () -> signer.state().lastSeq(),
                     new MarketAgent.Settings(
                             domain, schedule, DemoMarket.limits(), java.time.ZoneOffset.UTC, 50, true, 2_000),

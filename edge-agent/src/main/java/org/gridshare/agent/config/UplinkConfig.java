@@ -2,7 +2,9 @@ package org.gridshare.agent.config;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttTls;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
@@ -29,10 +31,10 @@ public final class UplinkConfig {
         return c.uplink().mqtt() == null ? null : c.uplink().mqtt().tls();
     }
 
-    /** An MQTT uplink to {@code mqtt.serverUri} (with TLS when configured), or null without an mqtt section. */
-    public static MqttUplink mqtt(AgentConfig c, Address meter) throws MqttException {
+    /** An MQTT session with {@code mqtt.serverUri} (with TLS when configured), or null without an mqtt section. */
+    public static MqttSession mqtt(AgentConfig c, Address meter, Clock clock) throws MqttException {
         UplinkSettings.Mqtt mqtt = c.uplink().mqtt();
-        return mqtt == null ? null : new MqttUplink(mqtt.serverUri(), c.zone(), meter, mqtt.tls());
+        return mqtt == null ? null : new MqttSession(mqtt.serverUri(), c.zone(), meter, mqtt.tls(), clock);
     }
 
     /** The CoAP over DTLS uplink of the {@code coap} section (creates the box's RPK key on first start). */
@@ -49,9 +51,9 @@ public final class UplinkConfig {
                 coap.serverUri(), c.zone(), meter, credentials, coap.ackTimeout(), coap.maxRetransmit(), 1));
     }
 
-    /** The uplink readings travel on, as chosen by {@code uplink}. */
-    public static ReadingUplink readings(AgentConfig c, Address meter)
+    /** The uplink readings travel on, as chosen by {@code uplink}; {@code clock} is the agent's. */
+    public static ReadingUplink readings(AgentConfig c, Address meter, Clock clock)
             throws IOException, GeneralSecurityException, MqttException {
-        return c.uplink().kind() == UplinkSettings.Kind.COAP ? coap(c, meter) : mqtt(c, meter);
+        return c.uplink().kind() == UplinkSettings.Kind.COAP ? coap(c, meter) : new MqttUplink(mqtt(c, meter, clock));
     }
 }

@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.MeterReading;
 
@@ -27,15 +27,15 @@ public final class HomeAssistantDiscovery {
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
-    private final MqttUplink uplink;
+    private final MqttSession session;
     private final String prefix;
     private final Address meter;
     private final String model;
     private final String swVersion;
     private volatile byte[] lastState;
 
-    public HomeAssistantDiscovery(MqttUplink uplink, String prefix, Address meter, String model, String swVersion) {
-        this.uplink = uplink;
+    public HomeAssistantDiscovery(MqttSession session, String prefix, Address meter, String model, String swVersion) {
+        this.session = session;
         this.prefix = prefix;
         this.meter = meter;
         this.model = model;
@@ -44,8 +44,8 @@ public final class HomeAssistantDiscovery {
 
     /** Announces on every (re)connect and whenever Home Assistant comes online. Call before connecting. */
     public void install() {
-        uplink.onConnected(this::announce);
-        uplink.subscribe(prefix + "/status", payload -> {
+        session.onConnected(this::announce);
+        session.subscribe(prefix + "/status", payload -> {
             if ("online".equals(new String(payload, StandardCharsets.UTF_8).trim())) {
                 announce();
             }
@@ -58,7 +58,7 @@ public final class HomeAssistantDiscovery {
     }
 
     public String stateTopic() {
-        return "gridshare/v1/" + uplink.zone() + "/" + meter.toHex() + "/ha/state";
+        return "gridshare/v1/" + session.zone() + "/" + meter.toHex() + "/ha/state";
     }
 
     /** Discovery topic → retained config payload, for the three sensors. */
@@ -82,10 +82,10 @@ public final class HomeAssistantDiscovery {
 
     /** Publishes the configs (retained) and the last state; a no-op while disconnected. */
     public void announce() {
-        configs().forEach((topic, payload) -> uplink.publish(topic, payload, 1, true));
+        configs().forEach((topic, payload) -> session.publish(topic, payload, 1, true));
         byte[] s = lastState;
         if (s != null) {
-            uplink.publish(stateTopic(), s, 0, true);
+            session.publish(stateTopic(), s, 0, true);
         }
     }
 
@@ -93,7 +93,7 @@ public final class HomeAssistantDiscovery {
     public void publishState(MeterReading r) {
         byte[] s = state(r);
         lastState = s;
-        uplink.publish(stateTopic(), s, 0, true);
+        session.publish(stateTopic(), s, 0, true);
     }
 
     /** The state JSON of a reading: exact decimals from the integer registers. */
@@ -125,7 +125,7 @@ public final class HomeAssistantDiscovery {
         c.put("unit_of_measurement", unit);
         ArrayNode availability = c.putArray("availability");
         ObjectNode a = availability.addObject();
-        a.put("topic", uplink.statusTopic());
+        a.put("topic", session.statusTopic());
         a.put("value_template", "{{ value_json.state }}");
         a.put("payload_available", "online");
         a.put("payload_not_available", "offline");

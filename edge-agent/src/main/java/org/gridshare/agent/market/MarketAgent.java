@@ -23,7 +23,7 @@ import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.statement.StatementStore;
 import org.gridshare.agent.statement.StatementVerdict;
 import org.gridshare.agent.statement.StoredStatement;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
@@ -67,7 +67,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
     private final Trader trader;
     private final Secp256k1Signer meterKey;
     private final String zone;
-    private final MqttUplink uplink;
+    private final MqttSession mqtt;
     private final LongSupplier signedThrough;
     private final Settings settings;
     private final Clock clock;
@@ -80,7 +80,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
             Secp256k1Signer meterKey,
             Secp256k1Signer householdKey,
             String zone,
-            MqttUplink uplink,
+            MqttSession mqtt,
             LongSupplier signedThrough,
             Settings s,
             Clock clock)
@@ -88,7 +88,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         this.outbox = outbox;
         this.meterKey = meterKey;
         this.zone = zone;
-        this.uplink = uplink;
+        this.mqtt = mqtt;
         this.signedThrough = signedThrough;
         this.settings = s;
         this.clock = clock;
@@ -108,7 +108,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
                         zone,
                         s.timeZone(),
                         s.alphaPercent(),
-                        uplink,
+                        mqtt,
                         clock,
                         s.resendMs())
                 : null;
@@ -131,7 +131,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
             Secp256k1Signer meterKey,
             Secp256k1Signer householdKey,
             String zone,
-            MqttUplink uplink,
+            MqttSession mqtt,
             LongSupplier signedThrough,
             Settings settings,
             Clock clock)
@@ -139,13 +139,13 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         if (settings.trading() && householdKey == null) {
             throw new IllegalArgumentException("trading needs the household key");
         }
-        MarketAgent m = new MarketAgent(outbox, meterKey, householdKey, zone, uplink, signedThrough, settings, clock);
+        MarketAgent m = new MarketAgent(outbox, meterKey, householdKey, zone, mqtt, signedThrough, settings, clock);
         outbox.onCommit(m.statements);
         String acks = MarketTopics.statementAcks(zone, meterKey.address());
-        uplink.subscribe(acks, payload -> m.onStatementVerdict(acks, payload));
+        mqtt.subscribe(acks, payload -> m.onStatementVerdict(acks, payload));
         if (m.trader != null) {
             String fills = MarketTopics.fills(zone, householdKey.address());
-            uplink.subscribe(fills, payload -> m.trader.onMessage(fills, payload));
+            mqtt.subscribe(fills, payload -> m.trader.onMessage(fills, payload));
         }
         return m;
     }
@@ -200,7 +200,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         for (StoredStatement st : statements.list(StoredStatement.PENDING, 1000)) {
             Long last = statementPublished.get(st.intervalStartMs());
             if (last == null || now - last >= settings.resendMs()) {
-                if (uplink.publish(MarketTopics.statements(zone, meterKey.address()), st.payload(), 1, false)) {
+                if (mqtt.publish(MarketTopics.statements(zone, meterKey.address()), st.payload(), 1, false)) {
                     statementPublished.put(st.intervalStartMs(), now);
                 }
             }

@@ -12,7 +12,7 @@ import org.gridshare.agent.inbox.InboundLog;
 import org.gridshare.agent.inbox.MalformedMessageException;
 import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.statement.StatementStore;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
@@ -45,7 +45,7 @@ public final class Trader {
     private final String zone;
     private final ZoneId timeZone;
     private final int alphaPercent;
-    private final MqttUplink uplink;
+    private final MqttSession mqtt;
     private final Clock clock;
     private final long resendMs;
     private final Map<Long, Long> lastPublished = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ public final class Trader {
             String zone,
             ZoneId timeZone,
             int alphaPercent,
-            MqttUplink uplink,
+            MqttSession mqtt,
             Clock clock,
             long resendMs) {
         this.orders = orders;
@@ -76,7 +76,7 @@ public final class Trader {
         this.zoneId = ZoneIds.of(zone);
         this.timeZone = timeZone;
         this.alphaPercent = alphaPercent;
-        this.uplink = uplink;
+        this.mqtt = mqtt;
         this.clock = clock;
         this.resendMs = resendMs;
     }
@@ -98,7 +98,7 @@ public final class Trader {
             long gate = schedule.gateClosureMs(o.intervalStartMs());
             Long last = lastPublished.get(o.intervalStartMs());
             if (now < gate && (last == null || now - last >= resendMs)) {
-                if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+                if (mqtt.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
                     lastPublished.put(o.intervalStartMs(), now);
                 }
             }
@@ -154,7 +154,7 @@ public final class Trader {
                     o.limitPricePerKWh(),
                     forecast.getAsLong(),
                     o.nonce());
-            if (uplink.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+            if (mqtt.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
                 lastPublished.put(start, now);
             }
         }

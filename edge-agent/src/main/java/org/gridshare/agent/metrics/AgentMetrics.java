@@ -42,12 +42,32 @@ public final class AgentMetrics {
      * @param clock for the age of the oldest unacknowledged reading (the agent's signing clock)
      */
     public AgentMetrics(EdgeAgent agent, String zone, String version, Clock clock) {
+        registerInfo(agent, zone, version);
+        registerDeliveryCounters(agent);
+        registerStateGauges(agent, clock);
+        registerHealth(agent);
+        commitSeconds = Histogram.builder()
+                .name("gridshare_agent_outbox_commit_seconds")
+                .help("Duration of group commits that wrote readings (SQLite transaction with fsync)")
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .withoutExemplars()
+                .register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    private void registerInfo(EdgeAgent agent, String zone, String version) {
         Info info = Info.builder()
                 .name("gridshare_agent_info")
                 .help("The agent's meter, zone and version")
                 .labelNames("meter", "zone", "version")
                 .register(registry);
         info.setLabelValues(agent.meterAddress().toHex(), zone, version);
+    }
+
+    /** What happened to the readings: signed, published, re-sent, refused; and the uplink's reconnects. */
+    private void registerDeliveryCounters(EdgeAgent agent) {
         counter("gridshare_agent_readings_signed", "Readings signed by this process", agent::signedCount);
         counter(
                 "gridshare_agent_readings_published",
@@ -69,6 +89,10 @@ public final class AgentMetrics {
                 "gridshare_agent_uplink_reconnects",
                 "Connections to the broker after the first one",
                 () -> Math.max(0, connects.get() - 1));
+    }
+
+    /** Where the agent stands now: uplink, meter, outbox fill and the acknowledged seq. */
+    private void registerStateGauges(EdgeAgent agent, Clock clock) {
         gauge("gridshare_agent_uplink_connected", "1 while the uplink is connected", () -> agent.uplinkDown() ? 0 : 1);
         gauge(
                 "gridshare_agent_meter_up",
@@ -93,6 +117,9 @@ public final class AgentMetrics {
                 .unit(Unit.SECONDS)
                 .callback(cb -> cb.call(oldestUnackedAgeSeconds(agent, clock)))
                 .register(registry);
+    }
+
+    private void registerHealth(EdgeAgent agent) {
         GaugeWithCallback.builder()
                 .name("gridshare_agent_health")
                 .help("1 for the agent's current health state, 0 for the others")
@@ -104,15 +131,6 @@ public final class AgentMetrics {
                     }
                 })
                 .register(registry);
-        commitSeconds = Histogram.builder()
-                .name("gridshare_agent_outbox_commit_seconds")
-                .help("Duration of group commits that wrote readings (SQLite transaction with fsync)")
-                .unit(Unit.SECONDS)
-                .classicOnly()
-                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-                .withoutExemplars()
-                .register(registry);
-        JvmMetrics.builder().register(registry);
     }
 
     /** Records one group commit's duration (hook for {@link EdgeAgent#onCommit}). */

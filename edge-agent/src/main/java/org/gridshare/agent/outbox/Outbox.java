@@ -240,52 +240,10 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
         List<ReadingSigner.Prepared> written = List.copyOf(pending);
         try {
             if (!written.isEmpty()) {
-                try (PreparedStatement ins =
-                        db.prepareStatement("INSERT INTO outbox (seq, digest, payload) VALUES (?, ?, ?)")) {
-                    for (ReadingSigner.Prepared p : written) {
-                        ins.setLong(1, p.next().lastSeq());
-                        ins.setString(2, p.next().lastDigest().toHex());
-                        ins.setBytes(3, CompactReading.encode(p.signed()));
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                }
-                ReadingSigner.Prepared last = written.get(written.size() - 1);
-                MeterReading m = last.signed().message();
-                writeState(last.next(), new long[] {m.importMilliWh(), m.exportMilliWh()});
-                if (commitHook != null) {
-                    commitHook.committing(db, written);
-                }
+                insertReadings(written);
             }
-            int moved = 0;
-            for (RejectedReading r : pendingRejections) {
-                try (PreparedStatement mv = db.prepareStatement("INSERT OR REPLACE INTO rejected"
-                        + " (seq, digest, payload, reason, code, detail, rejected_at_ms)"
-                        + " SELECT seq, digest, payload, ?, ?, ?, ? FROM outbox WHERE seq = ?")) {
-                    mv.setString(1, r.reason());
-                    mv.setInt(2, r.code());
-                    mv.setString(3, r.detail());
-                    mv.setLong(4, r.rejectedAtMs());
-                    mv.setLong(5, r.seq());
-                    if (mv.executeUpdate() == 1) {
-                        try (PreparedStatement del = db.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
-                            del.setLong(1, r.seq());
-                            moved += del.executeUpdate();
-                        }
-                    }
-                }
-            }
-            int deleted = 0;
-            if (acks) {
-                try (PreparedStatement del = db.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
-                        PreparedStatement up =
-                                db.prepareStatement("INSERT OR REPLACE INTO acked (id, through) VALUES (1, ?)")) {
-                    del.setLong(1, pendingAckThrough);
-                    deleted = del.executeUpdate();
-                    up.setLong(1, pendingAckThrough);
-                    up.executeUpdate();
-                }
-            }
+            int moved = moveRejected();
+            int deleted = acks ? deleteAcknowledged() : 0;
             db.commit();
             committedRows += written.size() - moved - deleted;
             ackedThrough = pendingAckThrough;
@@ -298,6 +256,62 @@ public final class Outbox implements SigningStateStore, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollback();
             throw new OutboxException(file, "group commit of " + written.size() + " readings", e);
+        }
+    }
+
+    /** The new readings, the signing state after the last of them, and what the commit hook adds (statements). */
+    private void insertReadings(List<ReadingSigner.Prepared> written) throws SQLException {
+        try (PreparedStatement ins =
+                db.prepareStatement("INSERT INTO outbox (seq, digest, payload) VALUES (?, ?, ?)")) {
+            for (ReadingSigner.Prepared p : written) {
+                ins.setLong(1, p.next().lastSeq());
+                ins.setString(2, p.next().lastDigest().toHex());
+                ins.setBytes(3, CompactReading.encode(p.signed()));
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
+        ReadingSigner.Prepared last = written.get(written.size() - 1);
+        MeterReading m = last.signed().message();
+        writeState(last.next(), new long[] {m.importMilliWh(), m.exportMilliWh()});
+        if (commitHook != null) {
+            commitHook.committing(db, written);
+        }
+    }
+
+    /** Moves the readings the backend refused into the rejected table, with the reason; returns how many moved. */
+    private int moveRejected() throws SQLException {
+        int moved = 0;
+        for (RejectedReading r : pendingRejections) {
+            try (PreparedStatement mv = db.prepareStatement("INSERT OR REPLACE INTO rejected"
+                    + " (seq, digest, payload, reason, code, detail, rejected_at_ms)"
+                    + " SELECT seq, digest, payload, ?, ?, ?, ? FROM outbox WHERE seq = ?")) {
+                mv.setString(1, r.reason());
+                mv.setInt(2, r.code());
+                mv.setString(3, r.detail());
+                mv.setLong(4, r.rejectedAtMs());
+                mv.setLong(5, r.seq());
+                if (mv.executeUpdate() == 1) {
+                    try (PreparedStatement del = db.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+                        del.setLong(1, r.seq());
+                        moved += del.executeUpdate();
+                    }
+                }
+            }
+        }
+        return moved;
+    }
+
+    /** Deletes the readings acknowledged through the pending mark and records the mark; returns how many. */
+    private int deleteAcknowledged() throws SQLException {
+        try (PreparedStatement del = db.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
+                PreparedStatement up =
+                        db.prepareStatement("INSERT OR REPLACE INTO acked (id, through) VALUES (1, ?)")) {
+            del.setLong(1, pendingAckThrough);
+            int deleted = del.executeUpdate();
+            up.setLong(1, pendingAckThrough);
+            up.executeUpdate();
+            return deleted;
         }
     }
 

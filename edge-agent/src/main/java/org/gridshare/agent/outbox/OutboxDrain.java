@@ -195,6 +195,10 @@ public final class OutboxDrain implements Runnable {
         }
         uplinkDown = false;
         long now = clock.millis();
+        // the agent's clock can be stepped back (NTP, the user): a wait measured from a later mark would hold
+        // every re-send until the clock is past that mark again, so the waits start over from now
+        lastProgressMs = Math.min(lastProgressMs, now);
+        lastRewindMs = Math.min(lastRewindMs, now);
         long acked = outbox.ackedThrough();
         if (acked != lastAcked) {
             lastAcked = acked;

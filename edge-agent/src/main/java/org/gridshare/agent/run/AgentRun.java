@@ -30,6 +30,7 @@ import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.metrics.AgentMetrics;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.drivers.s0.S0Counter;
@@ -74,8 +75,8 @@ public final class AgentRun {
     private SimulatedS0Meter simulatedMeter;
     private SimulatedS0Meter simulatedExport;
     private ReadingUplink uplink;
-    private MqttUplink mqtt;
-    private MqttUplink homeAssistantOnly;
+    private MqttSession mqtt;
+    private MqttSession homeAssistantOnly;
     private HomeAssistantDiscovery homeAssistant;
     private EdgeAgent agent;
     private MarketAgent market;
@@ -164,9 +165,9 @@ public final class AgentRun {
 
     /** The reading uplink, and the MQTT connection Home Assistant is told about. */
     private void openUplink() throws IOException, GeneralSecurityException, MqttException {
-        uplink = UplinkConfig.readings(c, key.address());
-        // Home Assistant speaks MQTT: over the reading uplink, or with uplink coap over the mqtt section's broker
-        mqtt = uplink instanceof MqttUplink m ? m : UplinkConfig.mqtt(c, key.address());
+        uplink = UplinkConfig.readings(c, key.address(), clock);
+        // Home Assistant speaks MQTT: on the reading uplink's session, or (uplink coap) the mqtt section's broker
+        mqtt = uplink instanceof MqttUplink m ? m.session() : UplinkConfig.mqtt(c, key.address(), clock);
         homeAssistant = c.homeAssistantEnabled() && mqtt != null
                 ? new HomeAssistantDiscovery(
                         mqtt, c.homeAssistantPrefix(), key.address(), c.homeAssistantModel(), VERSION)
@@ -174,7 +175,7 @@ public final class AgentRun {
         if (homeAssistant != null) {
             homeAssistant.install();
         }
-        homeAssistantOnly = mqtt == uplink ? null : mqtt;
+        homeAssistantOnly = uplink instanceof MqttUplink ? null : mqtt;
         if (homeAssistantOnly != null) {
             homeAssistantOnly.reconnectInBackground();
         }
@@ -216,8 +217,8 @@ public final class AgentRun {
         metrics = new AgentMetrics(agent, c.zone(), VERSION, clock);
         agent.onCommit(metrics::commitObserved);
         if (uplink instanceof MqttUplink m) {
-            m.onConnected(
-                    metrics::uplinkConnected); // reconnects of the MQTT uplink; CoAP re-handshakes are not counted yet
+            // reconnects of the MQTT uplink; CoAP re-handshakes are not counted yet
+            m.session().onConnected(metrics::uplinkConnected);
         }
         if (!c.httpEnabled()) {
             return;

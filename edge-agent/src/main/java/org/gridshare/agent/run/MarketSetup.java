@@ -8,7 +8,7 @@ import org.gridshare.agent.config.MarketConfig;
 import org.gridshare.agent.market.MarketAgent;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.keys.KeyFiles;
 
@@ -22,7 +22,7 @@ final class MarketSetup {
             Outbox outbox,
             Secp256k1Signer meterKey,
             ReadingSigner signer,
-            MqttUplink uplink,
+            MqttSession uplink,
             Clock clock,
             PrintStream out)
             throws IOException {

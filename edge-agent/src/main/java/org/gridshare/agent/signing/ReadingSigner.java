@@ -34,6 +34,11 @@ public final class ReadingSigner {
         this.state = stateFile.load();
     }
 
+    /** The clock this signer dates readings with: the agent's clock. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** Signs {@code m} and stores the new state in this signer's store before returning it. */
     public synchronized Signed<MeterReading> sign(Measurement m) throws IOException {
         Prepared p = prepare(m);

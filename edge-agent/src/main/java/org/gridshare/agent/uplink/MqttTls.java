@@ -26,7 +26,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * {@code cafile}/{@code certfile}/{@code keyfile}): the CA certificate(s) the broker's certificate must
  * chain to (only these, not the JVM's trust store), and for mutual TLS the box's certificate chain and
  * its unencrypted private key (PKCS#8 {@code PRIVATE KEY}, or {@code EC}/{@code RSA PRIVATE KEY}).
- * Host name verification is always on (see {@link MqttUplink}).
+ * Host name verification is always on (see {@link MqttSession}).
  *
  * @param caFile PEM CA certificate(s)
  * @param certFile PEM client certificate chain, or null for server-authenticated TLS only

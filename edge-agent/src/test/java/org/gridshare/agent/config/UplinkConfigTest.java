@@ -75,7 +75,7 @@ class UplinkConfigTest {
         AgentConfig ok = load("mqtt: {serverUri: \"ssl://h:8883\", tls: {caFile: ca.pem}}\n");
         assertEquals(
                 dir.resolve("data").resolve("ca.pem"), UplinkConfig.mqttTls(ok).caFile());
-        try (ReadingUplink uplink = UplinkConfig.readings(ok, METER)) {
+        try (ReadingUplink uplink = UplinkConfig.readings(ok, METER, java.time.Clock.systemUTC())) {
             assertInstanceOf(MqttUplink.class, uplink);
             assertEquals("ssl://h:8883", uplink.serverUri());
         }
@@ -87,12 +87,13 @@ class UplinkConfigTest {
         Path psk = dir.resolve("data").resolve("coap-psk.hex");
         Files.writeString(psk, "00112233445566778899aabbccddeeff\n");
         Files.setPosixFilePermissions(psk, PosixFilePermissions.fromString("rw-r--r--"));
-        IOException readable = assertThrows(IOException.class, () -> UplinkConfig.readings(c, METER));
+        IOException readable =
+                assertThrows(IOException.class, () -> UplinkConfig.readings(c, METER, java.time.Clock.systemUTC()));
         assertTrue(
                 readable.getMessage().contains(psk + ": key file is readable by group or others"),
                 readable.getMessage());
         Files.setPosixFilePermissions(psk, PosixFilePermissions.fromString("rw-------"));
-        try (ReadingUplink uplink = UplinkConfig.readings(c, METER)) {
+        try (ReadingUplink uplink = UplinkConfig.readings(c, METER, java.time.Clock.systemUTC())) {
             assertInstanceOf(CoapUplink.class, uplink);
             assertEquals("coaps://127.0.0.1:5684", uplink.serverUri());
             assertEquals(1, uplink.maxUnconfirmed());
@@ -110,12 +111,12 @@ class UplinkConfigTest {
                 "uplink: coap\ncoap: {serverUri: \"coaps://h:5684\", security: rpk, serverPublicKeyFile: server.pub.pem}\n");
         Path serverKey = dir.resolve("data").resolve("server");
         RpkFiles.loadOrCreate(serverKey); // stands in for the backend's key pair: writes server.pub.pem
-        UplinkConfig.readings(c, METER).close();
+        UplinkConfig.readings(c, METER, java.time.Clock.systemUTC()).close();
         Path boxKey = dir.resolve("data").resolve("coap-dtls.key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(boxKey)));
         byte[] first = RpkFiles.publicKey(dir.resolve("data").resolve("coap-dtls.key.pub.pem"))
                 .getEncoded();
-        UplinkConfig.readings(c, METER).close();
+        UplinkConfig.readings(c, METER, java.time.Clock.systemUTC()).close();
         assertArrayEquals(first, RpkFiles.loadOrCreate(boxKey).getPublic().getEncoded(), "the key is made once");
     }
 }

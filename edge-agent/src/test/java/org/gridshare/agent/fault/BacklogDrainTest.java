@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.gridshare.agent.EdgeAgent;
@@ -29,6 +25,7 @@ import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.StoredReading;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -39,6 +36,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +90,8 @@ class BacklogDrainTest {
             // the backlog: one reading a second, ending a minute before the box is back online
             long fillStart = System.nanoTime();
             long firstMs = System.currentTimeMillis() - 60_000L - backlog * 1000L;
-            MovingClock offline = new MovingClock(firstMs);
+            TestClock offline =
+                    TestClock.at(firstMs); // the box's clock while it was offline, set to each reading's second
             ReadingSigner offlineSigner = new ReadingSigner(key, DOMAIN, outbox, offline);
             for (int i = 1; i <= backlog; i++) {
                 offline.set(firstMs + (i - 1) * 1000L);
@@ -122,7 +121,7 @@ class BacklogDrainTest {
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, outbox, Clock.systemUTC()),
-                    new MqttUplink(broker.serverUri(), ZONE, key.address()),
+                    new MqttUplink(new MqttSession(broker.serverUri(), ZONE, key.address(), null, Clock.systemUTC())),
                     outbox,
                     delivery,
                     r -> live.add(new long[] {r.message().seq(), r.message().timeMs(), System.currentTimeMillis()}));
@@ -270,39 +269,6 @@ class BacklogDrainTest {
                 throw new AssertionError("not reached within " + timeout + ": " + state.get());
             }
             Thread.sleep(20); // polling interval of a condition with a deadline
-        }
-    }
-
-    /** The box's clock while it was offline, set to each reading's second. */
-    private static final class MovingClock extends Clock {
-        private final AtomicLong ms;
-
-        MovingClock(long startMs) {
-            this.ms = new AtomicLong(startMs);
-        }
-
-        void set(long nowMs) {
-            ms.set(nowMs);
-        }
-
-        @Override
-        public long millis() {
-            return ms.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(ms.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
         }
     }
 }

@@ -22,6 +22,7 @@ import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.StoredReading;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -70,7 +71,7 @@ class BrokerRestartTest {
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, outbox, Clock.systemUTC()),
-                    new MqttUplink(uri, "zone-r", key.address()),
+                    new MqttUplink(new MqttSession(uri, "zone-r", key.address(), null, Clock.systemUTC())),
                     outbox,
                     new EdgeAgent.Delivery(Duration.ofMillis(20), 200, Duration.ofSeconds(2)),
                     null);

@@ -24,6 +24,7 @@ import org.gridshare.agent.metrics.Exposition;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.StoredReading;
 import org.gridshare.agent.signing.ReadingSigner;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
@@ -85,9 +86,11 @@ class NetworkCutTest {
             S0PulseInput input = new S0PulseInput(pi4j, 23, counter, System::nanoTime);
             SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, 23);
             meter.start(sim, 40);
-            MqttUplink uplink = new MqttUplink("tcp://127.0.0.1:" + proxy.port(), "zone-n", key.address());
-            uplink.keepAliveSeconds(KEEP_ALIVE_S);
-            uplink.maxReconnectDelaySeconds(4);
+            MqttSession session = new MqttSession(
+                    "tcp://127.0.0.1:" + proxy.port(), "zone-n", key.address(), null, Clock.systemUTC());
+            session.keepAliveSeconds(KEEP_ALIVE_S);
+            session.maxReconnectDelaySeconds(4);
+            MqttUplink uplink = new MqttUplink(session);
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, outbox, Clock.systemUTC()),
@@ -97,7 +100,7 @@ class NetworkCutTest {
                     null);
             AgentMetrics metrics = new AgentMetrics(agent, "zone-n", "test", Clock.systemUTC());
             agent.onCommit(metrics::commitObserved);
-            uplink.onConnected(metrics::uplinkConnected);
+            session.onConnected(metrics::uplinkConnected);
             long detectedMs;
             long signedDuringOutage;
             try {

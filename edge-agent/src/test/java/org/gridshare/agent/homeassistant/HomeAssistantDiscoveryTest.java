@@ -18,7 +18,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.InstalledParts;
 import org.gridshare.parts.Mosquitto;
@@ -59,13 +59,14 @@ class HomeAssistantDiscoveryTest {
                 ? Mosquitto.start(Files.createDirectories(dir.resolve("mqtt")))
                 : EmbeddedHiveMq.start(Files.createDirectories(dir.resolve("mqtt")))) {
             Secp256k1Signer key = Secp256k1Signer.generate();
-            MqttUplink uplink = new MqttUplink(broker.serverUri(), "zone-h", key.address());
+            MqttSession session =
+                    new MqttSession(broker.serverUri(), "zone-h", key.address(), null, java.time.Clock.systemUTC());
             HomeAssistantDiscovery ha =
-                    new HomeAssistantDiscovery(uplink, "homeassistant", key.address(), "test model", "9.9");
+                    new HomeAssistantDiscovery(session, "homeassistant", key.address(), "test model", "9.9");
             ha.install();
             MqttClient home = new MqttClient(broker.serverUri(), "ha-" + UUID.randomUUID(), new MemoryPersistence());
             try {
-                uplink.connect();
+                session.connect();
                 // 12.345678 kWh import, 0.000001 kWh export, -1234.567 W (exporting)
                 ha.publishState(new MeterReading(
                         key.address(), 7, 1_700_000_000_000L, 12_345_678L, 1L, -1_234_567L, 0, Bytes32.ZERO));
@@ -77,7 +78,7 @@ class HomeAssistantDiscoveryTest {
                         new MqttSubscription[] {
                             new MqttSubscription("homeassistant/#", 1),
                             new MqttSubscription(ha.stateTopic(), 1),
-                            new MqttSubscription(uplink.statusTopic(), 1)
+                            new MqttSubscription(session.statusTopic(), 1)
                         },
                         new IMqttMessageListener[] {
                             (t, m) -> seen.add(new Received(t, m)),
@@ -103,7 +104,7 @@ class HomeAssistantDiscoveryTest {
                 assertEquals("test model", c.get("device").get("model").asText());
                 assertEquals("9.9", c.get("device").get("sw_version").asText());
                 assertEquals(
-                        uplink.statusTopic(),
+                        session.statusTopic(),
                         c.get("availability").get(0).get("topic").asText());
                 JsonNode exp = first.get("homeassistant/sensor/" + ha.nodeId() + "/export_energy/config")
                         .json();
@@ -121,7 +122,7 @@ class HomeAssistantDiscoveryTest {
                 assertTrue(state.contains("\"power_w\":-1234.567"), state);
                 assertEquals(
                         "online",
-                        first.get(uplink.statusTopic()).json().get("state").asText());
+                        first.get(session.statusTopic()).json().get("state").asText());
 
                 // Home Assistant restarts: it says online, the agent announces again
                 home.publish("homeassistant/status", new MqttMessage("online".getBytes(StandardCharsets.UTF_8)));
@@ -131,15 +132,15 @@ class HomeAssistantDiscoveryTest {
                 assertTrue(again.containsKey("homeassistant/sensor/" + ha.nodeId() + "/power/config"));
                 assertTrue(again.containsKey("homeassistant/sensor/" + ha.nodeId() + "/export_energy/config"));
 
-                uplink.close();
+                session.close();
                 Received offline = null;
                 for (Received r; offline == null && (r = seen.poll(10, TimeUnit.SECONDS)) != null; ) {
-                    offline = r.topic().equals(uplink.statusTopic()) ? r : null;
+                    offline = r.topic().equals(session.statusTopic()) ? r : null;
                 }
                 assertNotNull(offline, "no offline status when the agent stops");
                 assertEquals("offline", offline.json().get("state").asText());
             } finally {
-                uplink.close();
+                session.close();
                 if (home.isConnected()) {
                     home.disconnect();
                 }

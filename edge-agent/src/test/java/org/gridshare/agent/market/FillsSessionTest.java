@@ -16,7 +16,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.gridshare.agent.outbox.Outbox;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.InstalledParts;
 import org.gridshare.parts.Mosquitto;
@@ -60,7 +60,7 @@ class FillsSessionTest {
                         ? Mosquitto.start(Files.createDirectories(dir.resolve("mqtt")))
                         : EmbeddedHiveMq.start(Files.createDirectories(dir.resolve("mqtt")));
                 Outbox outbox = Outbox.open(dir.resolve("outbox.db"), 100)) {
-            MqttUplink first = new MqttUplink(broker.serverUri(), "zone-f", meter.address());
+            MqttSession first = new MqttSession(broker.serverUri(), "zone-f", meter.address(), null, Clock.systemUTC());
             MarketAgent market = MarketAgent.install(
                     outbox, meter, household, "zone-f", first, () -> 0, settings, Clock.systemUTC());
             first.connect();
@@ -99,7 +99,8 @@ class FillsSessionTest {
             backend.disconnect();
             backend.close();
 
-            MqttUplink second = new MqttUplink(broker.serverUri(), "zone-f", meter.address());
+            MqttSession second =
+                    new MqttSession(broker.serverUri(), "zone-f", meter.address(), null, Clock.systemUTC());
             MarketAgent again = MarketAgent.install(
                     outbox, meter, household, "zone-f", second, () -> 0, settings, Clock.systemUTC());
             second.connect();

@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.gridshare.agent.inbox.InboundLog;
 import org.gridshare.agent.meter.Measurement;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.statement.StatementStore;
-import org.gridshare.agent.uplink.MqttUplink;
+import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,23 +38,7 @@ class TraderTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong now = new AtomicLong(T0);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final TestClock clock = TestClock.at(T0);
 
     @Test
     void buys_the_deficit_within_the_daily_budget_which_resets_at_local_midnight() throws Exception {
@@ -79,17 +61,17 @@ class TraderTest {
                     "zone-b",
                     ZoneId.of("Europe/Berlin"),
                     50,
-                    new MqttUplink("tcp://127.0.0.1:1", "zone-b", meter.address()),
+                    new MqttSession("tcp://127.0.0.1:1", "zone-b", meter.address(), null, clock),
                     clock,
                     1000);
             ReadingSigner signer = new ReadingSigner(meter, READINGS, outbox, clock);
             for (int i = 0; i < 3; i++) { // 4 kWh imported per interval
-                now.set(T0 + 1_000 + i * 10_000L);
+                clock.set(T0 + 1_000 + i * 10_000L);
                 outbox.append(signer.signDeferred(new Measurement(i * 4_000_000L, 0, 0, 0)));
                 outbox.commit();
             }
             for (long s = T0 + 30_000; s <= T0 + 60_000; s += 10_000) {
-                now.set(s - 6_000); // inside the order window: 8 s to 3.5 s before the interval
+                clock.set(s - 6_000); // inside the order window: 8 s to 3.5 s before the interval
                 trader.tick();
             }
             List<PlacedOrder> placed = orders.between(0, Long.MAX_VALUE);

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.gridshare.agent.meter.Measurement;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -26,6 +22,7 @@ import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,30 +37,14 @@ class StatementStoreTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong now = new AtomicLong(T0);
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final TestClock clock = TestClock.at(T0);
     private final Secp256k1Signer key = Secp256k1Signer.generate();
     private final List<MeterReading> signed = new ArrayList<>();
     private long imp;
     private long exp;
 
     private void read(Outbox outbox, ReadingSigner signer, long atMs, long importDelta, long exportDelta) {
-        now.set(atMs);
+        clock.set(atMs);
         imp += importDelta;
         exp += exportDelta;
         ReadingSigner.Prepared p = signer.signDeferred(new Measurement(imp, exp, 0, 0));

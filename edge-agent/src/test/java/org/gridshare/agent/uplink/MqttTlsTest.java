@@ -102,7 +102,8 @@ class MqttTlsTest {
             S0PulseInput input = new S0PulseInput(pi4j, 18, counter, System::nanoTime);
             SimulatedS0Meter meter = new SimulatedS0Meter(pi4j, 18);
             meter.start(sim, 50);
-            MqttUplink uplink = new MqttUplink(tlsUri, "zone-t", key.address(), new MqttTls(ca, client[0], client[1]));
+            MqttUplink uplink = new MqttUplink(new MqttSession(
+                    tlsUri, "zone-t", key.address(), new MqttTls(ca, client[0], client[1]), Clock.systemUTC()));
             EdgeAgent agent = new EdgeAgent(
                     new S0MeterSource(counter, null, Clock.systemUTC(), input),
                     new ReadingSigner(key, DOMAIN, outbox, Clock.systemUTC()),
@@ -153,8 +154,8 @@ class MqttTlsTest {
     }
 
     private String refusal(String uri, MqttTls tls) throws Exception {
-        MqttUplink uplink =
-                new MqttUplink(uri, "zone-t", Secp256k1Signer.generate().address(), tls);
+        MqttUplink uplink = new MqttUplink(
+                new MqttSession(uri, "zone-t", Secp256k1Signer.generate().address(), tls, Clock.systemUTC()));
         try {
             UplinkException e = assertThrows(UplinkException.class, uplink::connect);
             System.out.println("MqttTlsTest refused: " + e.getMessage());

@@ -428,7 +428,8 @@ class CoapJourneyTest {
                   ackTimeoutMs: 500
                   maxRetransmit: 2
                 """.formatted(ZONE, coap.serverUri()));
-        ReadingUplink uplink = UplinkConfig.readings(AgentConfig.load(file, Map.of()), rpkMeter.address());
+        ReadingUplink uplink =
+                UplinkConfig.readings(AgentConfig.load(file, Map.of()), rpkMeter.address(), Clock.systemUTC());
         assertTrue(uplink instanceof CoapUplink, "uplink: coap builds the CoAP uplink");
         return uplink;
     }

@@ -138,9 +138,25 @@ public final class CoapUplink implements ReadingUplink {
         if (connected || closed) {
             return;
         }
+        CoapEndpoint ep = freshEndpoint();
+        Request observe = Request.newGet();
+        observe.setURI(acksUri);
+        observe.setObserve();
+        CoapResponse response = awaitFirst(observe, observeAcks(ep, observe));
+        if (!response.isSuccess()) {
+            observe.cancel();
+            throw new UplinkException(
+                    name, "acks observation refused: " + response.getCode() + " " + response.getResponseText(), null);
+        }
+        connected = true;
+        LOG.info("{}: connected, observing {}", name, acksUri);
+    }
+
+    /** Replaces the endpoint by a started new one: a fresh DTLS handshake, the server may have lost our session. */
+    private CoapEndpoint freshEndpoint() throws UplinkException {
         CoapEndpoint old = endpoint;
         if (old != null) {
-            old.destroy(); // a fresh DTLS handshake: the server may have lost our session
+            old.destroy();
         }
         CoapEndpoint ep = newEndpoint();
         try {
@@ -150,9 +166,14 @@ public final class CoapUplink implements ReadingUplink {
         }
         endpoint = ep;
         client.setEndpoint(ep);
-        Request observe = Request.newGet();
-        observe.setURI(acksUri);
-        observe.setObserve();
+        return ep;
+    }
+
+    /**
+     * Starts observing the acks resource over {@code ep}; the future completes with the first response
+     * (the handshake and the observation are up), later notifications are acks or a lost link.
+     */
+    private CompletableFuture<CoapResponse> observeAcks(CoapEndpoint ep, Request observe) {
         CompletableFuture<CoapResponse> first = new CompletableFuture<>();
         observation = client.observe(observe, new CoapHandler() {
             @Override
@@ -176,10 +197,14 @@ public final class CoapUplink implements ReadingUplink {
                 }
             }
         });
-        CoapResponse response;
+        return first;
+    }
+
+    /** The observation's first response, within the connect wait; the observation is cancelled on failure. */
+    private CoapResponse awaitFirst(Request observe, CompletableFuture<CoapResponse> first) throws UplinkException {
+        long waitMs = Math.max(CONNECT_TIMEOUT_MS, settings.maxTransmitWaitMs() + 2_000);
         try {
-            response = first.get(
-                    Math.max(CONNECT_TIMEOUT_MS, settings.maxTransmitWaitMs() + 2_000), TimeUnit.MILLISECONDS);
+            return first.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             observe.cancel();
             throw e.getCause() instanceof UplinkException u
@@ -189,20 +214,12 @@ public final class CoapUplink implements ReadingUplink {
             observe.cancel();
             throw new UplinkException(
                     name,
-                    "no answer within " + Math.max(CONNECT_TIMEOUT_MS, settings.maxTransmitWaitMs() + 2_000)
-                            + " ms (DTLS handshake or acks observation)",
+                    "no answer within " + waitMs + " ms (DTLS handshake or acks observation)",
                     observe.getSendError());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UplinkException(name, "interrupted while connecting", e);
         }
-        if (!response.isSuccess()) {
-            observe.cancel();
-            throw new UplinkException(
-                    name, "acks observation refused: " + response.getCode() + " " + response.getResponseText(), null);
-        }
-        connected = true;
-        LOG.info("{}: connected, observing {}", name, acksUri);
     }
 
     private CoapEndpoint newEndpoint() {
