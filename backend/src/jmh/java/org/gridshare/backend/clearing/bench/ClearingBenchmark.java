@@ -8,6 +8,7 @@ import org.gridshare.backend.clearing.PartitioningAuction;
 import org.gridshare.backend.clearing.PriceRule;
 import org.gridshare.backend.clearing.RandomBooks;
 import org.gridshare.backend.clearing.SortAndCrossAuction;
+import org.gridshare.testsupport.Reports;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -70,6 +72,11 @@ public class ClearingBenchmark {
         new Runner(new OptionsBuilder()
                         .parent(new CommandLineOptions(args))
                         .include(ClearingBenchmark.class.getName())
+                        // docs/benchmarks.md reads the figures from here
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(Reports.of(ClearingBenchmark.class)
+                                .file("clearing-jmh.json")
+                                .toString())
                         .build())
                 .run();
     }

@@ -1,0 +1,65 @@
+package org.gridshare.testsupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void reports_of_a_test_class_go_to_target_reports_of_its_module() {
+        Path target = Path.of("target").toAbsolutePath().normalize();
+        assertEquals(
+                target.resolve("reports"),
+                Reports.of(ReportsTest.class).directory().toAbsolutePath().normalize());
+    }
+
+    @Test
+    void write_replaces_the_previous_run_and_creates_the_directory() throws Exception {
+        Reports reports = Reports.in(tmp.resolve("a/reports"));
+        reports.write("gas.md", "first run\n");
+        Path file = reports.write("gas.md", "second run\n");
+        assertEquals(tmp.resolve("a/reports/gas.md"), file);
+        assertEquals("second run\n", Files.readString(file));
+    }
+
+    @Test
+    void append_and_appendf_add_lines_in_order() throws Exception {
+        Reports reports = Reports.in(tmp);
+        reports.write("parts.txt", "");
+        reports.appendf("parts.txt", "%s %d ms%n", "anvil", 46);
+        reports.append("parts.txt", "kafka 1520 ms\n");
+        assertEquals(
+                "anvil 46 ms" + System.lineSeparator() + "kafka 1520 ms\n", Files.readString(tmp.resolve("parts.txt")));
+    }
+
+    @Test
+    void printf_formats_with_the_root_locale_and_returns_what_it_wrote() throws Exception {
+        Reports reports = Reports.in(tmp);
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            String text = reports.printf("drain.txt", "drained in %.1f s", 8.75);
+            assertEquals("drained in 8.8 s", text);
+            assertEquals(text, Files.readString(tmp.resolve("drain.txt")));
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void a_report_name_cannot_leave_the_report_directory() {
+        Reports reports = Reports.in(tmp.resolve("reports"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> reports.write("../escape.txt", "x"));
+        assertTrue(e.getMessage().contains("../escape.txt"), e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("escape.txt")));
+    }
+}
