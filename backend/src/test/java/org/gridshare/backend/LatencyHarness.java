@@ -163,7 +163,7 @@ class LatencyHarness {
                             streams[streams.length / 2],
                             p99(streams),
                             total / seconds);
-                    Reports.of(LatencyHarness.class).write("latency.txt", report);
+                    Reports.write("latency.txt", report);
                     System.out.print(report);
                     for (Publisher p : publishers) {
                         p.close();

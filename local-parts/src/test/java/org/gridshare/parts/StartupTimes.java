@@ -24,7 +24,7 @@ public final class StartupTimes {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path work = Files.createTempDirectory("gridshare-startup-times");
         Path repo = RepoRoot.find();
-        Reports.of(StartupTimes.class).write("part-start-stop.txt", "");
+        Reports.write("part-start-stop.txt", "");
         measure("anvil", runs, work, dir -> AnvilNode.start(repo));
         if (Mosquitto.available()) {
             measure("mosquitto", runs, work, Mosquitto::start);
@@ -53,7 +53,6 @@ public final class StartupTimes {
             stops.add((t2 - t1) / 1_000_000);
         }
         Reports.appendf(
-                StartupTimes.class,
                 "part-start-stop.txt",
                 "%-20s first start %5d ms, then start median %5d ms, stop median %5d ms (%d runs: starts %s, stops %s)%n",
                 name,

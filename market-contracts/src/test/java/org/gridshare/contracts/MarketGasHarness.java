@@ -55,6 +55,6 @@ class MarketGasHarness {
         }
         String table = String.join("\n", rows) + "\n";
         System.out.println(table);
-        Reports.of(MarketGasHarness.class).write("gas-report.md", table);
+        Reports.write("gas-report.md", table);
     }
 }

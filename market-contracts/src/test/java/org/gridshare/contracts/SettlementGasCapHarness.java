@@ -43,7 +43,7 @@ class SettlementGasCapHarness {
 
             BatchGasCapException e = assertThrows(BatchGasCapException.class, () -> sub.submit(batch));
 
-            Reports.printf(SettlementGasCapHarness.class, "gas-cap.txt", "[gas cap] %s%n", e.getMessage());
+            Reports.printf("gas-cap.txt", "[gas cap] %s%n", e.getMessage());
             assertTrue(e.estimate().compareTo(BigInteger.valueOf(MarketClient.TX_GAS_CAP)) > 0);
             assertEquals(PARTICIPANTS, e.participants());
             assertEquals(

@@ -31,7 +31,6 @@ class SigningThroughputTest {
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         double perCpuSecond = n / cpuSeconds;
         Reports.printf(
-                SigningThroughputTest.class,
                 "signing-throughput.txt",
                 "protocol signing throughput: %.0f readings/s per CPU-second of one thread"
                         + " (%.0f/s wall clock, %d bytes of JSON)%n",

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,17 +15,33 @@ class ReportsTest {
     @TempDir
     Path tmp;
 
+    private static final Path MODULE_REPORTS =
+            Path.of("target", "reports").toAbsolutePath().normalize();
+
     @Test
-    void reports_of_a_test_class_go_to_target_reports_of_its_module() {
-        Path target = Path.of("target").toAbsolutePath().normalize();
+    void the_callers_reports_go_to_target_reports_of_its_module() throws Exception {
+        assertEquals(MODULE_REPORTS, Reports.directory().toAbsolutePath().normalize());
+        // from a lambda too: the frame is the test class's, not the JDK's
+        Supplier<Path> fromLambda = () -> Reports.file("reports-test-lambda.txt");
+        Path file = fromLambda.get();
         assertEquals(
-                target.resolve("reports"),
-                Reports.of(ReportsTest.class).directory().toAbsolutePath().normalize());
+                MODULE_REPORTS.resolve("reports-test-lambda.txt"),
+                file.toAbsolutePath().normalize());
+        Path written = Reports.write("reports-test.txt", "figure\n");
+        assertEquals("figure\n", Files.readString(written));
+        assertEquals(MODULE_REPORTS, written.toAbsolutePath().normalize().getParent());
+    }
+
+    @Test
+    void reports_of_a_class_are_those_of_the_module_it_was_loaded_from() {
+        assertEquals(
+                MODULE_REPORTS,
+                Reports.of(ReportsTest.class).path().toAbsolutePath().normalize());
     }
 
     @Test
     void write_replaces_the_previous_run_and_creates_the_directory() throws Exception {
-        Reports reports = Reports.in(tmp.resolve("a/reports"));
+        Reports.Directory reports = Reports.in(tmp.resolve("a/reports"));
         reports.write("gas.md", "first run\n");
         Path file = reports.write("gas.md", "second run\n");
         assertEquals(tmp.resolve("a/reports/gas.md"), file);
@@ -32,7 +50,7 @@ class ReportsTest {
 
     @Test
     void append_and_appendf_add_lines_in_order() throws Exception {
-        Reports reports = Reports.in(tmp);
+        Reports.Directory reports = Reports.in(tmp);
         reports.write("parts.txt", "");
         reports.appendf("parts.txt", "%s %d ms%n", "anvil", 46);
         reports.append("parts.txt", "kafka 1520 ms\n");
@@ -42,21 +60,21 @@ class ReportsTest {
 
     @Test
     void printf_formats_with_the_root_locale_and_returns_what_it_wrote() throws Exception {
-        Reports reports = Reports.in(tmp);
-        java.util.Locale saved = java.util.Locale.getDefault();
+        Reports.Directory reports = Reports.in(tmp);
+        Locale saved = Locale.getDefault();
         try {
-            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            Locale.setDefault(Locale.GERMANY);
             String text = reports.printf("drain.txt", "drained in %.1f s", 8.75);
             assertEquals("drained in 8.8 s", text);
             assertEquals(text, Files.readString(tmp.resolve("drain.txt")));
         } finally {
-            java.util.Locale.setDefault(saved);
+            Locale.setDefault(saved);
         }
     }
 
     @Test
     void a_report_name_cannot_leave_the_report_directory() {
-        Reports reports = Reports.in(tmp.resolve("reports"));
+        Reports.Directory reports = Reports.in(tmp.resolve("reports"));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> reports.write("../escape.txt", "x"));
         assertTrue(e.getMessage().contains("../escape.txt"), e.getMessage());

@@ -109,7 +109,6 @@ class AgentAckJourneyTest {
                         seqs,
                         "every seq verified exactly once, in order, across the restart");
                 Reports.printf(
-                        AgentAckJourneyTest.class,
                         "agent-ack-journey.txt",
                         "AgentAckJourneyTest: %d readings verified, first agent signed %d, outbox left %d%n",
                         seqs.size(),

@@ -156,7 +156,7 @@ class FootprintBenchmark {
                     rates,
                     "≥ 1,000/s");
         }
-        Path out = Reports.of(FootprintBenchmark.class).write("footprint-report.md", report.toString());
+        Path out = Reports.write("footprint-report.md", report.toString());
         System.out.println(report);
         System.out.println("report written to " + out.toAbsolutePath());
     }

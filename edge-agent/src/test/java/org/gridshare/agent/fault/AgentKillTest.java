@@ -119,7 +119,6 @@ class AgentKillTest {
                     }
                 }
                 Reports.printf(
-                        AgentKillTest.class,
                         "agent-kill-" + kills + ".txt",
                         "AgentKillTest: %d kills, %d readings signed, %d delivered and acknowledged, "
                                 + "%d still in the outbox, %d lost, 0 seq reused%n",

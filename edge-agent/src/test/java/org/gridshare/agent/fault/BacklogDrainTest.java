@@ -218,7 +218,6 @@ class BacklogDrainTest {
             long liveDuringDrain =
                     liveReadings.stream().filter(r -> r[1] <= drainEndMs).count();
             Reports.printf(
-                    BacklogDrainTest.class,
                     "backlog-drain-" + backlog + ".txt",
                     "BacklogDrainTest: backlog %d readings filled in %.1f s (%.0f/s); drained in %.1f s"
                             + " (%.0f readings/s, end to end with the acking side verifying every signature); %d live readings"

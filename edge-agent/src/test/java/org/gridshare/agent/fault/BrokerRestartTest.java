@@ -116,7 +116,6 @@ class BrokerRestartTest {
                 }
             }
             Reports.printf(
-                    BrokerRestartTest.class,
                     "broker-restart.txt",
                     "BrokerRestartTest: %d signed, %d delivered and acknowledged, %d in the outbox, %d lost%n",
                     lastSeq,

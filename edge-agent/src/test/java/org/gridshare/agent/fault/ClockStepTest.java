@@ -111,7 +111,6 @@ class ClockStepTest {
                 assertTrue(!flagged(reading(acker, seq)), "seq " + seq + " flagged before the step");
             }
             Reports.printf(
-                    ClockStepTest.class,
                     "clock-step.txt",
                     "ClockStepTest: step -120 s at seq %d; %d readings flagged CLOCK_STEPPED_BACK at time %d "
                             + "(%d after the restart at seq %d), %d unflagged after the clock was put right, %d readings in all, "

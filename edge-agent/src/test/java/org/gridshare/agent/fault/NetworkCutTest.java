@@ -166,7 +166,6 @@ class NetworkCutTest {
                         i + 1, firsts.get(i), "the " + (i + 1) + "th new reading downstream must be seq " + (i + 1));
             }
             Reports.printf(
-                    NetworkCutTest.class,
                     "network-cut-" + blackhole.plus(cut).toSeconds() + "s.txt",
                     "NetworkCutTest: outage %d s (half-open %d s, cut %d s), half-open noticed after %d ms, "
                             + "%d signed during the outage, %d signed in all, %d accepted in seq order, %d re-deliveries, "

@@ -336,7 +336,6 @@ class MarketJourneyTest {
                         "nonces increase with the intervals: " + nonceByInterval);
             }
             Reports.printf(
-                    MarketJourneyTest.class,
                     "market-journey.txt",
                     "MarketJourneyTest: %d statements (%d intervals), %d orders (%d intervals), "
                             + "0 signed twice, nonces %s%n",

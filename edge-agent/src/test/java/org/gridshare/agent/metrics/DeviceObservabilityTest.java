@@ -183,7 +183,6 @@ class DeviceObservabilityTest {
                 assertFalse(all.contains(s), "key material in the log: " + s.substring(0, 6) + "…");
             }
             Reports.printf(
-                    DeviceObservabilityTest.class,
                     "device-observability.txt",
                     "DeviceObservabilityTest: %d JSON log lines (%d DEBUG), %d stderr lines, key absent in %d "
                             + "spellings%n",

@@ -106,7 +106,6 @@ class SystemdUnitTest {
         assertTrue(m.find(), () -> "no exposure line:\n" + String.join("\n", r.lines));
         double score = Double.parseDouble(m.group(1));
         Reports.printf(
-                SystemdUnitTest.class,
                 "systemd-exposure.txt",
                 "SystemdUnitTest: systemd-analyze security exposure %.1f %s (ceiling %.1f)%n",
                 score,

@@ -74,9 +74,7 @@ public class ClearingBenchmark {
                         .include(ClearingBenchmark.class.getName())
                         // docs/benchmarks.md reads the figures from here
                         .resultFormat(ResultFormatType.JSON)
-                        .result(Reports.of(ClearingBenchmark.class)
-                                .file("clearing-jmh.json")
-                                .toString())
+                        .result(Reports.file("clearing-jmh.json").toString())
                         .build())
                 .run();
     }

@@ -388,7 +388,6 @@ class CoapJourneyTest {
                     Math.max(0, acked - seqs.size()); // seqs neither verified (1..V) nor in the outbox (acked..last]
             assertEquals(0, lost, "each signed seq is verified or still in the outbox");
             Reports.printf(
-                    CoapJourneyTest.class,
                     "coap-restart.txt",
                     "CoapJourneyTest restart: %d signed (%d before the restart), %d verified, "
                             + "%d in the outbox, %d lost, %d re-sent; everything signed before the restart acknowledged "
