@@ -20,7 +20,7 @@ import org.web3j.utils.Numeric;
 @Tag("harness")
 class MarketGasHarness {
     static final int[] SIZES = {1, 10, 50, 100, 200};
-    /** README "Gas": the settlement target at 100 participants. */
+    /** docs/benchmarks.md, "Gas per settlement batch": the settlement target at 100 participants. */
     static final long TARGET_PER_PARTICIPANT = 25_000;
 
     @Test

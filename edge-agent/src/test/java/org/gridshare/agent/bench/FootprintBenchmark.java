@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       (median of {@code bench.throughputRuns} runs).
  * </ol>
  *
- * <p>Writes {@code target/reports/footprint-report.md}. Command in the module README.
+ * <p>Writes {@code target/reports/footprint-report.md}. Command in docs/benchmarks.md.
  */
 @Tag("benchmark")
 class FootprintBenchmark {

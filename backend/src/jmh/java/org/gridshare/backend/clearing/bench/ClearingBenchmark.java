@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Clearing one book: {@link PartitioningAuction} against a sort-and-cross over one object per order.
- * Sample time, so JMH reports the median (p0.50) per size. Run with {@code -Pbench} (backend README).
+ * Sample time, so JMH reports the median (p0.50) per size. Run with {@code -Pbench} (command in docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
