@@ -1,6 +1,5 @@
 package org.gridshare.backend;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,12 +23,13 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Measures signature made → verified (verifiedAtMs − timeMs) over real parts for 1,200 readings of 4
- * meters and writes median and p99 to {@code target/latency.txt}. Not part of the normal test run:
+ * meters and writes median and p99 to {@code target/reports/latency.txt}. Not part of the normal test run:
  * {@code ./mvnw -pl backend test -Dtest=LatencyHarness -Dbackend.excludedGroups=none}.
  */
 @Tag("harness")
@@ -163,9 +163,7 @@ class LatencyHarness {
                             streams[streams.length / 2],
                             p99(streams),
                             total / seconds);
-                    Path out = Path.of("target", "latency.txt");
-                    Files.createDirectories(out.getParent());
-                    Files.writeString(out, report, StandardCharsets.UTF_8);
+                    Reports.write("latency.txt", report);
                     System.out.print(report);
                     for (Publisher p : publishers) {
                         p.close();

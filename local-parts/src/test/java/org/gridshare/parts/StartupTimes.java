@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.gridshare.testsupport.Reports;
 
 /**
  * Measures start and stop time of each part; not a test (surefire does not pick it up). Run with
@@ -23,6 +24,7 @@ public final class StartupTimes {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path work = Files.createTempDirectory("gridshare-startup-times");
         Path repo = RepoRoot.find();
+        Reports.write("part-start-stop.txt", "");
         measure("anvil", runs, work, dir -> AnvilNode.start(repo));
         if (Mosquitto.available()) {
             measure("mosquitto", runs, work, Mosquitto::start);
@@ -50,9 +52,16 @@ public final class StartupTimes {
             starts.add((t1 - t0) / 1_000_000);
             stops.add((t2 - t1) / 1_000_000);
         }
-        System.out.printf(
+        Reports.appendf(
+                "part-start-stop.txt",
                 "%-20s first start %5d ms, then start median %5d ms, stop median %5d ms (%d runs: starts %s, stops %s)%n",
-                name, starts.get(0), median(starts.subList(1, runs)), median(stops), runs, starts, stops);
+                name,
+                starts.get(0),
+                median(starts.subList(1, runs)),
+                median(stops),
+                runs,
+                starts,
+                stops);
     }
 
     private static long median(List<Long> values) {

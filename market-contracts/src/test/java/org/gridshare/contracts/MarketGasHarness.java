@@ -2,11 +2,10 @@ package org.gridshare.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -16,12 +15,12 @@ import org.web3j.utils.Numeric;
  * Gas per settled participant of EnergyMarket.submitBatch on anvil (current hardfork), every order and
  * statement signature verified on-chain, all balances existing. Not part of the normal run:
  * {@code ./mvnw -pl market-contracts test -Dtest=MarketGasHarness -Dcontracts.excludedGroups=none}.
- * Prints the table and writes it to {@code target/gas-report.md}.
+ * Prints the table and writes it to {@code target/reports/gas-report.md}.
  */
 @Tag("harness")
 class MarketGasHarness {
     static final int[] SIZES = {1, 10, 50, 100, 200};
-    /** README "Gas": the settlement target at 100 participants. */
+    /** docs/benchmarks.md, "Gas per settlement batch": the settlement target at 100 participants. */
     static final long TARGET_PER_PARTICIPANT = 25_000;
 
     @Test
@@ -56,8 +55,6 @@ class MarketGasHarness {
         }
         String table = String.join("\n", rows) + "\n";
         System.out.println(table);
-        Path out = Path.of(System.getProperty("basedir", ".")).resolve("target/gas-report.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, table);
+        Reports.write("gas-report.md", table);
     }
 }

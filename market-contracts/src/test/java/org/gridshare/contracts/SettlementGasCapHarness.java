@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.time.Clock;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -42,7 +43,7 @@ class SettlementGasCapHarness {
 
             BatchGasCapException e = assertThrows(BatchGasCapException.class, () -> sub.submit(batch));
 
-            System.out.println("[gas cap] " + e.getMessage());
+            Reports.printf("gas-cap.txt", "[gas cap] %s%n", e.getMessage());
             assertTrue(e.estimate().compareTo(BigInteger.valueOf(MarketClient.TX_GAS_CAP)) > 0);
             assertEquals(PARTICIPANTS, e.participants());
             assertEquals(

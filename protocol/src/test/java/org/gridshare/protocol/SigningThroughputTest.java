@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +30,13 @@ class SigningThroughputTest {
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         double perCpuSecond = n / cpuSeconds;
-        System.out.printf(
+        Reports.printf(
+                "signing-throughput.txt",
                 "protocol signing throughput: %.0f readings/s per CPU-second of one thread"
                         + " (%.0f/s wall clock, %d bytes of JSON)%n",
-                perCpuSecond, n / wallSeconds, bytes);
+                perCpuSecond,
+                n / wallSeconds,
+                bytes);
         assertTrue(perCpuSecond >= 1_000, "only " + perCpuSecond + " readings per CPU-second");
     }
 

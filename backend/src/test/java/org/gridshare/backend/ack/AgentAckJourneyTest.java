@@ -31,6 +31,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,9 +109,12 @@ class AgentAckJourneyTest {
                         LongStream.rangeClosed(1, seqs.size()).boxed().toList(),
                         seqs,
                         "every seq verified exactly once, in order, across the restart");
-                System.out.printf(
+                Reports.printf(
+                        "agent-ack-journey.txt",
                         "AgentAckJourneyTest: %d readings verified, first agent signed %d, outbox left %d%n",
-                        seqs.size(), signed, outbox.size());
+                        seqs.size(),
+                        signed,
+                        outbox.size());
             } finally {
                 sim.shutdownNow();
                 pi4j.shutdown();

@@ -23,6 +23,7 @@ import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       (median of {@code bench.throughputRuns} runs).
  * </ol>
  *
- * <p>Writes {@code target/footprint-report.md}. Command in the module README.
+ * <p>Writes {@code target/reports/footprint-report.md}. Command in docs/benchmarks.md.
  */
 @Tag("benchmark")
 class FootprintBenchmark {
@@ -154,9 +155,7 @@ class FootprintBenchmark {
                     rates,
                     "≥ 1,000/s");
         }
-        Path out = Path.of("target", "footprint-report.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
+        Path out = Reports.write("footprint-report.md", report.toString());
         System.out.println(report);
         System.out.println("report written to " + out.toAbsolutePath());
     }

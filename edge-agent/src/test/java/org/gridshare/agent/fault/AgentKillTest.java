@@ -23,6 +23,7 @@ import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.ReadingChain;
 import org.gridshare.protocol.Signed;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,10 +119,15 @@ class AgentKillTest {
                                 "seq " + r.seq() + " in the outbox differs from the one published");
                     }
                 }
-                System.out.printf(
+                Reports.printf(
+                        "agent-kill-" + kills + ".txt",
                         "AgentKillTest: %d kills, %d readings signed, %d delivered and acknowledged, "
                                 + "%d still in the outbox, %d lost, 0 seq reused%n",
-                        kills, lastSeq, contiguous, kept.size(), lost);
+                        kills,
+                        lastSeq,
+                        contiguous,
+                        kept.size(),
+                        lost);
                 assertEquals(0, lost, "readings lost");
                 assertTrue(lastSeq > KILLS, "the agent signed readings between kills: " + lastSeq);
             }

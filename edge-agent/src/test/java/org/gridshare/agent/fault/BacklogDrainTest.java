@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -36,6 +35,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -216,8 +216,8 @@ class BacklogDrainTest {
             double drainSeconds = drainNanos / 1e9;
             long liveDuringDrain =
                     liveReadings.stream().filter(r -> r[1] <= drainEndMs).count();
-            System.out.printf(
-                    Locale.ROOT,
+            Reports.printf(
+                    "backlog-drain-" + backlog + ".txt",
                     "BacklogDrainTest: backlog %d readings filled in %.1f s (%.0f/s); drained in %.1f s"
                             + " (%.0f readings/s, end to end with the acking side verifying every signature); %d live readings"
                             + " (every %d ms; %d signed during the drain), max gap between signed times %d ms, max signed count stall %d ms, max sign-to-stored"

@@ -31,6 +31,7 @@ import org.gridshare.parts.InstalledParts;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,9 +116,13 @@ class BrokerRestartTest {
                     lost++;
                 }
             }
-            System.out.printf(
+            Reports.printf(
+                    "broker-restart.txt",
                     "BrokerRestartTest: %d signed, %d delivered and acknowledged, %d in the outbox, %d lost%n",
-                    lastSeq, acker.contiguous(), kept.size(), lost);
+                    lastSeq,
+                    acker.contiguous(),
+                    kept.size(),
+                    lost);
             assertEquals(0, lost);
         }
     }

@@ -20,6 +20,7 @@ import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,11 +110,18 @@ class ClockStepTest {
             for (long seq = 1; seq < first; seq++) {
                 assertTrue(!flagged(reading(acker, seq)), "seq " + seq + " flagged before the step");
             }
-            System.out.printf(
+            Reports.printf(
+                    "clock-step.txt",
                     "ClockStepTest: step -120 s at seq %d; %d readings flagged CLOCK_STEPPED_BACK at time %d "
                             + "(%d after the restart at seq %d), %d unflagged after the clock was put right, %d readings in all, "
                             + "no signed time decreased%n",
-                    first, flaggedCount, frozen, flaggedAfterRestart, lastBeforeRestart, unflaggedAfterHeal, last);
+                    first,
+                    flaggedCount,
+                    frozen,
+                    flaggedAfterRestart,
+                    lastBeforeRestart,
+                    unflaggedAfterHeal,
+                    last);
             assertTrue(flaggedAfterRestart >= 20, "still flagged after the restart: " + flaggedAfterRestart);
             assertTrue(unflaggedAfterHeal >= 1);
             assertTrue(firstRun.stream().anyMatch(l -> l.contains("clock stepped back")), "warned in the first run");

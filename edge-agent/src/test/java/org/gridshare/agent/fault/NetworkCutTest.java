@@ -35,6 +35,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,7 +168,8 @@ class NetworkCutTest {
                 assertEquals(
                         i + 1, firsts.get(i), "the " + (i + 1) + "th new reading downstream must be seq " + (i + 1));
             }
-            System.out.printf(
+            Reports.printf(
+                    "network-cut-" + blackhole.plus(cut).toSeconds() + "s.txt",
                     "NetworkCutTest: outage %d s (half-open %d s, cut %d s), half-open noticed after %d ms, "
                             + "%d signed during the outage, %d signed in all, %d accepted in seq order, %d re-deliveries, "
                             + "%d in the outbox, %d lost; reconnects %.0f, publish errors %.0f, resent %.0f%n",

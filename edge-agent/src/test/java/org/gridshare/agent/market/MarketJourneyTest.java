@@ -52,6 +52,7 @@ import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.keys.KeyFiles;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
@@ -335,7 +336,8 @@ class MarketJourneyTest {
                         nonceByInterval.get(intervals.get(i)) > nonceByInterval.get(intervals.get(i - 1)),
                         "nonces increase with the intervals: " + nonceByInterval);
             }
-            System.out.printf(
+            Reports.printf(
+                    "market-journey.txt",
                     "MarketJourneyTest: %d statements (%d intervals), %d orders (%d intervals), "
                             + "0 signed twice, nonces %s%n",
                     received.stream()

@@ -33,6 +33,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,7 +182,8 @@ class DeviceObservabilityTest {
             for (String s : spellings) {
                 assertFalse(all.contains(s), "key material in the log: " + s.substring(0, 6) + "…");
             }
-            System.out.printf(
+            Reports.printf(
+                    "device-observability.txt",
                     "DeviceObservabilityTest: %d JSON log lines (%d DEBUG), %d stderr lines, key absent in %d "
                             + "spellings%n",
                     events.size(),

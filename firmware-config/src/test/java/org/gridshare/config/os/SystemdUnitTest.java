@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,9 +105,12 @@ class SystemdUnitTest {
                 .matcher(String.join("\n", r.lines));
         assertTrue(m.find(), () -> "no exposure line:\n" + String.join("\n", r.lines));
         double score = Double.parseDouble(m.group(1));
-        System.out.printf(
+        Reports.printf(
+                "systemd-exposure.txt",
                 "SystemdUnitTest: systemd-analyze security exposure %.1f %s (ceiling %.1f)%n",
-                score, m.group(2), EXPOSURE_CEILING);
+                score,
+                m.group(2),
+                EXPOSURE_CEILING);
         assertTrue(score <= EXPOSURE_CEILING, "exposure " + score + " above " + EXPOSURE_CEILING);
     }
 

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Frames decoded per second per decoder on one core, over golden fixtures. Not part of the test run:
- * see the module README for the command and the figures.
+ * see docs/benchmarks.md for the command and the figures.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

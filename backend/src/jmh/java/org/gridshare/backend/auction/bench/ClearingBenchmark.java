@@ -8,6 +8,7 @@ import org.gridshare.backend.auction.PartitioningAuction;
 import org.gridshare.backend.auction.PriceRule;
 import org.gridshare.backend.auction.RandomBooks;
 import org.gridshare.backend.auction.SortAndCrossAuction;
+import org.gridshare.testsupport.Reports;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -27,7 +29,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Clearing one book: {@link PartitioningAuction} against a sort-and-cross over one object per order.
- * Sample time, so JMH reports the median (p0.50) per size. Run with {@code -Pbench} (backend README).
+ * Sample time, so JMH reports the median (p0.50) per size. Run with {@code -Pbench} (command in docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -70,6 +72,9 @@ public class ClearingBenchmark {
         new Runner(new OptionsBuilder()
                         .parent(new CommandLineOptions(args))
                         .include(ClearingBenchmark.class.getName())
+                        // docs/benchmarks.md reads the figures from here
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(Reports.file("clearing-jmh.json").toString())
                         .build())
                 .run();
     }

@@ -58,6 +58,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -386,7 +387,8 @@ class CoapJourneyTest {
             long lost =
                     Math.max(0, acked - seqs.size()); // seqs neither verified (1..V) nor in the outbox (acked..last]
             assertEquals(0, lost, "each signed seq is verified or still in the outbox");
-            System.out.printf(
+            Reports.printf(
+                    "coap-restart.txt",
                     "CoapJourneyTest restart: %d signed (%d before the restart), %d verified, "
                             + "%d in the outbox, %d lost, %d re-sent; everything signed before the restart acknowledged "
                             + "%d ms after it%n",
