@@ -19,13 +19,13 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.gridshare.backend.Topics;
-import org.gridshare.backend.ingest.MqttTopic;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.market.KafkaIo;
-import org.gridshare.backend.rejects.JsonCodec;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.verify.VerifiedReading;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Ack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,12 +129,12 @@ public final class AckPublisher implements AutoCloseable {
             }
             try {
                 if (r.topic().equals(Topics.READINGS_VERIFIED)) {
-                    VerifiedReading v = JsonCodec.read(r.value(), VerifiedReading.class);
+                    VerifiedReading v = RecordJson.read(r.value(), VerifiedReading.class);
                     zones.put(v.meter(), v.zone());
                     highest.merge(v.meter(), v.seq(), Math::max);
                     through.put(v.meter(), highest.get(v.meter()));
                 } else {
-                    Rejection x = JsonCodec.read(r.value(), Rejection.class);
+                    Rejection x = RecordJson.read(r.value(), Rejection.class);
                     if (x.meter() == null || x.seq() == null || !x.meter().startsWith("0x")) {
                         continue; // nothing an agent could match to one of its readings
                     }
@@ -181,7 +181,7 @@ public final class AckPublisher implements AutoCloseable {
             return null;
         }
         if (s.mqttTopic() != null) {
-            return MqttTopic.parse(s.mqttTopic()).map(MqttTopic::zone).orElse(null);
+            return Topics.parse(s.mqttTopic()).map(Topics.Device::zone).orElse(null);
         }
         if (s.topic() == null || s.partition() == null || s.offset() == null) {
             return null;
@@ -196,8 +196,8 @@ public final class AckPublisher implements AutoCloseable {
                     Header h = r.headers().lastHeader("mqtt.topic");
                     return h == null
                             ? null
-                            : MqttTopic.parse(new String(h.value(), StandardCharsets.UTF_8))
-                                    .map(MqttTopic::zone)
+                            : Topics.parse(new String(h.value(), StandardCharsets.UTF_8))
+                                    .map(Topics.Device::zone)
                                     .orElse(null);
                 }
             }

@@ -17,11 +17,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.gridshare.backend.Topics;
-import org.gridshare.backend.rejects.JsonCodec;
-import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.verify.VerifiedReading;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +84,11 @@ public final class IntervalTable implements AutoCloseable {
         try {
             switch (r.topic()) {
                 case Topics.INTERVALS -> {
-                    IntervalTotals t = JsonCodec.read(r.value(), IntervalTotals.class);
+                    IntervalTotals t = RecordJson.read(r.value(), IntervalTotals.class);
                     intervals.put(new Key(t.meter(), t.intervalStartMs()), t);
                 }
-                case Topics.REJECTED -> rejections.add(JsonCodec.read(r.value(), Rejection.class));
-                case Topics.READINGS_VERIFIED -> verified.add(JsonCodec.read(r.value(), VerifiedReading.class));
+                case Topics.REJECTED -> rejections.add(RecordJson.read(r.value(), Rejection.class));
+                case Topics.READINGS_VERIFIED -> verified.add(RecordJson.read(r.value(), VerifiedReading.class));
                 default -> {}
             }
         } catch (RuntimeException e) {

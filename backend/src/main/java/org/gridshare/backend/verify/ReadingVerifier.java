@@ -2,10 +2,8 @@ package org.gridshare.backend.verify;
 
 import java.time.Clock;
 import java.util.Objects;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
@@ -13,8 +11,10 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.InvalidSignatureException;
 import org.gridshare.protocol.MeterReading;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -44,8 +44,8 @@ public final class ReadingVerifier {
     /** Verifies {@code in} against the meter's state ({@code null} when no reading was accepted yet). */
     public Verdict verify(IncomingReading in, ChainState state) {
         String where = where(in);
-        MqttTopic topic =
-                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+        Topics.Device topic =
+                in.mqttTopic() == null ? null : Topics.parse(in.mqttTopic()).orElse(null);
         if (topic == null) {
             return reject(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.ZoneIds;
 import org.junit.jupiter.api.Test;
 
 /** The cache's revocation window and outage behaviour, with a clock the test moves. */

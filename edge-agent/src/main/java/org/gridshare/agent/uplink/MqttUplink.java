@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
 
 /**

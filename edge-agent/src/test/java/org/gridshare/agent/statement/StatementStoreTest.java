@@ -25,6 +25,7 @@ import org.gridshare.protocol.ReadingsRoot;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.downlink.StatementVerdict;
 import org.gridshare.protocol.wire.JsonWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

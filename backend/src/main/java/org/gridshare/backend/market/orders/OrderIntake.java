@@ -14,18 +14,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.market.KafkaIo;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
-import org.gridshare.backend.market.Notices;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.clearing.IntervalClearing;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.Fill;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,14 +111,14 @@ public final class OrderIntake implements AutoCloseable {
         List<ClearingRecord> recent = new ArrayList<>();
         long now = clock.millis();
         KafkaIo.replay(bootstrap, Topics.CLEARING, r -> {
-            ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
+            ClearingRecord c = RecordJson.read(r.value(), ClearingRecord.class);
             b.markCleared(c.key());
             if (c.intervalEndMs() > now) {
                 recent.add(c);
             }
         });
         KafkaIo.replay(
-                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(JsonCodec.read(r.value(), AcceptedOrder.class)));
+                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(RecordJson.read(r.value(), AcceptedOrder.class)));
         if (resendFills) {
             // the process may have stopped between a clearing record and its fills: fills are idempotent
             recent.forEach(this::sendFills);
@@ -166,14 +168,14 @@ public final class OrderIntake implements AutoCloseable {
                 case OrderVerdict.Accepted a -> {
                     AcceptedOrder o = a.order();
                     if (!a.again()) {
-                        sends.add(
-                                producer.send(KafkaIo.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
+                        sends.add(producer.send(
+                                KafkaIo.record(Topics.ORDERS_ACCEPTED, o.account(), RecordJson.write(o))));
                         books.accept(o);
                         accepted.incrementAndGet();
                     }
-                    byte[] verdict =
-                            JsonCodec.write(Notices.OrderVerdict.accepted(o.orderDigest(), o.intervalStartMs()));
-                    notices.add(() -> mqtt.publish(Notices.fillsTopic(o.zone(), o.account()), verdict));
+                    byte[] verdict = Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.accepted(
+                            Bytes32.fromHex(o.orderDigest()), o.intervalStartMs()));
+                    notices.add(() -> mqtt.publish(Topics.of(o.zone(), o.account(), Topics.FILLS_KIND), verdict));
                 }
                 case OrderVerdict.Rejected x -> {
                     rejected.incrementAndGet();
@@ -181,12 +183,15 @@ public final class OrderIntake implements AutoCloseable {
                             + "@" + r.offset() + ")";
                     Rejection rej =
                             Rejection.of(x.reason(), detail, null, null, in.source(), in.payload(), clock.millis());
-                    sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
+                    sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), RecordJson.write(rej))));
                     LOG.info("order rejected: {} {}", x.reason(), detail);
                     if (x.zone() != null && x.account() != null) {
-                        byte[] verdict = JsonCodec.write(
-                                Notices.OrderVerdict.rejected(x.digest(), x.intervalStartMs(), x.reason(), x.detail()));
-                        notices.add(() -> mqtt.publish(Notices.fillsTopic(x.zone(), x.account()), verdict));
+                        byte[] verdict = Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.rejected(
+                                x.digest() == null ? null : Bytes32.fromHex(x.digest()),
+                                x.intervalStartMs(),
+                                x.reason(),
+                                x.detail()));
+                        notices.add(() -> mqtt.publish(Topics.of(x.zone(), x.account(), Topics.FILLS_KIND), verdict));
                     }
                 }
             }
@@ -225,7 +230,7 @@ public final class OrderIntake implements AutoCloseable {
                     tariffs,
                     settings.priceRule(),
                     clock.millis());
-            KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
+            KafkaIo.await(List.of(producer.send(KafkaIo.record(Topics.CLEARING, key.kafkaKey(), RecordJson.write(c)))));
             books.markCleared(key);
             cleared.incrementAndGet();
             LOG.info(
@@ -242,11 +247,11 @@ public final class OrderIntake implements AutoCloseable {
     private void sendFills(ClearingRecord c) {
         for (ClearingRecord.Entry e : c.orders()) {
             mqtt.publish(
-                    Notices.fillsTopic(e.zone(), e.account()),
-                    JsonCodec.write(new Notices.Fill(
-                            e.orderDigest(),
+                    Topics.of(e.zone(), e.account(), Topics.FILLS_KIND),
+                    Downlink.encode(new Fill(
+                            Bytes32.fromHex(e.orderDigest()),
                             c.intervalStartMs(),
-                            e.sideName(),
+                            e.side(),
                             e.energyMilliWh(),
                             e.filledMilliWh(),
                             c.clearingPricePerKWh())));

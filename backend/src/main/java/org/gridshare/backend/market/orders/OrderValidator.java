@@ -3,21 +3,21 @@ package org.gridshare.backend.market.orders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
-import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.InvalidSignatureException;
 import org.gridshare.protocol.Order;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -48,8 +48,8 @@ public final class OrderValidator {
 
     /** Decides about {@code in} against the books' memory; never throws for bad input. */
     public OrderVerdict validate(IncomingOrder in, OrderBooks books) {
-        MqttTopic topic =
-                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+        Topics.Device topic =
+                in.mqttTopic() == null ? null : Topics.parse(in.mqttTopic()).orElse(null);
         if (topic == null || !topic.kind().equals("orders")) {
             return new OrderVerdict.Rejected(
                     RejectReason.BAD_TOPIC,

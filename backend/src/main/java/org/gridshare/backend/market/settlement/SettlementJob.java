@@ -14,21 +14,23 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.market.KafkaIo;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
-import org.gridshare.backend.market.Notices;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.orders.BookKey;
 import org.gridshare.backend.market.statements.VerifiedStatement;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.contracts.BatchGasCapException;
 import org.gridshare.contracts.MarketClient;
 import org.gridshare.contracts.SettlementOutcome;
 import org.gridshare.contracts.SettlementSubmitter;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +123,7 @@ public final class SettlementJob implements AutoCloseable {
                 KafkaIo.producer(bootstrap, clientId + "-producer"),
                 end);
         KafkaIo.replay(bootstrap, Topics.SETTLEMENT, r -> {
-            SettlementRecord s = JsonCodec.read(r.value(), SettlementRecord.class);
+            SettlementRecord s = RecordJson.read(r.value(), SettlementRecord.class);
             switch (s.status()) {
                 case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED ->
                     job.finished.put(s.key(), s.status());
@@ -163,12 +165,12 @@ public final class SettlementJob implements AutoCloseable {
     private void ingest(ConsumerRecord<String, byte[]> r) {
         try {
             if (r.topic().equals(Topics.CLEARING)) {
-                ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
+                ClearingRecord c = RecordJson.read(r.value(), ClearingRecord.class);
                 if (!finished.containsKey(c.key())) { // settled books need no memory
                     clearings.putIfAbsent(c.key(), c);
                 }
             } else {
-                VerifiedStatement s = JsonCodec.read(r.value(), VerifiedStatement.class);
+                VerifiedStatement s = RecordJson.read(r.value(), VerifiedStatement.class);
                 BookKey key = new BookKey(s.zoneId(), s.intervalStartMs());
                 if (!finished.containsKey(key)) {
                     statements
@@ -280,13 +282,13 @@ public final class SettlementJob implements AutoCloseable {
                     long block = out.blockNumber();
                     for (BatchPlan.Part p : ready.parts()) {
                         mqtt.publish(
-                                Notices.fillsTopic(p.zone(), p.account()),
-                                JsonCodec.write(new Notices.Settlement(
-                                        p.orderDigest(),
+                                Topics.of(p.zone(), p.account(), Topics.FILLS_KIND),
+                                Downlink.encode(new Settlement(
+                                        Bytes32.fromHex(p.orderDigest()),
                                         c.intervalStartMs(),
-                                        p.net().toString(),
+                                        p.net(),
                                         p.deliveredMilliWh(),
-                                        out.txHash(),
+                                        Bytes32.fromHex(out.txHash()),
                                         block)));
                     }
                     String status = out.status() == SettlementOutcome.Status.SETTLED
@@ -350,7 +352,7 @@ public final class SettlementJob implements AutoCloseable {
 
     private void write(SettlementRecord s) {
         KafkaIo.await(
-                List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
+                List.of(producer.send(KafkaIo.record(Topics.SETTLEMENT, s.key().kafkaKey(), RecordJson.write(s)))));
     }
 
     /** Batches this process saw settled (SETTLED or ALREADY_SETTLED). */

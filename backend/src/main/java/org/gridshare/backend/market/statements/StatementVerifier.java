@@ -4,12 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
-import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.contracts.MeterRecord;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
@@ -17,8 +14,11 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
 import org.gridshare.protocol.InvalidSignatureException;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -44,7 +44,7 @@ public final class StatementVerifier {
 
     /** Decides about one record of {@code gridshare.statements.v1}; never throws for bad input. */
     public StatementVerdict verify(String mqttTopic, byte[] payload, long arrivalMs) {
-        MqttTopic topic = mqttTopic == null ? null : MqttTopic.parse(mqttTopic).orElse(null);
+        Topics.Device topic = mqttTopic == null ? null : Topics.parse(mqttTopic).orElse(null);
         if (topic == null || !topic.kind().equals("statements")) {
             return new StatementVerdict.Rejected(
                     RejectReason.BAD_TOPIC,
