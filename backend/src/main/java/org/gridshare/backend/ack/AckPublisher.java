@@ -149,8 +149,7 @@ public final class AckPublisher implements AutoCloseable {
                         }
                         zones.put(x.meter(), zone);
                     }
-                    rejected.computeIfAbsent(x.meter(), k -> new ArrayList<>())
-                            .add(new Ack.Rejected(x.seq(), x.reason().name(), x.code(), x.detail()));
+                    rejected.computeIfAbsent(x.meter(), k -> new ArrayList<>()).add(rejected(x));
                     Long known = highest.get(x.meter());
                     if (known != null) {
                         through.put(x.meter(), known);
@@ -234,5 +233,10 @@ public final class AckPublisher implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
         lookup.close(Duration.ofSeconds(5));
         sink.close();
+    }
+
+    /** How a rejection of a reading appears in the meter's next ack (docs/protocol.md, "Ack"). */
+    public static Ack.Rejected rejected(Rejection x) {
+        return new Ack.Rejected(x.seq(), x.reason().name(), x.code(), x.detail());
     }
 }

@@ -173,8 +173,7 @@ public final class OrderIntake implements AutoCloseable {
                         books.accept(o);
                         accepted.incrementAndGet();
                     }
-                    byte[] verdict = Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.accepted(
-                            Bytes32.fromHex(o.orderDigest()), o.intervalStartMs()));
+                    byte[] verdict = acceptedVerdict(o);
                     notices.add(() -> mqtt.publish(Topics.of(o.zone(), o.account(), Topics.FILLS_KIND), verdict));
                 }
                 case OrderVerdict.Rejected x -> {
@@ -186,11 +185,7 @@ public final class OrderIntake implements AutoCloseable {
                     sends.add(producer.send(KafkaIo.record(Topics.REJECTED, r.key(), RecordJson.write(rej))));
                     LOG.info("order rejected: {} {}", x.reason(), detail);
                     if (x.zone() != null && x.account() != null) {
-                        byte[] verdict = Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.rejected(
-                                x.digest() == null ? null : Bytes32.fromHex(x.digest()),
-                                x.intervalStartMs(),
-                                x.reason(),
-                                x.detail()));
+                        byte[] verdict = rejectedVerdict(x);
                         notices.add(() -> mqtt.publish(Topics.of(x.zone(), x.account(), Topics.FILLS_KIND), verdict));
                     }
                 }
@@ -246,15 +241,7 @@ public final class OrderIntake implements AutoCloseable {
 
     private void sendFills(ClearingRecord c) {
         for (ClearingRecord.Entry e : c.orders()) {
-            mqtt.publish(
-                    Topics.of(e.zone(), e.account(), Topics.FILLS_KIND),
-                    Downlink.encode(new Fill(
-                            Bytes32.fromHex(e.orderDigest()),
-                            c.intervalStartMs(),
-                            e.side(),
-                            e.energyMilliWh(),
-                            e.filledMilliWh(),
-                            c.clearingPricePerKWh())));
+            mqtt.publish(Topics.of(e.zone(), e.account(), Topics.FILLS_KIND), fill(c, e));
         }
     }
 
@@ -293,5 +280,28 @@ public final class OrderIntake implements AutoCloseable {
             c.close(Duration.ofSeconds(5));
         }
         producer.close(Duration.ofSeconds(5));
+    }
+
+    /** The verdict sent to the household on an accepted order (docs/protocol.md, "Order verdict"). */
+    public static byte[] acceptedVerdict(AcceptedOrder o) {
+        return Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.accepted(
+                Bytes32.fromHex(o.orderDigest()), o.intervalStartMs()));
+    }
+
+    /** The verdict sent to the household on a refused order; it names no order when the payload did not decode. */
+    public static byte[] rejectedVerdict(OrderVerdict.Rejected x) {
+        return Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.rejected(
+                x.digest() == null ? null : Bytes32.fromHex(x.digest()), x.intervalStartMs(), x.reason(), x.detail()));
+    }
+
+    /** An order's fill at the clearing of its book (docs/protocol.md, "Fill"). */
+    public static byte[] fill(ClearingRecord c, ClearingRecord.Entry e) {
+        return Downlink.encode(new Fill(
+                Bytes32.fromHex(e.orderDigest()),
+                c.intervalStartMs(),
+                e.side(),
+                e.energyMilliWh(),
+                e.filledMilliWh(),
+                c.clearingPricePerKWh()));
     }
 }

@@ -283,13 +283,7 @@ public final class SettlementJob implements AutoCloseable {
                     for (BatchPlan.Part p : ready.parts()) {
                         mqtt.publish(
                                 Topics.of(p.zone(), p.account(), Topics.FILLS_KIND),
-                                Downlink.encode(new Settlement(
-                                        Bytes32.fromHex(p.orderDigest()),
-                                        c.intervalStartMs(),
-                                        p.net(),
-                                        p.deliveredMilliWh(),
-                                        Bytes32.fromHex(out.txHash()),
-                                        block)));
+                                settlement(c.intervalStartMs(), p, out.txHash(), block));
                     }
                     String status = out.status() == SettlementOutcome.Status.SETTLED
                             ? SettlementRecord.SETTLED
@@ -371,5 +365,16 @@ public final class SettlementJob implements AutoCloseable {
         }
         consumer.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(5));
+    }
+
+    /** A participant's settlement notice once the batch has its confirmations (docs/protocol.md, "Settlement"). */
+    public static byte[] settlement(long intervalStartMs, BatchPlan.Part p, String txHash, long blockNumber) {
+        return Downlink.encode(new Settlement(
+                Bytes32.fromHex(p.orderDigest()),
+                intervalStartMs,
+                p.net(),
+                p.deliveredMilliWh(),
+                Bytes32.fromHex(txHash),
+                blockNumber));
     }
 }

@@ -105,8 +105,7 @@ public final class StatementIntake implements AutoCloseable {
                                 KafkaIo.record(Topics.STATEMENTS_VERIFIED, s.meter(), RecordJson.write(s))));
                         accepted.incrementAndGet();
                     }
-                    byte[] ack = Downlink.encode(
-                            org.gridshare.protocol.downlink.StatementVerdict.accepted(s.intervalStartMs()));
+                    byte[] ack = acceptedVerdict(s);
                     notices.add(() -> mqtt.publish(Topics.of(s.zone(), s.meter(), Topics.STATEMENT_ACKS_KIND), ack));
                 }
                 case StatementVerdict.Rejected x -> {
@@ -125,8 +124,7 @@ public final class StatementIntake implements AutoCloseable {
                     if (x.zone() != null
                             && x.meter() != null
                             && x.reason() != org.gridshare.protocol.RejectReason.REGISTRY_UNAVAILABLE) {
-                        byte[] ack = Downlink.encode(org.gridshare.protocol.downlink.StatementVerdict.rejected(
-                                x.intervalStartMs(), x.reason(), x.detail()));
+                        byte[] ack = rejectedVerdict(x);
                         notices.add(
                                 () -> mqtt.publish(Topics.of(x.zone(), x.meter(), Topics.STATEMENT_ACKS_KIND), ack));
                     }
@@ -165,5 +163,16 @@ public final class StatementIntake implements AutoCloseable {
         }
         consumer.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(5));
+    }
+
+    /** The verdict sent to the meter on an accepted statement (docs/protocol.md, "Statement verdict"). */
+    public static byte[] acceptedVerdict(VerifiedStatement s) {
+        return Downlink.encode(org.gridshare.protocol.downlink.StatementVerdict.accepted(s.intervalStartMs()));
+    }
+
+    /** The verdict sent to the meter on a refused statement; no interval when the payload did not decode. */
+    public static byte[] rejectedVerdict(StatementVerdict.Rejected x) {
+        return Downlink.encode(
+                org.gridshare.protocol.downlink.StatementVerdict.rejected(x.intervalStartMs(), x.reason(), x.detail()));
     }
 }
