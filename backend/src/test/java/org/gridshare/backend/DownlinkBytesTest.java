@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class DownlinkBytesTest {
     private static final String ACCOUNT = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
     private static final String METER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
-    private static final String DIGEST = "0x95bca2b8bdcd66fbad3dff9ebcd6ee2f50cf00a80fe0238da4fde91d21609a90";
+    private static final String DIGEST = "0xc8511c1fdc773103631adb629aa3f586559eedfa886cc2f7a1b5c3a77b884918";
     private static final String TX = "0x1784c1e25a0264b69b19c20c66b08eb437b25ea8d27e8d7f77bac6110876a801";
     private static final String ZONE_ID = "0x" + "00".repeat(32);
     private static final long START = 1_764_000_900_000L;
