@@ -99,4 +99,23 @@ class DownlinkGoldenTest {
         assertNull(sv.intervalStartMs());
         assertEquals("BAD_FIELD", sv.reason());
     }
+
+    @Test
+    void every_example_in_the_downlink_section_of_the_doc_is_a_golden_file() throws Exception {
+        String doc = java.nio.file.Files.readString(
+                GoldenFiles.DIR.getParent().getParent().resolve("protocol.md"));
+        String downlink = doc.substring(doc.indexOf("\n## Downlink"), doc.indexOf("\n## Reject reasons"));
+        java.util.Set<String> golden = new java.util.HashSet<>();
+        for (String name : GoldenFiles.names()) {
+            golden.add(new String(GoldenFiles.bytes(name), StandardCharsets.UTF_8));
+            assertTrue(downlink.contains("(protocol/downlink/" + name + ")"), "the doc links " + name);
+        }
+        int examples = 0;
+        for (int at = downlink.indexOf("```json\n"); at >= 0; at = downlink.indexOf("```json\n", at + 1)) {
+            String example = downlink.substring(at + 8, downlink.indexOf("\n```", at + 8));
+            assertTrue(golden.contains(example), "not a golden file: " + example);
+            examples++;
+        }
+        assertEquals(5, examples, "one example per message kind");
+    }
 }
