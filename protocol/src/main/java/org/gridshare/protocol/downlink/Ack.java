@@ -13,12 +13,10 @@ import org.gridshare.protocol.RejectReason;
  *
  * @param meter the meter as the backend keys it (lowercase 0x address)
  */
-/*
- * The records check only their shape (what must be present); ranges are the decoder's job, so the
- * backend never fails to build an answer about a message that carried an out-of-range value.
- */
 public record Ack(String meter, Long acceptedThrough, List<Rejected> rejected) {
     public Ack {
+        // The downlink records check only their shape (what must be present); ranges are the decoder's
+        // job, so the backend never fails to answer about a message that carried an out-of-range value.
         Objects.requireNonNull(meter, "meter");
         rejected = rejected == null ? List.of() : List.copyOf(rejected);
     }
