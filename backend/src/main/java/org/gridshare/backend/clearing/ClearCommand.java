@@ -1,27 +1,17 @@
 package org.gridshare.backend.clearing;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]}: replays the
@@ -36,19 +26,8 @@ public final class ClearCommand {
 
     private static final String USAGE =
             "usage: gridshare market clear --orders FILE [--price-rule midpoint|buyer|seller]";
-    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
-
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
-            // exact decimals, so that 1.0 and 1e3 stay visible as non-integers instead of doubles
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // keep 1000.0 as written in error messages instead of 1E+3
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-            .build();
+    /** Renders the result; the orders file is read by {@link OrderFile}. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private ClearCommand() {}
 
@@ -88,221 +67,32 @@ public final class ClearCommand {
             err.println(USAGE);
             return INVALID;
         }
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             err.println("market clear: " + file + ": no such file");
             return UNREADABLE;
-        } catch (JsonProcessingException e) {
-            err.println("market clear: " + file + ": not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr());
-            return INVALID;
         } catch (IOException e) {
             err.println("market clear: " + file + ": cannot read: " + e.getMessage());
             return UNREADABLE;
         }
-        List<String> problems = new ArrayList<>();
-        ParsedBook parsed = parse(root, problems);
-        if (!problems.isEmpty()) {
-            // book-level problems first, then orders by index, whichever check found them
-            problems.sort(Comparator.comparingInt(ClearCommand::orderIndexOf));
-            for (String problem : problems) {
+        OrderFile.Result parsed;
+        try {
+            parsed = OrderFile.read(bytes);
+        } catch (OrderFile.InvalidJsonException e) {
+            err.println("market clear: " + file + ": not valid JSON: " + e.getMessage());
+            return INVALID;
+        }
+        if (parsed.book() == null) {
+            for (String problem : parsed.problems()) {
                 err.println("market clear: " + file + ": " + problem);
             }
             return INVALID;
         }
-        ClearingResult result = new PartitioningAuction().clear(parsed.book, rule);
-        out.println(render(parsed.ids, parsed.book, result));
+        ClearingResult result = new PartitioningAuction().clear(parsed.book().book(), rule);
+        out.println(render(parsed.book().ids(), parsed.book().book(), result));
         return OK;
-    }
-
-    private static int orderIndexOf(String problem) {
-        if (!problem.startsWith("orders[")) {
-            return -1;
-        }
-        int end = problem.indexOf(']');
-        return end > 7 ? Integer.parseInt(problem.substring(7, end)) : -1;
-    }
-
-    /** A book with the JSON ids in input order; the engine sees each id as its rank in id order. */
-    private record ParsedBook(OrderBook book, List<JsonNode> ids) {}
-
-    private record RawOrder(int index, JsonNode id, Side side, long energy, long limit, long time) {}
-
-    private static ParsedBook parse(JsonNode root, List<String> problems) {
-        if (root == null || !root.isObject()) {
-            problems.add("the book must be a JSON object");
-            return null;
-        }
-        if (!root.hasNonNull("zone")) {
-            problems.add("zone: missing (reason " + RejectCode.MISSING_FIELD.code() + " MISSING_FIELD)");
-        } else if (!root.get("zone").isTextual()) {
-            problems.add("zone: must be a string");
-        }
-        Long intervalStart = bookInteger(root, "intervalStartMs", problems);
-        if (intervalStart != null && intervalStart < 0) {
-            problems.add("intervalStartMs: " + intervalStart + " is negative");
-        }
-        Long feedIn = bookInteger(root, "feedInTariff", problems);
-        Long retail = bookInteger(root, "retailTariff", problems);
-        if (feedIn != null && feedIn < 0) {
-            problems.add("feedInTariff: " + feedIn + " is negative");
-            feedIn = null;
-        }
-        if (feedIn != null && retail != null && retail < feedIn) {
-            problems.add("retailTariff: " + retail + " is below feedInTariff " + feedIn);
-            retail = null;
-        }
-        JsonNode orders = root.get("orders");
-        if (orders == null || orders.isNull()) {
-            problems.add("orders: missing (reason " + RejectCode.MISSING_FIELD.code() + " MISSING_FIELD)");
-            return null;
-        }
-        if (!orders.isArray()) {
-            problems.add("orders: must be an array");
-            return null;
-        }
-        if (feedIn == null || retail == null) {
-            return null; // limits cannot be judged without both tariffs
-        }
-        List<RawOrder> raw = new ArrayList<>(orders.size());
-        Map<String, Integer> firstIndexOfId = new HashMap<>();
-        for (int i = 0; i < orders.size(); i++) {
-            JsonNode order = orders.get(i);
-            if (!order.isObject()) {
-                problems.add("orders[" + i + "]: must be a JSON object");
-                continue;
-            }
-            RawOrder parsed = parseOrder(i, order, firstIndexOfId, problems);
-            if (parsed != null) {
-                raw.add(parsed);
-            }
-        }
-        // Ties of price and time are broken by id: integers in numeric order before strings in
-        // Unicode code point order. The engine compares longs, so it gets each id's rank.
-        List<RawOrder> byId = new ArrayList<>(raw);
-        byId.sort(Comparator.comparing(RawOrder::id, ClearCommand::compareIds));
-        long[] rank = new long[orders.size()];
-        for (int r = 0; r < byId.size(); r++) {
-            rank[byId.get(r).index()] = r;
-        }
-        OrderBook book = new OrderBook(feedIn, retail, Math.max(raw.size(), 1));
-        List<JsonNode> ids = new ArrayList<>(raw.size());
-        for (RawOrder o : raw) {
-            try {
-                book.add(rank[o.index()], o.side(), o.energy(), o.limit(), o.time());
-                ids.add(o.id());
-            } catch (OrderRejectedException e) {
-                problems.add(where(o.index(), o.id()) + e.getMessage());
-            }
-        }
-        return new ParsedBook(book, ids);
-    }
-
-    private static RawOrder parseOrder(
-            int i, JsonNode order, Map<String, Integer> firstIndexOfId, List<String> problems) {
-        JsonNode id = order.get("id");
-        String at = where(i, id);
-        int before = problems.size();
-        if (id == null || id.isNull()) {
-            problems.add(at + reject("id", RejectCode.MISSING_FIELD, "missing"));
-        } else if (!(id.isTextual() && !id.textValue().isEmpty()) && !id.isIntegralNumber()) {
-            problems.add(at + reject("id", RejectCode.BAD_ID, "must be a non-empty string or an integer"));
-        } else {
-            String canonical =
-                    id.isTextual() ? id.textValue() : id.bigIntegerValue().toString();
-            Integer first = firstIndexOfId.putIfAbsent(canonical, i);
-            if (first != null) {
-                problems.add(at + reject("id", RejectCode.DUPLICATE_ID, "duplicate of orders[" + first + "]"));
-            }
-        }
-        Side side = null;
-        JsonNode sideNode = order.get("side");
-        if (sideNode == null || sideNode.isNull()) {
-            problems.add(at + reject("side", RejectCode.MISSING_FIELD, "missing"));
-        } else if (sideNode.isTextual() && sideNode.textValue().equals("buy")) {
-            side = Side.BUY;
-        } else if (sideNode.isTextual() && sideNode.textValue().equals("sell")) {
-            side = Side.SELL;
-        } else {
-            problems.add(at + reject("side", RejectCode.UNKNOWN_SIDE, sideNode + " is neither \"buy\" nor \"sell\""));
-        }
-        Long energy = orderInteger(order, "energyMilliWh", at, problems);
-        Long limit = orderInteger(order, "limitPrice", at, problems);
-        Long time = orderInteger(order, "timeMs", at, problems);
-        if (problems.size() > before) {
-            return null;
-        }
-        return new RawOrder(i, id, side, energy, limit, time);
-    }
-
-    private static String where(int index, JsonNode id) {
-        if (id == null || id.isNull() || id.isContainerNode()) {
-            return "orders[" + index + "]: ";
-        }
-        return "orders[" + index + "] (id " + id + "): ";
-    }
-
-    private static String reject(String field, RejectCode code, String message) {
-        return field + ": " + message + " (reason " + code.code() + " " + code + ")";
-    }
-
-    private static Long bookInteger(JsonNode node, String field, List<String> problems) {
-        return integer(node, field, "", problems);
-    }
-
-    private static Long orderInteger(JsonNode node, String field, String at, List<String> problems) {
-        return integer(node, field, at, problems);
-    }
-
-    /** An exact 64-bit integer: a JSON integer or a string of decimal digits; never a fraction or exponent. */
-    private static Long integer(JsonNode node, String field, String at, List<String> problems) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            problems.add(at + reject(field, RejectCode.MISSING_FIELD, "missing"));
-            return null;
-        }
-        BigInteger big;
-        if (value.isIntegralNumber()) {
-            big = value.bigIntegerValue();
-        } else if (value.isTextual() && value.textValue().matches("-?[0-9]{1,40}")) {
-            big = new BigInteger(value.textValue());
-        } else {
-            problems.add(at + reject(field, RejectCode.NOT_AN_INTEGER, value + " is not an exact integer"));
-            return null;
-        }
-        if (big.compareTo(LONG_MIN) < 0 || big.compareTo(LONG_MAX) > 0) {
-            problems.add(at + reject(field, RejectCode.OUT_OF_RANGE, big + " does not fit a signed 64-bit integer"));
-            return null;
-        }
-        return big.longValue();
-    }
-
-    static int compareIds(JsonNode a, JsonNode b) {
-        boolean aText = a.isTextual();
-        boolean bText = b.isTextual();
-        if (aText != bText) {
-            return aText ? 1 : -1;
-        }
-        if (!aText) {
-            return a.bigIntegerValue().compareTo(b.bigIntegerValue());
-        }
-        String x = a.textValue();
-        String y = b.textValue();
-        int i = 0;
-        int j = 0;
-        while (i < x.length() && j < y.length()) {
-            int cx = x.codePointAt(i);
-            int cy = y.codePointAt(j);
-            if (cx != cy) {
-                return Integer.compare(cx, cy);
-            }
-            i += Character.charCount(cx);
-            j += Character.charCount(cy);
-        }
-        return Boolean.compare(i < x.length(), j < y.length());
     }
 
     private static String render(List<JsonNode> ids, OrderBook book, ClearingResult result) {

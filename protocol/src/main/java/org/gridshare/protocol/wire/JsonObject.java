@@ -41,6 +41,14 @@ public final class JsonObject {
         this.path = path;
     }
 
+    /** The typed reads over an object node that a caller parsed with {@link StrictJson#tree}. */
+    public static JsonObject of(JsonNode object) {
+        if (object == null || !object.isObject()) {
+            throw new IllegalArgumentException("not a JSON object: " + object);
+        }
+        return new JsonObject(object, "");
+    }
+
     /** Rejects any field outside {@code allowed}, with {@link Reason#UNKNOWN_FIELD} ({@code what} names the message). */
     public JsonObject rejectUnknown(Set<String> allowed, String what) throws WireFormatException {
         Iterator<String> names = object.fieldNames();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import org.gridshare.protocol.wire.WireFormatException.Reason;
@@ -25,6 +26,8 @@ public final class StrictJson {
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // keep 1000.0 as written in error messages instead of 1E+3
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
     private StrictJson() {}
@@ -37,6 +40,18 @@ public final class StrictJson {
      *     trailing data or a value that is not an object
      */
     public static JsonObject object(byte[] json, int maxBytes) throws WireFormatException {
+        JsonNode root = tree(json, maxBytes);
+        if (!root.isObject()) {
+            throw new WireFormatException(Reason.MALFORMED_JSON, null, "expected one JSON object");
+        }
+        return new JsonObject(root, "");
+    }
+
+    /**
+     * Parses one JSON value of any kind, as strictly as {@link #object}, for a reader that reports every
+     * problem of a larger document itself (the orders file of {@code market clear}).
+     */
+    public static JsonNode tree(byte[] json, int maxBytes) throws WireFormatException {
         if (json == null || json.length == 0) {
             throw new WireFormatException(Reason.MALFORMED_JSON, null, "empty payload");
         }
@@ -57,9 +72,9 @@ public final class StrictJson {
         } catch (IOException e) {
             throw new WireFormatException(Reason.MALFORMED_JSON, null, e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
             throw new WireFormatException(Reason.MALFORMED_JSON, null, "expected one JSON object");
         }
-        return new JsonObject(root, "");
+        return root;
     }
 }
