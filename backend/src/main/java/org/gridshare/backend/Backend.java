@@ -26,6 +26,7 @@ import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.RegistryMeterDirectory;
 import org.gridshare.backend.verify.ReadingVerifier;
 import org.gridshare.backend.verify.VerificationTopology;
+import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,15 +11,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.ingest.IngestRecords;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.kafka.ConsumerLoop;
 import org.gridshare.backend.kafka.KafkaClients;
-import org.gridshare.backend.rejects.JsonCodec;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.verify.VerifiedReading;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Ack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,12 +96,12 @@ public final class AckPublisher implements AutoCloseable {
             }
             try {
                 if (r.topic().equals(Topics.READINGS_VERIFIED)) {
-                    VerifiedReading v = JsonCodec.read(r.value(), VerifiedReading.class);
+                    VerifiedReading v = RecordJson.read(r.value(), VerifiedReading.class);
                     zones.put(v.meter(), v.zone());
                     highest.merge(v.meter(), v.seq(), Math::max);
                     through.put(v.meter(), highest.get(v.meter()));
                 } else {
-                    Rejection x = JsonCodec.read(r.value(), Rejection.class);
+                    Rejection x = RecordJson.read(r.value(), Rejection.class);
                     if (x.meter() == null || x.seq() == null || !x.meter().startsWith("0x")) {
                         continue; // nothing an agent could match to one of its readings
                     }
@@ -116,8 +116,7 @@ public final class AckPublisher implements AutoCloseable {
                         }
                         zones.put(x.meter(), zone);
                     }
-                    rejected.computeIfAbsent(x.meter(), k -> new ArrayList<>())
-                            .add(new Ack.Rejected(x.seq(), x.reason().name(), x.code(), x.detail()));
+                    rejected.computeIfAbsent(x.meter(), k -> new ArrayList<>()).add(rejected(x));
                     Long known = highest.get(x.meter());
                     if (known != null) {
                         through.put(x.meter(), known);
@@ -148,7 +147,7 @@ public final class AckPublisher implements AutoCloseable {
             return null;
         }
         if (s.mqttTopic() != null) {
-            return MqttTopic.parse(s.mqttTopic()).map(MqttTopic::zone).orElse(null);
+            return Topics.parse(s.mqttTopic()).map(Topics.Device::zone).orElse(null);
         }
         if (s.topic() == null || s.partition() == null || s.offset() == null) {
             return null;
@@ -163,7 +162,7 @@ public final class AckPublisher implements AutoCloseable {
                     String topic = IngestRecords.mqttTopic(r);
                     return topic == null
                             ? null
-                            : MqttTopic.parse(topic).map(MqttTopic::zone).orElse(null);
+                            : Topics.parse(topic).map(Topics.Device::zone).orElse(null);
                 }
             }
         }
@@ -187,5 +186,10 @@ public final class AckPublisher implements AutoCloseable {
             lookup.close(Duration.ofSeconds(5));
             sink.close();
         }
+    }
+
+    /** How a rejection of a reading appears in the meter's next ack (docs/protocol.md, "Ack"). */
+    public static Ack.Rejected rejected(Rejection x) {
+        return new Ack.Rejected(x.seq(), x.reason().name(), x.code(), x.detail());
     }
 }

@@ -1,6 +1,7 @@
 package org.gridshare.backend.ack;
 
 import java.util.List;
+import org.gridshare.protocol.downlink.Ack;
 
 /**
  * Where {@link AckPublisher} hands the acks of one Kafka poll: MQTT ({@link MqttAckSink}) or the CoAP

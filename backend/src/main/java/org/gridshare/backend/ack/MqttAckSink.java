@@ -9,8 +9,8 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.gridshare.backend.ingest.MqttTopic;
-import org.gridshare.backend.rejects.JsonCodec;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
 
 /** Publishes acks to {@code gridshare/v1/{zone}/{meter}/acks} with QoS 1 and waits for every PUBACK. */
 public final class MqttAckSink implements AckSink {
@@ -37,9 +37,9 @@ public final class MqttAckSink implements AckSink {
     public void deliver(List<Addressed> acks) throws MqttException {
         List<IMqttToken> tokens = new ArrayList<>();
         for (Addressed a : acks) {
-            MqttMessage m = new MqttMessage(JsonCodec.write(a.ack()));
+            MqttMessage m = new MqttMessage(Downlink.encode(a.ack()));
             m.setQos(1);
-            tokens.add(mqtt.publish(MqttTopic.of(a.zone(), a.ack().meter(), "acks"), m));
+            tokens.add(mqtt.publish(Topics.of(a.zone(), a.ack().meter(), Topics.ACKS_KIND), m));
             if (tokens.size() >= 8) { // stay under the broker's receive maximum
                 tokens.remove(0).waitForCompletion(MQTT_TIMEOUT_MS);
             }

@@ -9,12 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.kafka.ConsumerLoop;
-import org.gridshare.backend.rejects.JsonCodec;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.verify.VerifiedReading;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +51,11 @@ public final class IntervalTable implements AutoCloseable {
         try {
             switch (r.topic()) {
                 case Topics.INTERVALS -> {
-                    IntervalTotals t = JsonCodec.read(r.value(), IntervalTotals.class);
+                    IntervalTotals t = RecordJson.read(r.value(), IntervalTotals.class);
                     intervals.put(new Key(t.meter(), t.intervalStartMs()), t);
                 }
-                case Topics.REJECTED -> rejections.add(JsonCodec.read(r.value(), Rejection.class));
-                case Topics.READINGS_VERIFIED -> verified.add(JsonCodec.read(r.value(), VerifiedReading.class));
+                case Topics.REJECTED -> rejections.add(RecordJson.read(r.value(), Rejection.class));
+                case Topics.READINGS_VERIFIED -> verified.add(RecordJson.read(r.value(), VerifiedReading.class));
                 default -> {}
             }
         } catch (RuntimeException e) {

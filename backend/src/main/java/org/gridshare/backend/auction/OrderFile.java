@@ -1,13 +1,6 @@
 package org.gridshare.backend.auction;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -19,6 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.gridshare.protocol.wire.JsonObject;
+import org.gridshare.protocol.wire.StrictJson;
+import org.gridshare.protocol.wire.WireFormatException;
 
 /**
  * An order book file as auditors replay it: {@code {"zone", "intervalStartMs", "feedInTariff",
@@ -27,19 +23,8 @@ import java.util.OptionalLong;
  * takes. Every bad order is named by index, id, field and reason code.
  */
 public final class OrderFile {
-    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
-
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
-            // exact decimals, so that 1.0 and 1e3 stay visible as non-integers instead of doubles
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // keep 1000.0 as written in error messages instead of 1E+3
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-            .build();
+    /** A book file larger than this is refused before parsing. */
+    public static final int MAX_BYTES = 64 * 1024 * 1024;
 
     private OrderFile() {}
 
@@ -95,17 +80,24 @@ public final class OrderFile {
 
     /** Reads and checks {@code file}. */
     public static Read read(Path file) {
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return new Unreadable("no such file");
-        } catch (JsonProcessingException e) {
-            return new Invalid(List.of("not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr()));
         } catch (IOException e) {
             return new Unreadable("cannot read: " + e.getMessage());
+        }
+        return read(bytes);
+    }
+
+    /** Checks the bytes of an orders file with the protocol's strict reader. */
+    public static Read read(byte[] json) {
+        JsonNode root;
+        try {
+            root = StrictJson.tree(json, MAX_BYTES);
+        } catch (WireFormatException e) {
+            return new Invalid(List.of("not valid JSON: " + e.getMessage()));
         }
         List<String> problems = new ArrayList<>();
         ParsedBook parsed = parse(root, problems);
@@ -260,27 +252,35 @@ public final class OrderFile {
         return integer(node, field, at, problems);
     }
 
-    /** An exact 64-bit integer: a JSON integer or a string of decimal digits; never a fraction or exponent. */
+    /**
+     * An exact 64-bit integer, decided by the protocol's strict reader ({@link JsonObject#int64}): a JSON
+     * integer or a decimal string, never a fraction or an exponent. Every problem is collected, not thrown.
+     */
     private static Long integer(JsonNode node, String field, String at, List<String> problems) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             problems.add(at + reject(field, RejectCode.MISSING_FIELD, "missing"));
             return null;
         }
-        BigInteger big;
-        if (value.isIntegralNumber()) {
-            big = value.bigIntegerValue();
-        } else if (value.isTextual() && value.textValue().matches("-?[0-9]{1,40}")) {
-            big = new BigInteger(value.textValue());
-        } else {
-            problems.add(at + reject(field, RejectCode.NOT_AN_INTEGER, value + " is not an exact integer"));
+        try {
+            return JsonObject.of(node).int64(field);
+        } catch (WireFormatException e) {
+            if (e.reason() == WireFormatException.Reason.OUT_OF_RANGE) {
+                problems.add(at
+                        + reject(
+                                field,
+                                RejectCode.OUT_OF_RANGE,
+                                outOfRange(value) + " does not fit a signed 64-bit integer"));
+            } else {
+                problems.add(at + reject(field, RejectCode.NOT_AN_INTEGER, value + " is not an exact integer"));
+            }
             return null;
         }
-        if (big.compareTo(LONG_MIN) < 0 || big.compareTo(LONG_MAX) > 0) {
-            problems.add(at + reject(field, RejectCode.OUT_OF_RANGE, big + " does not fit a signed 64-bit integer"));
-            return null;
-        }
-        return big.longValue();
+    }
+
+    /** The out-of-range value as digits (a string value without its quotes). */
+    private static String outOfRange(JsonNode value) {
+        return value.isTextual() ? value.textValue() : value.toString();
     }
 
     static int compareIds(JsonNode a, JsonNode b) {

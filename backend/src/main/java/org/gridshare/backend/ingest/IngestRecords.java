@@ -6,10 +6,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.gridshare.backend.Topics;
-import org.gridshare.backend.rejects.JsonCodec;
-import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
 
 /**
  * What every ingest (MQTT bridge, CoAP) writes to Kafka, so the verifier cannot tell them apart: the
@@ -39,7 +39,7 @@ public final class IngestRecords {
             RejectReason reason, String detail, String key, String topic, byte[] payload, long now) {
         Rejection r =
                 Rejection.of(reason, detail, key, null, new Rejection.Source(null, null, null, topic), payload, now);
-        return new ProducerRecord<>(Topics.REJECTED, key, JsonCodec.write(r));
+        return new ProducerRecord<>(Topics.REJECTED, key, RecordJson.write(r));
     }
 
     /** Adds the ingest headers every consumer relies on; returns {@code record}. */

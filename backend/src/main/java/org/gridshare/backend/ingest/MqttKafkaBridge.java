@@ -19,8 +19,8 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.gridshare.backend.Topics;
-import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +143,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] != 1) {
                 throw new IngestException(
-                        serverUri, "broker granted QoS " + granted[i] + " for " + MqttTopic.filter(kinds[i]), null);
+                        serverUri, "broker granted QoS " + granted[i] + " for " + Topics.filter(kinds[i]), null);
             }
         }
     }
@@ -152,7 +152,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         String[] filters = new String[kinds.length];
         int[] qos = new int[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
-            filters[i] = MqttTopic.filter(kinds[i]);
+            filters[i] = Topics.filter(kinds[i]);
             qos[i] = 1;
         }
         return mqtt.subscribe(filters, qos);
@@ -166,7 +166,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         received.incrementAndGet();
         byte[] payload = message.getPayload();
         long now = clock.millis();
-        MqttTopic parsed = MqttTopic.parse(topic).orElse(null);
+        Topics.Device parsed = Topics.parse(topic).orElse(null);
         String key = parsed == null ? "unknown" : parsed.device();
         String target = parsed == null ? null : ROUTES.get(parsed.kind());
         ProducerRecord<String, byte[]> record;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.gridshare.contracts.ChainCallException;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.ZoneIds;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;

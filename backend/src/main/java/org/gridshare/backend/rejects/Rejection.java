@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import org.gridshare.protocol.RejectReason;
 
 /**
  * One record on {@code gridshare.rejected.v1}: the reason (name and code), what and where, the meter and

@@ -2,10 +2,8 @@ package org.gridshare.backend.verify;
 
 import java.time.Clock;
 import java.util.Objects;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
@@ -13,8 +11,10 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.InvalidSignatureException;
 import org.gridshare.protocol.MeterReading;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -45,7 +45,7 @@ public final class ReadingVerifier {
     public Verdict verify(IncomingReading in, ChainState state) {
         String where = where(in);
         try {
-            MqttTopic topic = topic(in, where);
+            Topics.Device topic = topic(in, where);
             Signed<MeterReading> signed = decode(in, where);
             Bytes32 digest = Eip712.digest(domain, signed.message());
             checkSigner(in, signed, digest, topic, where);
@@ -71,9 +71,9 @@ public final class ReadingVerifier {
     private record Deltas(long importMilliWh, long exportMilliWh) {}
 
     /** The MQTT topic the reading arrived on: it names the zone and the meter that must have signed. */
-    private MqttTopic topic(IncomingReading in, String where) throws Refused {
-        MqttTopic topic =
-                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+    private Topics.Device topic(IncomingReading in, String where) throws Refused {
+        Topics.Device topic =
+                in.mqttTopic() == null ? null : Topics.parse(in.mqttTopic()).orElse(null);
         if (topic == null) {
             throw refuse(in, RejectReason.BAD_TOPIC, "missing or malformed mqtt.topic header " + where, null);
         }
@@ -95,7 +95,7 @@ public final class ReadingVerifier {
 
     /** The signature is the named meter's over these fields, and that meter owns the topic. */
     private void checkSigner(
-            IncomingReading in, Signed<MeterReading> signed, Bytes32 digest, MqttTopic topic, String where)
+            IncomingReading in, Signed<MeterReading> signed, Bytes32 digest, Topics.Device topic, String where)
             throws Refused {
         MeterReading r = signed.message();
         Long seq = r.seq();
@@ -124,7 +124,7 @@ public final class ReadingVerifier {
     }
 
     /** The registry knows the meter, has not revoked it, and binds it to the topic's zone. */
-    private void checkStanding(IncomingReading in, MeterReading r, MqttTopic topic, String where) throws Refused {
+    private void checkStanding(IncomingReading in, MeterReading r, Topics.Device topic, String where) throws Refused {
         Long seq = r.seq();
         MeterStanding standing = directory.standing(r.meter());
         switch (standing.state()) {
@@ -222,7 +222,7 @@ public final class ReadingVerifier {
             IncomingReading in,
             Signed<MeterReading> signed,
             Bytes32 digest,
-            MqttTopic topic,
+            Topics.Device topic,
             ChainState state,
             Deltas deltas) {
         MeterReading r = signed.message();

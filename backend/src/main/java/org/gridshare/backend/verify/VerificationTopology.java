@@ -16,9 +16,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.aggregate.IntervalTotals;
-import org.gridshare.backend.rejects.JsonCodec;
+import org.gridshare.protocol.Topics;
 
 /**
  * The backend's Streams topology: {@code readings.v1} → verify (per-meter state store) → {@code
@@ -37,9 +37,9 @@ public final class VerificationTopology {
 
     public static Topology build(ReadingVerifier verifier, Duration interval, Duration grace, Clock clock) {
         Serde<String> keys = Serdes.String();
-        Serde<ChainState> chainSerde = JsonCodec.serde(ChainState.class);
-        Serde<VerifiedReading> verifiedSerde = JsonCodec.serde(VerifiedReading.class);
-        Serde<IntervalTotals> totalsSerde = JsonCodec.serde(IntervalTotals.class);
+        Serde<ChainState> chainSerde = RecordJson.serde(ChainState.class);
+        Serde<VerifiedReading> verifiedSerde = RecordJson.serde(VerifiedReading.class);
+        Serde<IntervalTotals> totalsSerde = RecordJson.serde(IntervalTotals.class);
         long intervalSeconds = interval.toSeconds();
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -50,7 +50,7 @@ public final class VerificationTopology {
                 .processValues(() -> new VerifyProcessor(verifier, CHAIN_STORE, clock), CHAIN_STORE);
 
         verdicts.filter((k, v) -> v instanceof Verdict.Rejected)
-                .mapValues(v -> JsonCodec.write(((Verdict.Rejected) v).rejection()))
+                .mapValues(v -> RecordJson.write(((Verdict.Rejected) v).rejection()))
                 .to(Topics.REJECTED, Produced.with(keys, Serdes.ByteArray()));
 
         KStream<String, VerifiedReading> accepted = verdicts.filter((k, v) -> v instanceof Verdict.Accepted)

@@ -8,8 +8,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package org.gridshare.backend.testing;
 
-import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.ZoneIds;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;

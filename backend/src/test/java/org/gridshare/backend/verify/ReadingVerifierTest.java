@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.Random;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
-import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.ZoneIds;
 import org.junit.jupiter.api.Test;
 
 /** The verifier's rules over a fixed registry table (the chain-backed directory is tested end to end). */

@@ -8,13 +8,13 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.TopologyDescription;
-import org.gridshare.backend.Topics;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
-import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.junit.jupiter.api.Test;
 
 /** The topology's shape: one sub-topology, no repartition, so a meter's readings stay in one task in order. */

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.gridshare.backend.Topics;
 import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.aggregate.IntervalTotals;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.Topics;
 
 /** What the demo shows people: the backend's output topics, read through {@link IntervalTable}. */
 final class DemoReport implements AutoCloseable {

@@ -21,9 +21,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.gridshare.backend.Topics;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.settlement.SettlementRecord;
+import org.gridshare.protocol.Topics;
 
 /**
  * What the demo shows of the market: follows {@code gridshare.clearing.v1} and

@@ -8,12 +8,12 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.gridshare.agent.uplink.Topics;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
 
 /**

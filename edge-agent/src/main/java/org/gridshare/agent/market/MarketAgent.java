@@ -17,16 +17,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.gridshare.agent.http.StatusSection;
 import org.gridshare.agent.inbox.InboundLog;
-import org.gridshare.agent.inbox.MalformedMessageException;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.statement.StatementStore;
-import org.gridshare.agent.statement.StatementVerdict;
 import org.gridshare.agent.statement.StoredStatement;
 import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.StatementVerdict;
+import org.gridshare.protocol.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,10 +143,10 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         }
         MarketAgent m = new MarketAgent(outbox, meterKey, householdKey, zone, mqtt, signedThrough, settings, clock);
         outbox.onCommit(m.statements);
-        String acks = MarketTopics.statementAcks(zone, meterKey.address());
+        String acks = Topics.statementAcks(zone, meterKey.address());
         mqtt.subscribe(acks, payload -> m.onStatementVerdict(acks, payload));
         if (m.trader != null) {
-            String fills = MarketTopics.fills(zone, householdKey.address());
+            String fills = Topics.fills(zone, householdKey.address());
             mqtt.subscribe(fills, payload -> m.trader.onMessage(fills, payload));
         }
         return m;
@@ -200,7 +202,7 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
         for (StoredStatement st : statements.list(StoredStatement.PENDING, 1000)) {
             Long last = statementPublished.get(st.intervalStartMs());
             if (last == null || now - last >= settings.resendMs()) {
-                if (mqtt.publish(MarketTopics.statements(zone, meterKey.address()), st.payload(), 1, false)) {
+                if (mqtt.publish(Topics.statements(zone, meterKey.address()), st.payload(), 1, false)) {
                     statementPublished.put(st.intervalStartMs(), now);
                 }
             }
@@ -210,12 +212,12 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
     void onStatementVerdict(String topic, byte[] payload) {
         String problem;
         try {
-            StatementVerdict v = StatementVerdict.parse(payload);
+            StatementVerdict v = Downlink.decodeStatementVerdict(payload);
             problem = statements.apply(v);
             if (problem == null && !v.accepted()) {
                 statementPublished.remove(v.intervalStartMs()); // a transient refusal is re-sent at once
             }
-        } catch (MalformedMessageException e) {
+        } catch (WireFormatException e) {
             problem = "MALFORMED: " + e.getMessage();
         } catch (OutboxException | RuntimeException e) {
             problem = "NOT_APPLIED: " + e.getMessage();

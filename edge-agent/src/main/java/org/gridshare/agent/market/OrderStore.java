@@ -16,6 +16,10 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.downlink.Fill;
+import org.gridshare.protocol.downlink.FillsMessage;
+import org.gridshare.protocol.downlink.OrderVerdict;
+import org.gridshare.protocol.downlink.Settlement;
 import org.gridshare.protocol.wire.JsonWire;
 
 /**
@@ -135,19 +139,29 @@ public final class OrderStore {
      *
      * @return null when applied, otherwise why not (unknown order, a fill that contradicts the order)
      */
-    public String apply(MarketMessage m) throws OutboxException {
+    public String apply(FillsMessage m) throws OutboxException {
+        if (m.orderDigest() == null) {
+            OrderVerdict v = (OrderVerdict) m; // only a verdict on an undecodable payload names no order
+            return "UNKNOWN_ORDER: a verdict on an order the backend could not decode: " + v.reason() + " "
+                    + v.detail();
+        }
+        long intervalStartMs = switch (m) {
+            case OrderVerdict v -> v.intervalStartMs();
+            case Fill f -> f.intervalStartMs();
+            case Settlement s -> s.intervalStartMs();
+        };
         return outbox.transaction("applying a market message", db -> {
             Optional<PlacedOrder> found = find(db, "digest = ?", m.orderDigest().toHex());
             if (found.isEmpty()) {
                 return "UNKNOWN_ORDER: no order with digest " + m.orderDigest().toHex();
             }
             PlacedOrder o = found.get();
-            if (o.intervalStartMs() != m.intervalStartMs()) {
+            if (o.intervalStartMs() != intervalStartMs) {
                 return "MISMATCH: order " + o.digest() + " is for interval " + o.intervalStartMs() + ", not "
-                        + m.intervalStartMs();
+                        + intervalStartMs;
             }
             switch (m) {
-                case MarketMessage.Verdict v -> {
+                case OrderVerdict v -> {
                     if (o.status().equals(PlacedOrder.SENT)) {
                         update(
                                 db,
@@ -161,7 +175,7 @@ public final class OrderStore {
                         return "CONFLICT: order " + o.digest() + " was already " + o.status();
                     }
                 }
-                case MarketMessage.Fill f -> {
+                case Fill f -> {
                     if (f.side() != o.side() || f.energyMilliWh() != o.energyMilliWh()) {
                         return "MISMATCH: fill says side " + f.side() + " and " + f.energyMilliWh() + " mWh, the order "
                                 + o.side() + " and " + o.energyMilliWh();
@@ -175,7 +189,7 @@ public final class OrderStore {
                             f.filledMilliWh(),
                             f.clearingPricePerKWh());
                 }
-                case MarketMessage.Settlement s ->
+                case Settlement s ->
                     update(
                             db,
                             o,

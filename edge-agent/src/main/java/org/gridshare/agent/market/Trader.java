@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.gridshare.agent.inbox.InboundLog;
-import org.gridshare.agent.inbox.MalformedMessageException;
 import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.statement.StatementStore;
 import org.gridshare.agent.uplink.MqttSession;
@@ -17,6 +16,10 @@ import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +101,7 @@ public final class Trader {
             long gate = schedule.gateClosureMs(o.intervalStartMs());
             Long last = lastPublished.get(o.intervalStartMs());
             if (now < gate && (last == null || now - last >= resendMs)) {
-                if (mqtt.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+                if (mqtt.publish(Topics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
                     lastPublished.put(o.intervalStartMs(), now);
                 }
             }
@@ -154,7 +157,7 @@ public final class Trader {
                     o.limitPricePerKWh(),
                     forecast.getAsLong(),
                     o.nonce());
-            if (mqtt.publish(MarketTopics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
+            if (mqtt.publish(Topics.orders(zone, householdKey.address()), o.payload(), 1, false)) {
                 lastPublished.put(start, now);
             }
         }
@@ -175,8 +178,8 @@ public final class Trader {
     public void onMessage(String topic, byte[] payload) {
         String problem;
         try {
-            problem = orders.apply(MarketMessage.parse(payload));
-        } catch (MalformedMessageException e) {
+            problem = orders.apply(Downlink.decodeFills(payload));
+        } catch (WireFormatException e) {
             problem = "MALFORMED: " + e.getMessage();
         } catch (OutboxException | RuntimeException e) {
             problem = "NOT_APPLIED: " + e.getMessage();

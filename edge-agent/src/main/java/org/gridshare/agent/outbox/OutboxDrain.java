@@ -3,12 +3,15 @@ package org.gridshare.agent.outbox;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.gridshare.agent.uplink.AckMessage;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.agent.uplink.UplinkException;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.RejectReason;
+import org.gridshare.protocol.downlink.Ack;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxDrain implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDrain.class);
-    /** Reasons after which a re-send can succeed: the reading stays in the outbox. */
-    private static final Set<String> TRANSIENT = Set.of("SEQ_GAP", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR");
-    /** Reasons that mean the backend already has this seq: the cumulative ack covers it. */
-    private static final Set<String> ALREADY_HELD = Set.of("REPLAYED_SEQ");
 
     private final Outbox outbox;
     private final ReadingUplink uplink;
@@ -100,24 +99,30 @@ public final class OutboxDrain implements Runnable {
 
     /** Applies one ack message from the backend (called on the uplink's thread). */
     public void onAck(byte[] payload) {
-        AckMessage ack;
+        Ack ack;
         try {
-            ack = AckMessage.parse(payload);
-        } catch (java.io.IOException e) {
+            ack = Downlink.decodeAck(payload);
+        } catch (WireFormatException e) {
             LOG.warn("ignoring a malformed ack: {}", e.getMessage());
             return;
         }
         if (ack.acceptedThrough() != null) {
             outbox.acknowledge(ack.acceptedThrough());
         }
-        for (AckMessage.Rejected r : ack.rejected()) {
-            if (r.reason().equals("DUPLICATE")) {
+        for (Ack.Rejected r : ack.rejected()) {
+            Optional<RejectReason> known = r.knownReason();
+            if (known.equals(Optional.of(RejectReason.DUPLICATE))) {
                 outbox.acknowledge(r.seq()); // the same reading as the backend's last accepted one
-            } else if (TRANSIENT.contains(r.reason())) {
+            } else if (known.equals(Optional.of(RejectReason.SEQ_GAP))
+                    || known.map(RejectReason::isTransient).orElse(false)) {
+                // The reading stays in the outbox and a re-send can succeed: after a gap because the
+                // drain re-sends from the last acknowledged seq (the readings before it are missing, not
+                // this one), after a transient reason because the backend's fault passes.
                 if (r.seq() > outbox.ackedThrough()) {
                     rewindRequested = true;
                 }
-            } else if (!ALREADY_HELD.contains(r.reason()) && r.seq() > outbox.ackedThrough()) {
+            } else if (!known.equals(Optional.of(RejectReason.REPLAYED_SEQ)) && r.seq() > outbox.ackedThrough()) {
+                // REPLAYED_SEQ: the backend already has this seq, so the cumulative ack covers it
                 outbox.reject(r.seq(), r.reason(), r.code(), r.detail(), clock.millis());
                 rejectedCount.incrementAndGet();
                 org.slf4j.MDC.put("meter", meter.toHex());

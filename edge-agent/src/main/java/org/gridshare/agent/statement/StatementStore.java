@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.outbox.OutboxException;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -17,8 +16,10 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
 import org.gridshare.protocol.MeterReading;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.downlink.StatementVerdict;
 import org.gridshare.protocol.wire.JsonWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,6 @@ public final class StatementStore implements Outbox.CommitHook {
     public static final long CLOSE_AFTER_MS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(StatementStore.class);
-    /** Backend reasons after which the same statement can still be accepted: it stays pending. */
-    private static final Set<String> TRANSIENT = Set.of("REGISTRY_UNAVAILABLE", "INTERNAL_ERROR");
 
     private final Outbox outbox;
     private final Secp256k1Signer meterKey;
@@ -255,6 +254,10 @@ public final class StatementStore implements Outbox.CommitHook {
      * @return null when applied, otherwise why not (unknown interval)
      */
     public String apply(StatementVerdict v) throws OutboxException {
+        if (v.intervalStartMs() == null) {
+            return "UNKNOWN_INTERVAL: a verdict on a statement the backend could not decode: " + v.reason() + " "
+                    + v.detail();
+        }
         long now = clock.millis();
         return outbox.transaction("applying a statement verdict", db -> {
             String status;
@@ -273,7 +276,12 @@ public final class StatementStore implements Outbox.CommitHook {
             }
             String next = v.accepted()
                     ? StoredStatement.ACCEPTED
-                    : TRANSIENT.contains(v.reason()) ? StoredStatement.PENDING : StoredStatement.REJECTED;
+                    // after a transient reason the same statement can still be accepted: it stays pending
+                    : RejectReason.named(v.reason())
+                                    .map(RejectReason::isTransient)
+                                    .orElse(false)
+                            ? StoredStatement.PENDING
+                            : StoredStatement.REJECTED;
             try (PreparedStatement up = db.prepareStatement("UPDATE statements SET status = ?, reason = ?, code = ?,"
                     + " detail = ?, verdict_at_ms = ? WHERE interval_start_ms = ?")) {
                 up.setString(1, next);

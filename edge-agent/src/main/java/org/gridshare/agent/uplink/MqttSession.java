@@ -20,6 +20,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.gridshare.protocol.Address;
+import org.gridshare.protocol.Topics;
 
 /**
  * The reading uplink over MQTT 5: signed readings as JSON with QoS 1 on {@code …/{meter}/readings}, the

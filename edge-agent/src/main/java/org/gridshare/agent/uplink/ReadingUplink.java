@@ -5,7 +5,8 @@ import org.gridshare.protocol.Address;
 
 /**
  * A link that carries signed readings to the backend and brings back its end-to-end acknowledgements
- * ({@link AckMessage} JSON). Implemented by {@link MqttUplink} (MQTT 5 over an {@link MqttSession}, optionally TLS) and
+ * (the ack of docs/protocol.md, decoded by {@link org.gridshare.protocol.downlink.Downlink#decodeAck}). Implemented by
+ * {@link MqttUplink} (MQTT 5 over an {@link MqttSession}, optionally TLS) and
  * {@link org.gridshare.agent.uplink.coap.CoapUplink} (CoAP over DTLS); the
  * {@link org.gridshare.agent.outbox.OutboxDrain} drives either the same way. A link-level confirmation
  * (PUBACK, CoAP 2.04) never removes a reading from the outbox: only an end-to-end ack does.

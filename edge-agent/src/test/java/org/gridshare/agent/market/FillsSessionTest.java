@@ -25,6 +25,8 @@ import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,7 +97,7 @@ class FillsSessionTest {
                             + "\"detail\":\"no meter in zone-f\"}")
                     .getBytes(StandardCharsets.UTF_8));
             verdict.setQos(1);
-            backend.publish(MarketTopics.fills("zone-f", household.address()), verdict);
+            backend.publish(Topics.fills("zone-f", household.address()), verdict);
             backend.disconnect();
             backend.close();
 

@@ -16,6 +16,10 @@ import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.ZoneIds;
+import org.gridshare.protocol.downlink.Fill;
+import org.gridshare.protocol.downlink.OrderVerdict;
+import org.gridshare.protocol.downlink.Settlement;
 import org.gridshare.protocol.wire.JsonWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,17 +76,17 @@ class OrderStoreTest {
                     place(store, 900_000, Order.BUY, 4_000_000, 250, 1_000).orElseThrow();
             assertEquals(1_000, o.worstCaseSpend(), "4 kWh at 250");
             Bytes32 d = Bytes32.fromHex(o.digest());
-            assertTrue(store.apply(new MarketMessage.Verdict(Bytes32.ZERO, 900_000, true, null, 0, null))
+            assertTrue(store.apply(new OrderVerdict(Bytes32.ZERO, 900_000L, true, null, 0, null))
                     .startsWith("UNKNOWN_ORDER"));
-            assertTrue(store.apply(new MarketMessage.Fill(d, 900_000, Order.SELL, 4_000_000, 1, 1))
+            assertTrue(store.apply(new Fill(d, 900_000, Order.SELL, 4_000_000, 1, 1))
                     .startsWith("MISMATCH"));
-            assertNull(store.apply(new MarketMessage.Verdict(d, 900_000, true, null, 0, null)));
+            assertNull(store.apply(new OrderVerdict(d, 900_000L, true, null, 0, null)));
             assertEquals(1, store.open().size());
-            assertNull(store.apply(new MarketMessage.Fill(d, 900_000, Order.BUY, 4_000_000, 1_000_000, 180)));
+            assertNull(store.apply(new Fill(d, 900_000, Order.BUY, 4_000_000, 1_000_000, 180)));
             assertEquals(0, store.open().size(), "cleared");
             PlacedOrder filled = store.forInterval(900_000).orElseThrow();
             assertEquals(250, filled.worstCaseSpend(), "the filled energy at the limit");
-            assertNull(store.apply(new MarketMessage.Settlement(
+            assertNull(store.apply(new Settlement(
                     d, 900_000, BigInteger.valueOf(-180), 1_000_000, Bytes32.fromHex("0x" + "11".repeat(32)), 42)));
             PlacedOrder settled = store.forInterval(900_000).orElseThrow();
             assertEquals(BigInteger.valueOf(-180), settled.netBaseUnits());
@@ -91,15 +95,14 @@ class OrderStoreTest {
 
             PlacedOrder r =
                     place(store, 1_800_000, Order.BUY, 1_000_000, 250, 2_000).orElseThrow();
-            assertNull(store.apply(new MarketMessage.Verdict(
-                    Bytes32.fromHex(r.digest()), 1_800_000, false, "GATE_CLOSED", 41, "late")));
+            assertNull(store.apply(
+                    new OrderVerdict(Bytes32.fromHex(r.digest()), 1_800_000L, false, "GATE_CLOSED", 41, "late")));
             PlacedOrder refused = store.forInterval(1_800_000).orElseThrow();
             assertEquals(PlacedOrder.REJECTED, refused.status());
             assertEquals("GATE_CLOSED", refused.reason());
             assertEquals(0, refused.worstCaseSpend(), "a refused order spends nothing");
-            assertTrue(
-                    store.apply(new MarketMessage.Verdict(Bytes32.fromHex(r.digest()), 1_800_000, true, null, 0, null))
-                            .startsWith("CONFLICT"));
+            assertTrue(store.apply(new OrderVerdict(Bytes32.fromHex(r.digest()), 1_800_000L, true, null, 0, null))
+                    .startsWith("CONFLICT"));
         }
     }
 }

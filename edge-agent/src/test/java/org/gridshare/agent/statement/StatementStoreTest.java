@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.gridshare.agent.inbox.GoldenDownlink;
 import org.gridshare.agent.meter.Measurement;
 import org.gridshare.agent.outbox.Outbox;
 import org.gridshare.agent.signing.ReadingSigner;
@@ -21,6 +22,8 @@ import org.gridshare.protocol.ReadingsRoot;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.StatementVerdict;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
@@ -201,6 +204,38 @@ class StatementStoreTest {
             outbox.commit();
             assertNull(store.apply(new StatementVerdict(T0, false, "REGISTRY_UNAVAILABLE", 60, "chain down")));
             assertEquals(1, store.count(StoredStatement.PENDING));
+        }
+    }
+
+    private static StatementVerdict golden(String name) throws Exception {
+        return Downlink.decodeStatementVerdict(GoldenDownlink.bytes(name));
+    }
+
+    /** The golden statement verdicts of docs/protocol/downlink, decoded and applied as the market agent does. */
+    @Test
+    void golden_statement_verdicts_are_applied_to_the_interval_they_name() throws Exception {
+        long start = 1_764_000_900_000L; // the interval the golden verdicts name
+        try (Outbox outbox = Outbox.open(dir.resolve("rejected.db"), 10_000)) {
+            StatementStore store = new StatementStore(outbox, key, MARKET, 10, clock);
+            outbox.onCommit(store);
+            ReadingSigner signer = new ReadingSigner(key, READINGS, outbox, clock);
+            read(outbox, signer, start + 1_000, 1, 0);
+            read(outbox, signer, start + 11_000, 1, 0);
+            outbox.commit();
+            assertNull(store.apply(golden("statement-verdict-rejected.json")));
+            assertEquals(1, store.count(StoredStatement.REJECTED), "STATEMENT_RANGE_INVALID is final");
+            String problem = store.apply(golden("statement-verdict-rejected-undecodable.json"));
+            assertTrue(problem.startsWith("UNKNOWN_INTERVAL"), problem);
+        }
+        try (Outbox outbox = Outbox.open(dir.resolve("accepted.db"), 10_000)) {
+            StatementStore store = new StatementStore(outbox, key, MARKET, 10, clock);
+            outbox.onCommit(store);
+            ReadingSigner signer = new ReadingSigner(key, READINGS, outbox, clock);
+            read(outbox, signer, start + 1_000, 1, 0);
+            read(outbox, signer, start + 11_000, 1, 0);
+            outbox.commit();
+            assertNull(store.apply(golden("statement-verdict-accepted.json")));
+            assertEquals(1, store.count(StoredStatement.ACCEPTED));
         }
     }
 }

@@ -143,12 +143,12 @@ public final class CborWire {
         try {
             MeterReading m = new MeterReading(
                     new Address(bytes(fields, "meter", Address.LENGTH)),
-                    integer(fields, "seq", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
-                    integer(fields, "timeMs", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
-                    integer(fields, "importMilliWh", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
-                    integer(fields, "exportMilliWh", BigInteger.ZERO, JsonFields.MAX_UINT64, "uint64"),
-                    integer(fields, "powerMilliW", JsonFields.MIN_INT64, JsonFields.MAX_INT64, "int64"),
-                    integer(fields, "status", BigInteger.ZERO, JsonFields.MAX_UINT32, "uint32"),
+                    integer(fields, "seq", BigInteger.ZERO, JsonObject.MAX_UINT64, "uint64"),
+                    integer(fields, "timeMs", BigInteger.ZERO, JsonObject.MAX_UINT64, "uint64"),
+                    integer(fields, "importMilliWh", BigInteger.ZERO, JsonObject.MAX_UINT64, "uint64"),
+                    integer(fields, "exportMilliWh", BigInteger.ZERO, JsonObject.MAX_UINT64, "uint64"),
+                    integer(fields, "powerMilliW", JsonObject.MIN_INT64, JsonObject.MAX_INT64, "int64"),
+                    integer(fields, "status", BigInteger.ZERO, JsonObject.MAX_UINT32, "uint32"),
                     new Bytes32(bytes(fields, "prev", Bytes32.LENGTH)));
             Signature s;
             try {

@@ -2,12 +2,6 @@ package org.gridshare.protocol.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,14 +24,7 @@ public final class JsonWire {
     /** Payloads larger than this are rejected with {@link Reason#OVERSIZED} before parsing. */
     public static final int MAX_PAYLOAD_BYTES = 4096;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final JsonFactory FACTORY = StrictJson.FACTORY;
 
     private static final Set<String> READING_FIELDS = Set.of(
             "type",
@@ -95,7 +82,7 @@ public final class JsonWire {
     }
 
     public static Signed<MeterReading> decodeReading(byte[] json) throws WireFormatException {
-        JsonFields f = JsonFields.of(parse(json), MeterReading.PRIMARY_TYPE, READING_FIELDS);
+        JsonObject f = parse(json, MeterReading.PRIMARY_TYPE, READING_FIELDS);
         MeterReading m = new MeterReading(
                 f.address("meter"),
                 f.uint64("seq"),
@@ -128,7 +115,7 @@ public final class JsonWire {
     }
 
     public static Signed<IntervalStatement> decodeStatement(byte[] json) throws WireFormatException {
-        JsonFields f = JsonFields.of(parse(json), IntervalStatement.PRIMARY_TYPE, STATEMENT_FIELDS);
+        JsonObject f = parse(json, IntervalStatement.PRIMARY_TYPE, STATEMENT_FIELDS);
         IntervalStatement m = new IntervalStatement(
                 f.address("meter"),
                 f.uint64("intervalStartMs"),
@@ -161,7 +148,7 @@ public final class JsonWire {
     }
 
     public static Signed<Order> decodeOrder(byte[] json) throws WireFormatException {
-        JsonFields f = JsonFields.of(parse(json), Order.PRIMARY_TYPE, ORDER_FIELDS);
+        JsonObject f = parse(json, Order.PRIMARY_TYPE, ORDER_FIELDS);
         Order m = new Order(
                 f.address("account"),
                 f.bytes32("zone"),
@@ -174,31 +161,11 @@ public final class JsonWire {
         return new Signed<>(m, f.signature("signature"));
     }
 
-    private static JsonNode parse(byte[] json) throws WireFormatException {
-        if (json == null || json.length == 0) {
-            throw new WireFormatException(Reason.MALFORMED_JSON, null, "empty payload");
-        }
-        if (json.length > MAX_PAYLOAD_BYTES) {
-            throw new WireFormatException(Reason.OVERSIZED, null, json.length + " bytes, limit " + MAX_PAYLOAD_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new WireFormatException(
-                    Reason.MALFORMED_JSON,
-                    null,
-                    e.getOriginalMessage()
-                            + (e.getLocation() == null
-                                    ? ""
-                                    : " at byte offset " + e.getLocation().getByteOffset()));
-        } catch (IOException e) {
-            throw new WireFormatException(Reason.MALFORMED_JSON, null, e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new WireFormatException(Reason.MALFORMED_JSON, null, "expected one JSON object");
-        }
-        return root;
+    /** The signed formats: strict JSON, no field outside the EIP-712 struct, the right {@code "type"}. */
+    private static JsonObject parse(byte[] json, String type, Set<String> fields) throws WireFormatException {
+        return StrictJson.object(json, MAX_PAYLOAD_BYTES)
+                .rejectUnknown(fields, type)
+                .requireType(type);
     }
 
     private static void uint64(JsonGenerator g, String name, long unsigned) throws IOException {

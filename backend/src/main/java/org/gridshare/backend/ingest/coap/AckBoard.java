@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.gridshare.backend.ack.Ack;
 import org.gridshare.backend.ack.AckSink;
-import org.gridshare.backend.rejects.JsonCodec;
+import org.gridshare.protocol.downlink.Ack;
+import org.gridshare.protocol.downlink.Downlink;
 
 /**
  * The acks for CoAP devices, fed by {@link org.gridshare.backend.ack.AckPublisher} like the MQTT
@@ -46,16 +46,16 @@ final class AckBoard implements AckSink {
         }
     }
 
-    /** The latest ack of {@code meter} as JSON (the agent's AckMessage form). */
+    /** The latest ack of {@code meter} as JSON (docs/protocol.md, "Ack"). */
     byte[] notification(String meter) {
         Ack ack = latest.get(meter);
-        return JsonCodec.write(ack == null ? new Ack(meter, null, null) : ack);
+        return Downlink.encode(ack == null ? new Ack(meter, null, null) : ack);
     }
 
     /** Only the cumulative part, for piggy-backing on a 2.04. */
     byte[] acceptedThrough(String meter) {
         Ack ack = latest.get(meter);
-        return JsonCodec.write(new Ack(meter, ack == null ? null : ack.acceptedThrough(), null));
+        return Downlink.encode(new Ack(meter, ack == null ? null : ack.acceptedThrough(), null));
     }
 
     private static Long max(Long a, Long b) {

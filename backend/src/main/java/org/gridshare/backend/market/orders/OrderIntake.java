@@ -10,20 +10,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.ingest.IngestRecords;
 import org.gridshare.backend.kafka.ConsumerLoop;
 import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
-import org.gridshare.backend.market.Notices;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.clearing.IntervalClearing;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.Fill;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,14 +108,14 @@ public final class OrderIntake implements AutoCloseable {
         List<ClearingRecord> recent = new ArrayList<>();
         long now = clock.millis();
         KafkaClients.replay(bootstrap, Topics.CLEARING, r -> {
-            ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
+            ClearingRecord c = RecordJson.read(r.value(), ClearingRecord.class);
             b.markCleared(c.key());
             if (c.intervalEndMs() > now) {
                 recent.add(c);
             }
         });
         KafkaClients.replay(
-                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(JsonCodec.read(r.value(), AcceptedOrder.class)));
+                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(RecordJson.read(r.value(), AcceptedOrder.class)));
         if (resendFills) {
             // the process may have stopped between a clearing record and its fills: fills are idempotent
             recent.forEach(this::sendFills);
@@ -137,13 +139,12 @@ public final class OrderIntake implements AutoCloseable {
                     AcceptedOrder o = a.order();
                     if (!a.again()) {
                         sends.add(producer.send(
-                                KafkaClients.record(Topics.ORDERS_ACCEPTED, o.account(), JsonCodec.write(o))));
+                                KafkaClients.record(Topics.ORDERS_ACCEPTED, o.account(), RecordJson.write(o))));
                         books.accept(o);
                         accepted.incrementAndGet();
                     }
-                    byte[] verdict =
-                            JsonCodec.write(Notices.OrderVerdict.accepted(o.orderDigest(), o.intervalStartMs()));
-                    notices.add(() -> mqtt.publish(Notices.fillsTopic(o.zone(), o.account()), verdict));
+                    byte[] verdict = acceptedVerdict(o);
+                    notices.add(() -> mqtt.publish(Topics.of(o.zone(), o.account(), Topics.FILLS_KIND), verdict));
                 }
                 case OrderVerdict.Rejected x -> {
                     rejected.incrementAndGet();
@@ -151,12 +152,11 @@ public final class OrderIntake implements AutoCloseable {
                             + "@" + r.offset() + ")";
                     Rejection rej =
                             Rejection.of(x.reason(), detail, null, null, in.source(), in.payload(), clock.millis());
-                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
+                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), RecordJson.write(rej))));
                     LOG.info("order rejected: {} {}", x.reason(), detail);
                     if (x.zone() != null && x.account() != null) {
-                        byte[] verdict = JsonCodec.write(
-                                Notices.OrderVerdict.rejected(x.digest(), x.intervalStartMs(), x.reason(), x.detail()));
-                        notices.add(() -> mqtt.publish(Notices.fillsTopic(x.zone(), x.account()), verdict));
+                        byte[] verdict = rejectedVerdict(x);
+                        notices.add(() -> mqtt.publish(Topics.of(x.zone(), x.account(), Topics.FILLS_KIND), verdict));
                     }
                 }
             }
@@ -194,7 +194,7 @@ public final class OrderIntake implements AutoCloseable {
                     settings.priceRule(),
                     clock.millis());
             KafkaClients.await(
-                    List.of(producer.send(KafkaClients.record(Topics.CLEARING, key.kafkaKey(), JsonCodec.write(c)))));
+                    List.of(producer.send(KafkaClients.record(Topics.CLEARING, key.kafkaKey(), RecordJson.write(c)))));
             books.markCleared(key);
             cleared.incrementAndGet();
             LOG.info(
@@ -210,15 +210,7 @@ public final class OrderIntake implements AutoCloseable {
 
     private void sendFills(ClearingRecord c) {
         for (ClearingRecord.Entry e : c.orders()) {
-            mqtt.publish(
-                    Notices.fillsTopic(e.zone(), e.account()),
-                    JsonCodec.write(new Notices.Fill(
-                            e.orderDigest(),
-                            c.intervalStartMs(),
-                            e.sideName(),
-                            e.energyMilliWh(),
-                            e.filledMilliWh(),
-                            c.clearingPricePerKWh())));
+            mqtt.publish(Topics.of(e.zone(), e.account(), Topics.FILLS_KIND), fill(c, e));
         }
     }
 
@@ -246,5 +238,28 @@ public final class OrderIntake implements AutoCloseable {
         } finally {
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** The verdict sent to the household on an accepted order (docs/protocol.md, "Order verdict"). */
+    public static byte[] acceptedVerdict(AcceptedOrder o) {
+        return Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.accepted(
+                Bytes32.fromHex(o.orderDigest()), o.intervalStartMs()));
+    }
+
+    /** The verdict sent to the household on a refused order; it names no order when the payload did not decode. */
+    public static byte[] rejectedVerdict(OrderVerdict.Rejected x) {
+        return Downlink.encode(org.gridshare.protocol.downlink.OrderVerdict.rejected(
+                x.digest() == null ? null : Bytes32.fromHex(x.digest()), x.intervalStartMs(), x.reason(), x.detail()));
+    }
+
+    /** An order's fill at the clearing of its book (docs/protocol.md, "Fill"). */
+    public static byte[] fill(ClearingRecord c, ClearingRecord.Entry e) {
+        return Downlink.encode(new Fill(
+                Bytes32.fromHex(e.orderDigest()),
+                c.intervalStartMs(),
+                e.side(),
+                e.energyMilliWh(),
+                e.filledMilliWh(),
+                c.clearingPricePerKWh()));
     }
 }

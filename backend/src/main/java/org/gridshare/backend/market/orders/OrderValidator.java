@@ -3,21 +3,21 @@ package org.gridshare.backend.market.orders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
-import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.InvalidSignatureException;
 import org.gridshare.protocol.Order;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -49,7 +49,7 @@ public final class OrderValidator {
     /** Decides about {@code in} against the books' memory; never throws for bad input. */
     public OrderVerdict validate(IncomingOrder in, OrderBooks books) {
         try {
-            MqttTopic topic = topic(in);
+            Topics.Device topic = topic(in);
             Signed<Order> signed = decode(in, topic);
             Order o = signed.message();
             Bytes32 zoneId = ZoneIds.of(topic.zone());
@@ -82,9 +82,9 @@ public final class OrderValidator {
     }
 
     /** The topic names the zone and the account that must have signed. */
-    private static MqttTopic topic(IncomingOrder in) throws Refused {
-        MqttTopic topic =
-                in.mqttTopic() == null ? null : MqttTopic.parse(in.mqttTopic()).orElse(null);
+    private static Topics.Device topic(IncomingOrder in) throws Refused {
+        Topics.Device topic =
+                in.mqttTopic() == null ? null : Topics.parse(in.mqttTopic()).orElse(null);
         if (topic == null || !topic.kind().equals("orders")) {
             throw new Refused(new OrderVerdict.Rejected(
                     RejectReason.BAD_TOPIC,
@@ -97,7 +97,7 @@ public final class OrderValidator {
         return topic;
     }
 
-    private static Signed<Order> decode(IncomingOrder in, MqttTopic topic) throws Refused {
+    private static Signed<Order> decode(IncomingOrder in, Topics.Device topic) throws Refused {
         String zone = topic.zone();
         String account = topic.device();
         try {

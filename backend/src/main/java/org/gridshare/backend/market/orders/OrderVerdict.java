@@ -1,6 +1,6 @@
 package org.gridshare.backend.market.orders;
 
-import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.protocol.RejectReason;
 
 /** What the validator decided about one order. */
 public sealed interface OrderVerdict {

@@ -11,22 +11,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.kafka.ConsumerLoop;
 import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.MqttNotifier;
-import org.gridshare.backend.market.Notices;
 import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.orders.BookKey;
 import org.gridshare.backend.market.statements.VerifiedStatement;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.contracts.BatchGasCapException;
 import org.gridshare.contracts.MarketClient;
 import org.gridshare.contracts.SettlementOutcome;
 import org.gridshare.contracts.SettlementSubmitter;
+import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
+import org.gridshare.protocol.downlink.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +132,7 @@ public final class SettlementJob implements AutoCloseable {
     /** The outcomes recorded so far on {@code gridshare.settlement.v1}: what is finished, held or refused. */
     private void replayOutcomes(String bootstrap) {
         KafkaClients.replay(bootstrap, Topics.SETTLEMENT, r -> {
-            SettlementRecord s = JsonCodec.read(r.value(), SettlementRecord.class);
+            SettlementRecord s = RecordJson.read(r.value(), SettlementRecord.class);
             switch (s.status()) {
                 case SettlementRecord.SETTLED, SettlementRecord.ALREADY_SETTLED -> finished.put(s.key(), s.status());
                 case SettlementRecord.HELD -> heldFor.put(s.key(), String.join(",", s.missingAccounts()));
@@ -154,12 +156,12 @@ public final class SettlementJob implements AutoCloseable {
     private void ingest(ConsumerRecord<String, byte[]> r) {
         try {
             if (r.topic().equals(Topics.CLEARING)) {
-                ClearingRecord c = JsonCodec.read(r.value(), ClearingRecord.class);
+                ClearingRecord c = RecordJson.read(r.value(), ClearingRecord.class);
                 if (!finished.containsKey(c.key())) { // settled books need no memory
                     clearings.putIfAbsent(c.key(), c);
                 }
             } else {
-                VerifiedStatement s = JsonCodec.read(r.value(), VerifiedStatement.class);
+                VerifiedStatement s = RecordJson.read(r.value(), VerifiedStatement.class);
                 BookKey key = new BookKey(s.zoneId(), s.intervalStartMs());
                 if (!finished.containsKey(key)) {
                     statements
@@ -283,14 +285,8 @@ public final class SettlementJob implements AutoCloseable {
         long block = out.blockNumber();
         for (BatchPlan.Part p : ready.parts()) {
             mqtt.publish(
-                    Notices.fillsTopic(p.zone(), p.account()),
-                    JsonCodec.write(new Notices.Settlement(
-                            p.orderDigest(),
-                            c.intervalStartMs(),
-                            p.net().toString(),
-                            p.deliveredMilliWh(),
-                            out.txHash(),
-                            block)));
+                    Topics.of(p.zone(), p.account(), Topics.FILLS_KIND),
+                    settlement(c.intervalStartMs(), p, out.txHash(), block));
         }
         String status = out.status() == SettlementOutcome.Status.SETTLED
                 ? SettlementRecord.SETTLED
@@ -361,7 +357,7 @@ public final class SettlementJob implements AutoCloseable {
 
     private void write(SettlementRecord s) {
         KafkaClients.await(List.of(
-                producer.send(KafkaClients.record(Topics.SETTLEMENT, s.key().kafkaKey(), JsonCodec.write(s)))));
+                producer.send(KafkaClients.record(Topics.SETTLEMENT, s.key().kafkaKey(), RecordJson.write(s)))));
     }
 
     /** Batches this process saw settled (SETTLED or ALREADY_SETTLED). */
@@ -376,5 +372,16 @@ public final class SettlementJob implements AutoCloseable {
         } finally {
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** A participant's settlement notice once the batch has its confirmations (docs/protocol.md, "Settlement"). */
+    public static byte[] settlement(long intervalStartMs, BatchPlan.Part p, String txHash, long blockNumber) {
+        return Downlink.encode(new Settlement(
+                Bytes32.fromHex(p.orderDigest()),
+                intervalStartMs,
+                p.net(),
+                p.deliveredMilliWh(),
+                Bytes32.fromHex(txHash),
+                blockNumber));
     }
 }

@@ -12,14 +12,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.gridshare.backend.Topics;
+import org.gridshare.backend.RecordJson;
 import org.gridshare.backend.ingest.IngestRecords;
 import org.gridshare.backend.kafka.ConsumerLoop;
 import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MqttNotifier;
-import org.gridshare.backend.market.Notices;
-import org.gridshare.backend.rejects.JsonCodec;
 import org.gridshare.backend.rejects.Rejection;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.downlink.Downlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +78,11 @@ public final class StatementIntake implements AutoCloseable {
                     VerifiedStatement s = a.statement();
                     if (seen.add(s.statementDigest())) {
                         sends.add(producer.send(
-                                KafkaClients.record(Topics.STATEMENTS_VERIFIED, s.meter(), JsonCodec.write(s))));
+                                KafkaClients.record(Topics.STATEMENTS_VERIFIED, s.meter(), RecordJson.write(s))));
                         accepted.incrementAndGet();
                     }
-                    byte[] ack = JsonCodec.write(Notices.StatementAck.accepted(s.intervalStartMs()));
-                    notices.add(() -> mqtt.publish(Notices.statementAcksTopic(s.zone(), s.meter()), ack));
+                    byte[] ack = acceptedVerdict(s);
+                    notices.add(() -> mqtt.publish(Topics.of(s.zone(), s.meter(), Topics.STATEMENT_ACKS_KIND), ack));
                 }
                 case StatementVerdict.Rejected x -> {
                     rejected.incrementAndGet();
@@ -94,15 +94,15 @@ public final class StatementIntake implements AutoCloseable {
                             new Rejection.Source(r.topic(), r.partition(), r.offset(), null),
                             payload,
                             clock.millis());
-                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), JsonCodec.write(rej))));
+                    sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), RecordJson.write(rej))));
                     LOG.info("statement rejected: {} {}", x.reason(), x.detail());
                     // REGISTRY_UNAVAILABLE is not final: no verdict, so the agent keeps re-publishing
                     if (x.zone() != null
                             && x.meter() != null
-                            && x.reason() != org.gridshare.backend.rejects.RejectReason.REGISTRY_UNAVAILABLE) {
-                        byte[] ack = JsonCodec.write(
-                                Notices.StatementAck.rejected(x.intervalStartMs(), x.reason(), x.detail()));
-                        notices.add(() -> mqtt.publish(Notices.statementAcksTopic(x.zone(), x.meter()), ack));
+                            && x.reason() != org.gridshare.protocol.RejectReason.REGISTRY_UNAVAILABLE) {
+                        byte[] ack = rejectedVerdict(x);
+                        notices.add(
+                                () -> mqtt.publish(Topics.of(x.zone(), x.meter(), Topics.STATEMENT_ACKS_KIND), ack));
                     }
                 }
             }
@@ -126,5 +126,16 @@ public final class StatementIntake implements AutoCloseable {
         } finally {
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** The verdict sent to the meter on an accepted statement (docs/protocol.md, "Statement verdict"). */
+    public static byte[] acceptedVerdict(VerifiedStatement s) {
+        return Downlink.encode(org.gridshare.protocol.downlink.StatementVerdict.accepted(s.intervalStartMs()));
+    }
+
+    /** The verdict sent to the meter on a refused statement; no interval when the payload did not decode. */
+    public static byte[] rejectedVerdict(StatementVerdict.Rejected x) {
+        return Downlink.encode(
+                org.gridshare.protocol.downlink.StatementVerdict.rejected(x.intervalStartMs(), x.reason(), x.detail()));
     }
 }

@@ -1,6 +1,6 @@
 package org.gridshare.backend.market.statements;
 
-import org.gridshare.backend.rejects.RejectReason;
+import org.gridshare.protocol.RejectReason;
 
 /** What the verifier decided about one statement. */
 public sealed interface StatementVerdict {

@@ -4,12 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import org.gridshare.backend.ingest.MqttTopic;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.backend.market.chain.ChainUnavailableException;
 import org.gridshare.backend.market.chain.MarketChain;
-import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.contracts.MeterRecord;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
@@ -17,8 +14,11 @@ import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
 import org.gridshare.protocol.InvalidSignatureException;
+import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.Topics;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.wire.JsonWire;
 import org.gridshare.protocol.wire.WireFormatException;
 
@@ -45,7 +45,7 @@ public final class StatementVerifier {
     /** Decides about one record of {@code gridshare.statements.v1}; never throws for bad input. */
     public StatementVerdict verify(String mqttTopic, byte[] payload, long arrivalMs) {
         try {
-            MqttTopic topic = topic(mqttTopic);
+            Topics.Device topic = topic(mqttTopic);
             Signed<IntervalStatement> signed = decode(payload, topic);
             IntervalStatement s = signed.message();
             Subject at = new Subject(topic.zone(), topic.device(), s.intervalStartMs());
@@ -89,8 +89,8 @@ public final class StatementVerifier {
     }
 
     /** The topic names the zone and the meter that must have signed. */
-    private static MqttTopic topic(String mqttTopic) throws Refused {
-        MqttTopic topic = mqttTopic == null ? null : MqttTopic.parse(mqttTopic).orElse(null);
+    private static Topics.Device topic(String mqttTopic) throws Refused {
+        Topics.Device topic = mqttTopic == null ? null : Topics.parse(mqttTopic).orElse(null);
         if (topic == null || !topic.kind().equals("statements")) {
             throw new Refused(new StatementVerdict.Rejected(
                     RejectReason.BAD_TOPIC,
@@ -102,7 +102,7 @@ public final class StatementVerifier {
         return topic;
     }
 
-    private static Signed<IntervalStatement> decode(byte[] payload, MqttTopic topic) throws Refused {
+    private static Signed<IntervalStatement> decode(byte[] payload, Topics.Device topic) throws Refused {
         Subject at = new Subject(topic.zone(), topic.device(), null);
         try {
             return JsonWire.decodeStatement(payload);

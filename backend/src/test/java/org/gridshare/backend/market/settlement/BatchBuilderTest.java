@@ -13,7 +13,6 @@ import java.util.Random;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.statements.VerifiedStatement;
-import org.gridshare.backend.registry.ZoneIds;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712;
@@ -22,6 +21,7 @@ import org.gridshare.protocol.IntervalStatement;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
+import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.wire.JsonWire;
 import org.junit.jupiter.api.Test;
 

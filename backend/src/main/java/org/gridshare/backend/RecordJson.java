@@ -1,4 +1,4 @@
-package org.gridshare.backend.rejects;
+package org.gridshare.backend;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,15 +11,17 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON for the backend's own records (rejections, verified readings, intervals, state). Long values are
+ * JSON of the backend's own Kafka records (rejections, verified readings, intervals, accepted orders,
+ * clearing and settlement records, stream state): not the device protocol, whose messages have their
+ * own codecs in the {@code protocol} module. Long values are
  * written as JSON integers; unknown fields are ignored on read so consumers survive added fields.
  */
-public final class JsonCodec {
+public final class RecordJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private JsonCodec() {}
+    private RecordJson() {}
 
     /** The object as UTF-8 JSON. */
     public static byte[] write(Object value) {

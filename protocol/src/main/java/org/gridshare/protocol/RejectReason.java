@@ -1,10 +1,12 @@
-package org.gridshare.backend.rejects;
+package org.gridshare.protocol;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Why a message was not accepted. The numeric code is stable and machine-readable (it is written to
- * {@code gridshare.rejected.v1} next to the name); never renumber, only add.
+ * {@code gridshare.rejected.v1} next to the name, and sent to the device in acks and verdicts as
+ * {@code reason} and {@code code}); never renumber, only add. See docs/protocol.md, "Reject reasons".
  */
 public enum RejectReason {
     /** The payload is not JSON, or not a JSON object. */
@@ -89,6 +91,27 @@ public enum RejectReason {
     /** The stable numeric code. */
     public int code() {
         return code;
+    }
+
+    /**
+     * Whether the backend may accept the very same message later without the device changing anything:
+     * the fault was the backend's (its chain lookup or itself), not the message's. A device keeps such a
+     * message and sends it again; every other reason is final for that message. (A reading refused with
+     * {@link #SEQ_GAP} is not transient in this sense: the reading is fine but the ones before it are
+     * missing, so the agent's outbox re-sends from its last acknowledged seq instead.)
+     */
+    public boolean isTransient() {
+        return this == REGISTRY_UNAVAILABLE || this == INTERNAL_ERROR;
+    }
+
+    /** The reason with exactly this name, as sent on the wire; empty for a name this version does not know. */
+    public static Optional<RejectReason> named(String name) {
+        for (RejectReason r : values()) {
+            if (r.name().equals(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The reason with this name (any case), or {@code fallback} when there is none. */
