@@ -136,7 +136,7 @@ public final class AgentMetrics {
         CounterWithCallback.builder()
                 .name(name)
                 .help(help)
-                .callback(cb -> cb.call(value.getAsLong()))
+                .callback(cb -> cb.call((double) value.getAsLong()))
                 .register(registry);
     }
 
@@ -144,7 +144,7 @@ public final class AgentMetrics {
         GaugeWithCallback.builder()
                 .name(name)
                 .help(help)
-                .callback(cb -> cb.call(value.getAsLong()))
+                .callback(cb -> cb.call((double) value.getAsLong()))
                 .register(registry);
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +47,6 @@ public final class OrderIntake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrderIntake.class);
 
     private final String bootstrap;
-    private final String groupId;
     private final OrderValidator validator;
     private final MarketSettings settings;
     private final MarketChain chain;
@@ -70,7 +70,6 @@ public final class OrderIntake implements AutoCloseable {
             MqttNotifier mqtt,
             Clock clock) {
         this.bootstrap = bootstrap;
-        this.groupId = groupId;
         this.validator = validator;
         this.settings = settings;
         this.chain = chain;
@@ -285,7 +284,7 @@ public final class OrderIntake implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (c != null) {
-            c.close(Duration.ofSeconds(5));
+            c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
         producer.close(Duration.ofSeconds(5));
     }
