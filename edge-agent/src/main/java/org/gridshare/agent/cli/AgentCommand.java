@@ -26,6 +26,7 @@ import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
 import org.gridshare.config.schema.ConfigException;
+import org.gridshare.drivers.s0.MockPlatform;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
 import org.gridshare.drivers.s0.SimulatedS0Meter;
@@ -83,6 +84,10 @@ public final class AgentCommand {
         try {
             runUntilStopped(c, out);
             return 0;
+        } catch (MockPlatform.MissingException e) {
+            // like a bad configuration: restarting cannot install the plugin (the unit does not restart on 2)
+            err.println("gridshare agent: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             err.println("gridshare agent: " + e.getMessage());
             return 1;
@@ -104,30 +109,32 @@ public final class AgentCommand {
         if (!clock.equals(Clock.systemUTC())) {
             org.slf4j.LoggerFactory.getLogger(AgentCommand.class).warn("TEST CLOCK in use: {}", clock);
         }
+        boolean simulated = c.meterType().equals("s0-simulated");
+        boolean gpio = MeterSources.usesGpio(c.meterType());
+        // meters on serial, Modbus or BLE claim no GPIO and need no Pi4J context; only a simulated meter
+        // loads the mock platform (a real box has no mock plugin on its class path: MockPlatform), before
+        // anything is opened, so that a missing plugin leaves nothing behind
+        Context pi4j =
+                !gpio ? null : simulated ? MockPlatform.context(MockPlatform.defaultSimLib()) : Pi4J.newAutoContext();
         Files.createDirectories(c.dataDir());
         Secp256k1Signer key = KeyFiles.loadOrCreate(c.meterKeyFile());
         org.slf4j.MDC.put("meter", key.address().toHex());
         Outbox outbox = Outbox.open(c.dataDir().resolve("outbox.db"), c.outboxCapacity());
-        boolean simulated = c.meterType().equals("s0-simulated");
-        boolean gpio = MeterSources.usesGpio(c.meterType());
-        // meters on serial, Modbus or BLE claim no GPIO: the unused S0 inputs below stay on the mock platform
-        Context pi4j = simulated || !gpio
-                ? Pi4J.newContextBuilder()
-                        .autoDetectMockPlugins()
-                        .autoDetectPlatforms()
-                        .build()
-                : Pi4J.newAutoContext();
         long[] registers = outbox.lastRegisters();
-        // the counters continue from the last signed registers, so they never go backwards after a restart
-        S0Counter imports =
-                new S0Counter(c.impulsesPerKWh(), c.debounce().toNanos(), pulsesFor(registers[0], c.impulsesPerKWh()));
-        S0PulseInput importInput = new S0PulseInput(pi4j, c.importGpio(), imports, System::nanoTime);
+        S0Counter imports = null;
+        S0PulseInput importInput = null;
         S0Counter exports = null;
         S0PulseInput exportInput = null;
-        if (c.exportGpio() >= 0) {
-            exports = new S0Counter(
-                    c.impulsesPerKWh(), c.debounce().toNanos(), pulsesFor(registers[1], c.impulsesPerKWh()));
-            exportInput = new S0PulseInput(pi4j, c.exportGpio(), exports, System::nanoTime);
+        if (gpio) {
+            // the counters continue from the last signed registers, so they never go backwards after a restart
+            imports = new S0Counter(
+                    c.impulsesPerKWh(), c.debounce().toNanos(), pulsesFor(registers[0], c.impulsesPerKWh()));
+            importInput = new S0PulseInput(pi4j, c.importGpio(), imports, System::nanoTime);
+            if (c.exportGpio() >= 0) {
+                exports = new S0Counter(
+                        c.impulsesPerKWh(), c.debounce().toNanos(), pulsesFor(registers[1], c.impulsesPerKWh()));
+                exportInput = new S0PulseInput(pi4j, c.exportGpio(), exports, System::nanoTime);
+            }
         }
         ScheduledExecutorService simulation = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gridshare-simulated-meter");
@@ -144,9 +151,12 @@ public final class AgentCommand {
                 simulatedExport.start(simulation, c.simulatedExportPulsesPerSecond());
             }
         }
+        S0PulseInput importClose = importInput;
         S0PulseInput exportClose = exportInput;
         AutoCloseable inputs = () -> {
-            importInput.close();
+            if (importClose != null) {
+                importClose.close();
+            }
             if (exportClose != null) {
                 exportClose.close();
             }
@@ -250,7 +260,9 @@ public final class AgentCommand {
                         simExport.close();
                     }
                     outbox.close();
-                    pi4j.shutdown();
+                    if (pi4j != null) {
+                        pi4j.shutdown();
+                    }
                     out.printf(
                             "gridshare agent: stopped; signed %d, published %d, outbox holds %d%n",
                             agent.signedCount(), agent.publishedCount(), outbox.size());
