@@ -63,7 +63,7 @@ public final class EdgeAgent implements AutoCloseable {
          * per-subscriber queue (Mosquitto's {@code max_queued_messages} is 1000): with 1000 in flight the
          * backend's subscriber lost readings there during a backlog drain, which then stalled for the ack timeout.
          */
-        public static final Delivery DEFAULT = new Delivery(Duration.ofMillis(2000), 500, Duration.ofSeconds(30));
+        public static final Delivery DEFAULT = new Delivery(Duration.ofSeconds(2), 500, Duration.ofSeconds(30));
         /** For simulations and demos, where latency matters more than flash wear. */
         public static final Delivery LOW_LATENCY = new Delivery(Duration.ofMillis(100), 500, Duration.ofSeconds(30));
     }
@@ -196,8 +196,9 @@ public final class EdgeAgent implements AutoCloseable {
             uplink.reconnectInBackground();
         }
         drainThread.start();
-        loop.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(
+        // both run until close() shuts the loop down; nothing waits on their futures
+        var unusedTick = loop.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        var unusedCommit = loop.scheduleWithFixedDelay(
                 this::commit,
                 delivery.groupCommit().toMillis(),
                 delivery.groupCommit().toMillis(),

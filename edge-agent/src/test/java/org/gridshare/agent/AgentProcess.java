@@ -33,17 +33,17 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code agent run --config config} with extra JVM flags and environment variables. */
     public static AgentProcess start(Path config, List<String> jvmFlags, Map<String, String> env) throws IOException {
+        return start(config, jvmFlags, env, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #start(Path, List, Map)}, on {@code classpath} instead of the test's class path. */
+    public static AgentProcess start(Path config, List<String> jvmFlags, Map<String, String> env, String classpath)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(
                 List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xss256k", "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(jvmFlags);
-        cmd.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentTestMain.NAME,
-                "run",
-                "--config",
-                config.toString()));
+        cmd.addAll(List.of("-cp", classpath, AgentTestMain.NAME, "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GRIDSHARE_DATA_DIR");
         pb.environment().remove("GRIDSHARE_LOG_FORMAT");
@@ -117,6 +117,15 @@ public final class AgentProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("agent did not stop on SIGTERM within 30 s:\n" + output());
+        }
+        drainPumps();
+        return process.exitValue();
+    }
+
+    /** Waits for the process to end by itself; returns its exit code, or fails with the output. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("agent still running after " + timeout + ":\n" + output());
         }
         drainPumps();
         return process.exitValue();

@@ -5,6 +5,7 @@ import java.util.List;
 import org.gridshare.agent.clock.AgentClock;
 import org.gridshare.agent.config.AgentConfig;
 import org.gridshare.agent.run.AgentRun;
+import org.gridshare.drivers.s0.MockPlatform;
 
 /**
  * The agent in a child JVM of edge-agent's own tests: the library calls {@code gridshare agent run
@@ -25,6 +26,12 @@ public final class AgentTestMain {
             throw new IllegalArgumentException("expected: run --config FILE, not " + given);
         }
         AgentConfig config = AgentConfig.load(Path.of(args[at + 1]), System.getenv());
-        AgentRun.runUntilStopped(config, AgentClock.fromSystemProperties(), System.out);
+        try {
+            AgentRun.runUntilStopped(config, AgentClock.fromSystemProperties(), System.out);
+        } catch (MockPlatform.MissingException e) {
+            // as cli's AgentCommand: exit 2, a restart cannot install the plugin
+            System.err.println("gridshare agent: " + e.getMessage());
+            System.exit(2);
+        }
     }
 }

@@ -18,11 +18,16 @@ final class FreePorts {
 
     private FreePorts() {}
 
+    /** {@link #LOOPBACK} as an address, taken literally (no name lookup that could answer another address). */
+    static InetAddress loopback() throws java.net.UnknownHostException {
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    }
+
     /** A port that was free on 127.0.0.1 a moment ago. */
     static int pick() {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+            s.bind(new InetSocketAddress(loopback(), 0));
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind any port on " + LOOPBACK, e);
@@ -32,7 +37,7 @@ final class FreePorts {
     /** True when something accepts TCP connections on 127.0.0.1:port. */
     static boolean accepts(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LOOPBACK, port), 200);
+            s.connect(new InetSocketAddress(loopback(), port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -43,7 +48,7 @@ final class FreePorts {
     static boolean bindable(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+            s.bind(new InetSocketAddress(loopback(), port));
             return true;
         } catch (IOException e) {
             return false;

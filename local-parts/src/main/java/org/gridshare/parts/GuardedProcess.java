@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,8 +175,8 @@ final class GuardedProcess implements AutoCloseable {
             }
             closed = true;
         }
-        try (OutputStream stdin = guard.getOutputStream()) {
-            // closing is the signal
+        try {
+            guard.getOutputStream().close(); // closing is the signal
         } catch (IOException alreadyClosed) {
             // the guard is gone already
         }

@@ -88,7 +88,7 @@ public final class Mosquitto {
     static Optional<Path> executable() {
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
                 if (!dir.isEmpty()) {
                     Path candidate = Path.of(dir, "mosquitto");
                     if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {

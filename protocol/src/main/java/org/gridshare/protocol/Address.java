@@ -5,6 +5,8 @@ import java.util.Arrays;
 import org.web3j.crypto.Hash;
 
 /** A 20-byte Ethereum address. Immutable: the array is copied in and out. */
+// the array is copied in and out and equals/hashCode/toString compare and print its contents
+@SuppressWarnings("ArrayRecordComponent")
 public record Address(byte[] bytes) {
     public static final int LENGTH = 20;
 

@@ -3,6 +3,8 @@ package org.gridshare.protocol;
 import java.util.Arrays;
 
 /** A 32-byte value (digest, Merkle root, zone id). Immutable: the array is copied in and out. */
+// the array is copied in and out and equals/hashCode compare its contents
+@SuppressWarnings("ArrayRecordComponent")
 public record Bytes32(byte[] bytes) {
     public static final int LENGTH = 32;
     public static final Bytes32 ZERO = new Bytes32(new byte[LENGTH]);

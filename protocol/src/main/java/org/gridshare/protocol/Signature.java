@@ -9,6 +9,8 @@ import java.util.Arrays;
  * malleable twin {@code (r, n - s)} is rejected), and {@code v} = 27 + recovery id, so 27 or 28.
  * Wire form: 65 bytes {@code r || s || v}.
  */
+// the arrays are copied in and out and equals/hashCode compare their contents
+@SuppressWarnings("ArrayRecordComponent")
 public record Signature(byte[] r, byte[] s, int v) {
     public static final int LENGTH = 65;
     /** Order n of the secp256k1 group. */

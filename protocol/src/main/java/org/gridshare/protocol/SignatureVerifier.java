@@ -15,6 +15,8 @@ public final class SignatureVerifier {
     private SignatureVerifier() {}
 
     /**
+     * Recovers the address that signed {@code digest}.
+     *
      * @throws InvalidSignatureException when no public key can be recovered
      */
     public static Address recover(Bytes32 digest, Signature sig) throws InvalidSignatureException {

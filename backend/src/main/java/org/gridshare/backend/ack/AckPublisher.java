@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,7 +63,7 @@ public final class AckPublisher implements AutoCloseable {
                     .pollTimeout(Duration.ofMillis(200))
                     .onRecords(records -> publish(collect(records)));
         } catch (RuntimeException e) {
-            lookup.close(Duration.ofSeconds(5));
+            lookup.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             throw e;
         }
     }
@@ -183,7 +184,7 @@ public final class AckPublisher implements AutoCloseable {
         try {
             loop.close();
         } finally {
-            lookup.close(Duration.ofSeconds(5));
+            lookup.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             sink.close();
         }
     }

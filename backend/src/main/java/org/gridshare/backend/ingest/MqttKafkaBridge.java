@@ -193,7 +193,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         IngestRecords.stamp(record, topic, now);
         int id = message.getId();
         int qos = message.getQos();
-        producer.send(record, (meta, error) -> {
+        // the callback sees the outcome; the future adds nothing
+        var unused = producer.send(record, (meta, error) -> {
             if (error == null) {
                 forwarded.incrementAndGet();
                 ack(id, qos, topic);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -83,7 +84,7 @@ public final class ConsumerLoop implements AutoCloseable {
         try {
             c.subscribe(topics);
         } catch (RuntimeException e) {
-            c.close(CLOSE_TIMEOUT);
+            c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             throw e;
         }
         return new ConsumerLoop(name, c, true);
@@ -101,7 +102,7 @@ public final class ConsumerLoop implements AutoCloseable {
         try {
             c.assign(KafkaClients.partitions(c, topics));
         } catch (RuntimeException e) {
-            c.close(CLOSE_TIMEOUT);
+            c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             throw e;
         }
         return new ConsumerLoop(name, c, true);
@@ -120,7 +121,7 @@ public final class ConsumerLoop implements AutoCloseable {
             c.assign(tps);
             c.seekToBeginning(tps);
         } catch (RuntimeException e) {
-            c.close(CLOSE_TIMEOUT);
+            c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             throw e;
         }
         return new ConsumerLoop(name, c, false);
@@ -202,7 +203,7 @@ public final class ConsumerLoop implements AutoCloseable {
         } catch (WakeupException e) {
             // close() woke the consumer up: stop
         } finally {
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 
@@ -276,7 +277,7 @@ public final class ConsumerLoop implements AutoCloseable {
             t = thread;
         }
         if (t == null) {
-            consumer.close(CLOSE_TIMEOUT); // never started: nobody else closes it
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)); // never started: nobody else closes it
             return;
         }
         consumer.wakeup();

@@ -11,6 +11,8 @@ import org.gridshare.backend.rejects.Rejection;
  * @param source topic, partition and offset of the record
  * @param receivedAtMs the {@code ingest.receivedMs} header, 0 when absent
  */
+// a carrier of received bytes: never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record IncomingReading(
         String key, String mqttTopic, byte[] payload, Rejection.Source source, long receivedAtMs) {
     /** A record without a receive time. */

@@ -9,6 +9,7 @@ import org.gridshare.agent.run.AgentRun;
 import org.gridshare.cli.args.Options;
 import org.gridshare.cli.args.Subcommands;
 import org.gridshare.config.schema.ConfigException;
+import org.gridshare.drivers.s0.MockPlatform;
 
 /**
  * {@code gridshare agent run --config FILE [--print-config]}: validates the configuration, then runs
@@ -60,6 +61,10 @@ public final class AgentCommand {
         try {
             AgentRun.runUntilStopped(c, AgentClock.fromSystemProperties(), out);
             return 0;
+        } catch (MockPlatform.MissingException e) {
+            // like a bad configuration: restarting cannot install the plugin (the unit does not restart on 2)
+            err.println("gridshare agent: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             err.println("gridshare agent: " + e.getMessage());
             return 1;

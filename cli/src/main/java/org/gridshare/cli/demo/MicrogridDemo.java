@@ -196,7 +196,7 @@ public final class MicrogridDemo {
             Eip712Domain domain = new Eip712Domain(anvil.chainId(), market.address());
             Bytes32 zone = ZoneIds.of(ZONE);
             Backend.createTopics(kafka.bootstrapServers());
-            Backend backend = keep(Backend.start(new BackendConfig(
+            keep(Backend.start(new BackendConfig(
                             broker.serverUri(),
                             kafka.bootstrapServers(),
                             anvil.rpcUrl(),

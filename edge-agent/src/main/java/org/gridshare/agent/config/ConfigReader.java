@@ -283,7 +283,7 @@ final class ConfigReader {
     private static ConfigException at(Path file, String dottedField, String problem) throws IOException {
         Node node =
                 new Yaml(new LoaderOptions()).compose(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
-        for (String part : dottedField.split("\\.")) {
+        for (String part : dottedField.split("\\.", -1)) {
             Node next = null;
             if (node instanceof MappingNode map) {
                 for (NodeTuple t : map.getValue()) {

@@ -49,6 +49,8 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
     private long nextPruneMs;
 
     /**
+     * The market agent's settings.
+     *
      * @param marketDomain the EIP-712 domain of the market contract (statements and orders)
      * @param resendMs a statement or order without a verdict is published again after this long
      * @param trading false: statements only (a household that does not trade still settles with the grid)
@@ -154,7 +156,8 @@ public final class MarketAgent implements StatusSection, AutoCloseable {
 
     /** Starts the rounds (statements by clock, publishing, trading). */
     public void start() {
-        loop.scheduleWithFixedDelay(this::round, 0, ROUND_MS, TimeUnit.MILLISECONDS);
+        // runs until close() shuts the loop down; nothing waits on its future
+        var unused = loop.scheduleWithFixedDelay(this::round, 0, ROUND_MS, TimeUnit.MILLISECONDS);
     }
 
     void round() {

@@ -26,6 +26,8 @@ public final class OrderPlanner {
     public record Plan(int side, long energyMilliWh, long limitPricePerKWh) {}
 
     /**
+     * The order to place for an interval, or none.
+     *
      * @param forecastNetMilliWh forecast export − import of the interval
      * @param spentTodayBaseUnits worst-case spend of today's open and filled buy orders so far
      */

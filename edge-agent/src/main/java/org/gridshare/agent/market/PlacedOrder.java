@@ -8,6 +8,8 @@ import java.math.BigInteger;
  * detail). {@code filledMilliWh}/{@code clearingPricePerKWh} are null until the fill arrives,
  * {@code netBaseUnits}/{@code deliveredMilliWh}/{@code txHash} until the settlement does.
  */
+// a row of the outbox: never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record PlacedOrder(
         long intervalStartMs,
         long nonce,

@@ -29,7 +29,6 @@ final class SourceCounters {
     private long skippedBytes;
     private long bytesReceived;
     private long reopens;
-    private long errorsLogged;
     private String lastError;
 
     SourceCounters(String meter, Clock clock, Duration staleAfter) {

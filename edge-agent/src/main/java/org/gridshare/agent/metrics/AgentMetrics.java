@@ -154,7 +154,7 @@ public final class AgentMetrics {
         CounterWithCallback.builder()
                 .name(name)
                 .help(help)
-                .callback(cb -> cb.call(value.getAsLong()))
+                .callback(cb -> cb.call((double) value.getAsLong()))
                 .register(registry);
     }
 
@@ -162,7 +162,7 @@ public final class AgentMetrics {
         GaugeWithCallback.builder()
                 .name(name)
                 .help(help)
-                .callback(cb -> cb.call(value.getAsLong()))
+                .callback(cb -> cb.call((double) value.getAsLong()))
                 .register(registry);
     }
 

@@ -164,6 +164,8 @@ public final class OutboxDrain implements Runnable {
         }
     }
 
+    // a bounded pause: a spurious wake-up only ends it early, and the caller loops
+    @SuppressWarnings("WaitNotInLoop")
     private void pause() {
         synchronized (signal) {
             try {

@@ -33,6 +33,7 @@ import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.agent.uplink.ReadingUplink;
+import org.gridshare.drivers.s0.MockPlatform;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
 import org.gridshare.drivers.s0.SimulatedS0Meter;
@@ -102,6 +103,7 @@ public final class AgentRun {
             LoggerFactory.getLogger(AgentRun.class).warn("TEST CLOCK in use: {}", clock);
         }
         AgentRun run = new AgentRun(config, clock, out);
+        run.openPlatform();
         run.openOutbox();
         run.startMeterSource();
         run.openUplink();
@@ -122,17 +124,25 @@ public final class AgentRun {
         signer = new ReadingSigner(key, c.domain(), outbox, clock);
     }
 
+    /**
+     * The Pi4J context, before anything is opened, so that a missing mock plugin leaves nothing behind. Meters on
+     * serial, Modbus or BLE claim no GPIO and need none; only a simulated meter loads the mock platform (a real box
+     * has no mock plugin on its class path: {@link MockPlatform}).
+     */
+    private void openPlatform() {
+        boolean simulated = c.meterType().equals("s0-simulated");
+        boolean gpio = MeterSources.usesGpio(c.meterType());
+        pi4j = !gpio ? null : simulated ? MockPlatform.context(MockPlatform.defaultSimLib()) : Pi4J.newAutoContext();
+    }
+
     /** S0 through Pi4J (a simulated one on the mock platform), or the configured serial, Modbus or BLE meter. */
     private void startMeterSource() throws IOException {
         boolean simulated = c.meterType().equals("s0-simulated");
         boolean gpio = MeterSources.usesGpio(c.meterType());
-        // meters on serial, Modbus or BLE claim no GPIO: the unused S0 inputs below stay on the mock platform
-        pi4j = simulated || !gpio
-                ? Pi4J.newContextBuilder()
-                        .autoDetectMockPlugins()
-                        .autoDetectPlatforms()
-                        .build()
-                : Pi4J.newAutoContext();
+        if (!gpio) {
+            meterSource = MeterSources.open(c, clock);
+            return;
+        }
         long[] registers = outbox.lastRegisters();
         // the counters continue from the last signed registers, so they never go backwards after a restart
         S0Counter imports =
@@ -160,7 +170,7 @@ public final class AgentRun {
                 exportClose.close();
             }
         };
-        meterSource = gpio ? new S0MeterSource(imports, exports, clock, inputs) : MeterSources.open(c, clock);
+        meterSource = new S0MeterSource(imports, exports, clock, inputs);
     }
 
     /** The reading uplink, and the MQTT connection Home Assistant is told about. */
@@ -273,7 +283,9 @@ public final class AgentRun {
             simulatedExport.close();
         }
         outbox.close();
-        pi4j.shutdown();
+        if (pi4j != null) {
+            pi4j.shutdown();
+        }
         out.printf(
                 "gridshare agent: stopped; signed %d, published %d, outbox holds %d%n",
                 agent.signedCount(), agent.publishedCount(), outbox.size());

@@ -34,7 +34,7 @@ public final class SigningStateFile implements SigningStateStore {
             return SigningState.INITIAL;
         }
         String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-        String[] parts = text.split(" ");
+        String[] parts = text.split(" ", -1); // trimmed text: no trailing empty field either way
         if (parts.length != 4 || !parts[0].equals("v1")) {
             throw new IOException(file + ": not a gridshare signing state (expected 'v1 <seq> <digest> <timeMs>'): "
                     + abbreviate(text));

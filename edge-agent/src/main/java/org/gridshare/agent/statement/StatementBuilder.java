@@ -22,6 +22,8 @@ public final class StatementBuilder {
     }
 
     /**
+     * Builds the interval's statement from its readings.
+     *
      * @param before the last reading before the interval, or null when the agent has none
      * @param readings the interval's readings in seq order, at least one
      * @throws IllegalArgumentException when a reading lies outside the interval, the seqs are not

@@ -7,6 +7,8 @@ package org.gridshare.agent.statement;
  * backend's verdict: {@code status} is {@code pending}, {@code accepted} or {@code rejected} (with
  * reason, code and detail).
  */
+// a row of the outbox: never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record StoredStatement(
         long intervalStartMs,
         long firstSeq,

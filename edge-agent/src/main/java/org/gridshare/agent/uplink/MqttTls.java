@@ -23,7 +23,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * TLS settings of the MQTT uplink from PEM files, as brokers are usually set up (Mosquitto's
- * {@code cafile}/{@code certfile}/{@code keyfile}): the CA certificate(s) the broker's certificate must
+ * <code>cafile</code>/<code>certfile</code>/<code>keyfile</code>): the CA certificate(s) the broker's certificate must
  * chain to (only these, not the JVM's trust store), and for mutual TLS the box's certificate chain and
  * its unencrypted private key (PKCS#8 {@code PRIVATE KEY}, or {@code EC}/{@code RSA PRIVATE KEY}).
  * Host name verification is always on (see {@link MqttSession}).

@@ -91,7 +91,7 @@ public final class ConfigSchema {
     @SuppressWarnings("unchecked")
     private Object check(Path file, Node node, Map<String, Object> schema, String field) throws ConfigException {
         String type = (String) schema.get("type");
-        switch (type) {
+        return switch (type) {
             case "object" -> {
                 if (!(node instanceof MappingNode map)) {
                     throw error(file, node, field, "must be a mapping (key: value lines)");
@@ -126,7 +126,7 @@ public final class ConfigSchema {
                         out.put(p.getKey(), withDefaults(sub.get("default"), sub));
                     }
                 }
-                return out;
+                yield out;
             }
             case "string", "integer", "boolean" -> {
                 if (!(node instanceof ScalarNode s)) {
@@ -134,10 +134,10 @@ public final class ConfigSchema {
                 }
                 Object value = scalar(file, s, type, field);
                 check(file, s, schema, field, value);
-                return value;
+                yield value;
             }
             default -> throw new IllegalStateException("schema type " + type + " not supported at " + field);
-        }
+        };
     }
 
     /**

@@ -172,6 +172,43 @@ class SystemdUnitTest {
                 uid);
     }
 
+    @Test
+    void install_script_keeps_the_mock_plugin_off_the_class_path_and_installs_it_only_on_request() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(lib.resolve("edge-agent-0.1.0-SNAPSHOT.jar"), "jar");
+        Files.writeString(lib.resolve("pi4j-core-3.0.3.jar"), "jar");
+        Path sim = Files.createDirectories(lib.resolve("sim"));
+        Files.writeString(sim.resolve("pi4j-plugin-mock-3.0.3.jar"), "jar");
+        String script = Path.of("os", "install.sh").toAbsolutePath().toString();
+
+        Path box = dir.resolve("box");
+        Result plain = run(List.of("bash", script, "--lib", lib.toString(), "--root", box.toString()));
+        assertEquals(
+                0, plain.exit, () -> "install.sh (needs root, systemd-sysusers):\n" + String.join("\n", plain.lines));
+        assertTrue(Files.exists(box.resolve("opt/gridshare/lib/pi4j-core-3.0.3.jar")));
+        assertTrue(Files.notExists(box.resolve("opt/gridshare/lib/pi4j-plugin-mock-3.0.3.jar")));
+        assertTrue(Files.notExists(box.resolve("opt/gridshare/lib/sim")), "a real box has no lib/sim");
+
+        Path simulated = dir.resolve("simulated");
+        Result withSim = run(
+                List.of("bash", script, "--lib", lib.toString(), "--root", simulated.toString(), "--with-simulator"));
+        assertEquals(0, withSim.exit, () -> String.join("\n", withSim.lines));
+        assertOwnerModes(simulated.resolve("opt/gridshare/lib/sim/pi4j-plugin-mock-3.0.3.jar"), 0, 0, 0644);
+        assertTrue(Files.notExists(simulated.resolve("opt/gridshare/lib/pi4j-plugin-mock-3.0.3.jar")));
+
+        // a lib directory with the mock plugin among the class-path jars is refused, naming where it belongs
+        Files.copy(sim.resolve("pi4j-plugin-mock-3.0.3.jar"), lib.resolve("pi4j-plugin-mock-3.0.3.jar"));
+        Result refused = run(List.of(
+                "bash",
+                script,
+                "--lib",
+                lib.toString(),
+                "--root",
+                dir.resolve("x").toString()));
+        assertEquals(2, refused.exit, () -> String.join("\n", refused.lines));
+        assertTrue(String.join("\n", refused.lines).contains(lib + "/sim"), () -> String.join("\n", refused.lines));
+    }
+
     private static void assertOwnerModes(Path p, int uid, int gid, int mode) throws IOException {
         assertEquals(uid, (int) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), p + " owner");
         assertEquals(gid, (int) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), p + " group");

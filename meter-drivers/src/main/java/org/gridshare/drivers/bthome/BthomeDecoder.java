@@ -90,7 +90,7 @@ public final class BthomeDecoder {
             }
             objects = decrypt(data, info, mac, bindKey);
             status.add(StatusFlag.AUTHENTICATED);
-            long counter = ((data[data.length - 8] & 0xFFL))
+            long counter = (data[data.length - 8] & 0xFFL)
                     | ((data[data.length - 7] & 0xFFL) << 8)
                     | ((data[data.length - 6] & 0xFFL) << 16)
                     | ((data[data.length - 5] & 0xFFL) << 24);
@@ -189,13 +189,9 @@ public final class BthomeDecoder {
     }
 
     private static ObisValue value(ObjectType type, byte[] b, int start, int length) {
-        switch (type.format()) {
-            case "text" -> {
-                return new ObisValue(new String(b, start, length, StandardCharsets.UTF_8), null);
-            }
-            case "raw" -> {
-                return new ObisValue(HexFormat.of().withUpperCase().formatHex(b, start, start + length), null);
-            }
+        return switch (type.format()) {
+            case "text" -> new ObisValue(new String(b, start, length, StandardCharsets.UTF_8), null);
+            case "raw" -> new ObisValue(HexFormat.of().withUpperCase().formatHex(b, start, start + length), null);
             default -> {
                 byte[] bigEndian = new byte[length];
                 for (int i = 0; i < length; i++) {
@@ -204,9 +200,9 @@ public final class BthomeDecoder {
                 BigInteger raw =
                         type.format().equals("sint") ? new BigInteger(bigEndian) : new BigInteger(1, bigEndian);
                 BigDecimal v = new BigDecimal(raw).multiply(type.factor());
-                return new ObisValue(v.toPlainString(), type.unit().isEmpty() ? null : type.unit());
+                yield new ObisValue(v.toPlainString(), type.unit().isEmpty() ? null : type.unit());
             }
-        }
+        };
     }
 
     private static byte[] decrypt(byte[] data, int info, byte[] mac, byte[] key) throws DecodeException {

@@ -33,6 +33,8 @@ public final class BthomeReceiver implements Consumer<BleAdvertisement> {
     public static final String SERVICE_UUID = BleAdvertisement.uuid16(0xFCD2);
 
     /** A device to listen to: its address and its 16-byte bind key, or null for plain advertisements. */
+    // configuration of one listener: never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     public record Device(String address, byte[] bindKey) {
 
         public Device {

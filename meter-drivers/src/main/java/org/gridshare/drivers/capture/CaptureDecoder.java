@@ -56,7 +56,7 @@ public final class CaptureDecoder {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split("\\s+");
+            String[] parts = line.split("\\s+", -1); // a stripped line: no trailing empty field either way
             try {
                 if (parts.length > 2) {
                     throw new DecodeException(DecodeException.Kind.MALFORMED, "expected '[MAC ]HEX'", "line", null, -1);

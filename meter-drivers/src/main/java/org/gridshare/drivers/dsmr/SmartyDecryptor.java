@@ -64,6 +64,8 @@ public final class SmartyDecryptor {
      *     hex (bytes {@code 53 41 47 10 30 70 08 90} print as {@code SAG1030700890}), or all hex when it does not start
      *     with three capital letters
      */
+    // a parsed frame header: never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     public record Header(
             byte[] systemTitle, String systemTitleText, long frameCounter, int securityControl, int length) {}
 

@@ -23,6 +23,8 @@ public final class RegisterDecoder {
     private RegisterDecoder() {}
 
     /**
+     * Decodes the registers of one poll into a reading.
+     *
      * @param words register address to unsigned 16-bit value, for every register the map uses
      * @param meterId the id the installer configured (Modbus has no standard id register), or null
      */
@@ -80,7 +82,7 @@ public final class RegisterDecoder {
             }
             case INT16 -> Long.toString((short) raw);
             case UINT16, UINT32 -> Long.toString(raw);
-            case INT32 -> Long.toString((int) raw);
+            case INT32 -> Integer.toString((int) raw);
         };
     }
 }

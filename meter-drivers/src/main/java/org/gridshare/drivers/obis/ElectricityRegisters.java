@@ -28,6 +28,8 @@ public final class ElectricityRegisters {
         VOLTAGE(Map.of("V", 1_000L, "kV", 1_000_000L)),
         CURRENT(Map.of("A", 1_000L, "mA", 1L));
 
+        // every constant passes Map.of(...), which cannot be modified
+        @SuppressWarnings("ImmutableEnumChecker")
         final Map<String, Long> factors;
 
         Quantity(Map<String, Long> factors) {
@@ -137,7 +139,7 @@ public final class ElectricityRegisters {
             throw new DecodeException(
                     DecodeException.Kind.UNSUPPORTED,
                     "unit '" + v.unit() + "' is not one of " + q.factors.keySet() + " for a "
-                            + q.name().toLowerCase() + " register",
+                            + q.name().toLowerCase(java.util.Locale.ROOT) + " register",
                     code,
                     null,
                     -1);

@@ -5,7 +5,8 @@ import com.pi4j.io.IO;
 import com.pi4j.io.IOType;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,15 +14,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A simulated S0 meter on Pi4J's mock platform. It drives the very {@link MockDigitalInput} that an
+ * A simulated S0 meter on Pi4J's mock platform. It drives the very {@code MockDigitalInput} that an
  * {@link S0PulseInput} on the same pin reads, so every simulated pulse travels Pi4J's real listener
  * path (state change event, listener dispatch) into the counter.
  *
  * <p>The input is looked up in the context's registry when a pulse is sent, so the simulator and the
  * {@code S0PulseInput} may be created in either order; pulses sent while no input exists on the pin
  * throw (from {@link #pulse(int)}) or are skipped (from a schedule started with {@link #start}).
+ *
+ * <p>The mock input is driven through its {@code mockState} method by reflection: the mock plugin is not on a
+ * real box's class path, and may come from a class loader of its own ({@link MockPlatform}).
  */
 public final class SimulatedS0Meter implements AutoCloseable {
+    private static final String MOCK_INPUT_CLASS = "com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput";
 
     private final Context pi4j;
     private final int bcmPin;
@@ -45,10 +50,10 @@ public final class SimulatedS0Meter implements AutoCloseable {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0: " + n);
         }
-        MockDigitalInput input = mockInput();
+        MockLine input = mockInput();
         for (int i = 0; i < n; i++) {
-            input.mockState(DigitalState.HIGH);
-            input.mockState(DigitalState.LOW);
+            input.set(DigitalState.HIGH);
+            input.set(DigitalState.LOW);
             pulses++;
         }
     }
@@ -58,7 +63,7 @@ public final class SimulatedS0Meter implements AutoCloseable {
      * change {@link #pulses()}.
      */
     public synchronized void level(boolean high) {
-        mockInput().mockState(high ? DigitalState.HIGH : DigitalState.LOW);
+        mockInput().set(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 
     /**
@@ -119,16 +124,49 @@ public final class SimulatedS0Meter implements AutoCloseable {
         pulse(1);
     }
 
-    private MockDigitalInput mockInput() {
+    /** One mock input's {@code mockState(DigitalState)}. */
+    private record MockLine(IO<?, ?, ?> io, Method mockState) {
+        void set(DigitalState state) {
+            try {
+                mockState.invoke(io, state);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("mockState on " + io.id() + " failed", e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("mockState on " + io.id() + " is not accessible", e);
+            }
+        }
+    }
+
+    private MockLine mockInput() {
         IO<?, ?, ?> io = findInput();
         if (io == null) {
             throw new IllegalStateException("no digital input open on BCM " + bcmPin + ": open the S0PulseInput first");
         }
-        if (!(io instanceof MockDigitalInput mock)) {
+        Method mockState = null;
+        if (isMockInput(io.getClass())) {
+            try {
+                mockState = io.getClass().getMethod("mockState", DigitalState.class);
+            } catch (NoSuchMethodException e) {
+                mockState = null; // reported below, as for any other provider
+            }
+        }
+        if (mockState == null) {
             throw new IllegalStateException("input on BCM " + bcmPin + " is "
                     + io.getClass().getName() + ", not Pi4J's mock: build the context with autoDetectMockPlugins()");
         }
-        return mock;
+        return new MockLine(io, mockState);
+    }
+
+    private static boolean isMockInput(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(MOCK_INPUT_CLASS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private IO<?, ?, ?> findInput() {

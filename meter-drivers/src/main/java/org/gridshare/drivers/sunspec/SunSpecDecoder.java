@@ -16,7 +16,6 @@ import org.gridshare.drivers.ObisValue;
 import org.gridshare.drivers.StatusFlag;
 import org.gridshare.drivers.obis.ElectricityRegisters;
 import org.gridshare.drivers.sunspec.SunSpecModel.Point;
-import org.gridshare.drivers.sunspec.SunSpecModel.Type;
 
 /**
  * Pure: a model's register words give its points. Integer points are scaled by their scale-factor point
@@ -36,6 +35,8 @@ public final class SunSpecDecoder {
     private SunSpecDecoder() {}
 
     /**
+     * Decodes one SunSpec model's registers.
+     *
      * @param address register of {@code words[0]} (the model's first point), for error messages
      * @param words the model's registers after ID and L (its L registers)
      */
@@ -44,7 +45,7 @@ public final class SunSpecDecoder {
         List<String> absent = new ArrayList<>();
         Map<String, Integer> scaleFactors = new HashMap<>();
         for (Point p : model.points()) {
-            if (p.type() == Type.SUNSSF && p.offset() < words.length) {
+            if (p.type() == SunSpecModel.Type.SUNSSF && p.offset() < words.length) {
                 int sf = (short) word(words, p, 0, address);
                 if ((sf & 0xFFFF) != 0x8000) {
                     if (sf < MIN_SF || sf > MAX_SF) {
@@ -61,7 +62,7 @@ public final class SunSpecDecoder {
         }
         Map<String, SunSpecBlock.Value> values = new LinkedHashMap<>();
         for (Point p : model.points()) {
-            if (p.type() == Type.SUNSSF || p.type() == Type.PAD) {
+            if (p.type() == SunSpecModel.Type.SUNSSF || p.type() == SunSpecModel.Type.PAD) {
                 continue;
             }
             if (p.offset() + p.words() > words.length) {
@@ -80,7 +81,7 @@ public final class SunSpecDecoder {
 
     private static SunSpecBlock.Value value(Point p, int[] words, int address, Map<String, Integer> scaleFactors)
             throws DecodeException {
-        if (p.type() == Type.STRING) {
+        if (p.type() == SunSpecModel.Type.STRING) {
             byte[] b = new byte[p.words() * 2];
             for (int i = 0; i < p.words(); i++) {
                 int w = word(words, p, i, address);
@@ -99,7 +100,7 @@ public final class SunSpecDecoder {
         if (notImplemented(p.type(), raw)) {
             return null;
         }
-        if (p.type() == Type.FLOAT32) {
+        if (p.type() == SunSpecModel.Type.FLOAT32) {
             float f = Float.intBitsToFloat((int) raw);
             if (Float.isInfinite(f)) {
                 throw new DecodeException(
@@ -122,7 +123,7 @@ public final class SunSpecDecoder {
         return new SunSpecBlock.Value(new BigDecimal(BigInteger.valueOf(signed), -sf), null, p.units());
     }
 
-    static boolean notImplemented(Type type, long raw) {
+    static boolean notImplemented(SunSpecModel.Type type, long raw) {
         return switch (type) {
             case INT16, SUNSSF -> raw == 0x8000L;
             case UINT16, ENUM16, BITFIELD16 -> raw == 0xFFFFL;

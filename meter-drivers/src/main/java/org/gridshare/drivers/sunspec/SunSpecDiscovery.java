@@ -14,7 +14,7 @@ import org.gridshare.drivers.DecodeException.Kind;
 public final class SunSpecDiscovery {
 
     /** Where the marker may be, in the order to try. */
-    public static final int[] BASES = {40_000, 0, 50_000};
+    private static final int[] BASES = {40_000, 0, 50_000};
 
     static final int MAX_MODELS = 64;
 

@@ -107,7 +107,7 @@ public record SunSpecModel(String layout, Set<Integer> ids, List<Point> points) 
                     continue;
                 }
                 String[] f = line.split(";", -1);
-                String[] t = f[2].split(":");
+                String[] t = f[2].split(":", -1);
                 Type type = Type.valueOf(t[0].toUpperCase(Locale.ROOT));
                 int words = type == Type.STRING ? Integer.parseInt(t[1]) : type.words;
                 String[] obis = f[5].isEmpty() ? new String[] {null, null} : (f[5] + "|").split("\\|", -1);

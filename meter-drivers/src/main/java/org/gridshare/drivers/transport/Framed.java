@@ -12,8 +12,12 @@ public sealed interface Framed {
     byte[] bytes();
 
     /** A complete frame, ready for its decoder. */
+    // bytes handed to one decoder: never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     record Frame(long offset, byte[] bytes) implements Framed {}
 
     /** Bytes that are not (part of) a complete frame: {@code truncated} when a frame had begun. */
+    // bytes handed to one decoder: never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     record Skipped(long offset, byte[] bytes, boolean truncated) implements Framed {}
 }

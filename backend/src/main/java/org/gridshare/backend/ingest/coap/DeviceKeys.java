@@ -69,7 +69,7 @@ public final class DeviceKeys {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split("\\s+");
+            String[] parts = line.split("\\s+", -1); // a stripped line: no trailing empty field either way
             try {
                 if (parts.length != 2) {
                     throw new IllegalArgumentException("expected '0x<meter> <hex key>'");

@@ -71,6 +71,7 @@ public final class IntervalClearing {
      * The auction's book of {@code sorted}, with where each order went in it ({@code -1}: refused by
      * the book) and why a refused one takes no part.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a private result holder, never compared or hashed
     private record Book(OrderBook orders, int[] index, String[] excluded) {}
 
     private static Book book(BookKey key, List<AcceptedOrder> sorted, Tariffs tariffs) {

@@ -10,4 +10,6 @@ import org.gridshare.backend.rejects.Rejection;
  * @param arrivalMs when the bridge received it (header {@code ingest.receivedMs})
  * @param source where the record is in Kafka
  */
+// a carrier of received bytes: never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record IncomingOrder(String mqttTopic, byte[] payload, long arrivalMs, Rejection.Source source) {}

@@ -46,7 +46,6 @@ public final class OrderIntake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrderIntake.class);
 
     private final String bootstrap;
-    private final String groupId;
     private final OrderValidator validator;
     private final MarketSettings settings;
     private final MarketChain chain;
@@ -68,7 +67,6 @@ public final class OrderIntake implements AutoCloseable {
             MqttNotifier mqtt,
             Clock clock) {
         this.bootstrap = bootstrap;
-        this.groupId = groupId;
         this.validator = validator;
         this.settings = settings;
         this.chain = chain;

@@ -29,6 +29,8 @@ public final class BatchBuilder {
     private BatchBuilder() {}
 
     /**
+     * Plans the settlement batch of one matched book.
+     *
      * @param statements the latest verified statement per meter for this interval (any zone, any account)
      * @param tariffs the contract's tariffs now (the grid fee enters the buyers' nets)
      */

@@ -254,6 +254,8 @@ public final class CoapUplink implements ReadingUplink {
     }
 
     /** The link through {@code ep} failed; events of an endpoint already replaced are ignored. */
+    // identity on purpose: a loss reported by an endpoint already replaced is stale
+    @SuppressWarnings("ReferenceEquality")
     private void linkLost(CoapEndpoint ep, String why) {
         if (closed || ep != endpoint) {
             return;
