@@ -42,6 +42,7 @@ import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.keys.KeyFiles;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,9 +70,9 @@ class DsmrAgentJourneyTest {
         Random random = new Random(7);
         AtomicBoolean meterSpeaks = new AtomicBoolean(true);
         try (MqttBroker broker = Mosquitto.start(Files.createDirectories(dir.resolve("mqtt")));
-                SocatPty pty = SocatPty.start(dir.resolve("meter"), dir.resolve("p1"));
+                PtyPair pty = PtyPair.linked(dir.resolve("meter"), dir.resolve("p1"));
                 SerialPushMeterSourcePtyTest.Writer meter =
-                        SerialPushMeterSourcePtyTest.Writer.start(pty.meterEnd, () -> {
+                        SerialPushMeterSourcePtyTest.Writer.start(Path.of(pty.a), () -> {
                             if (!meterSpeaks.get()) {
                                 return new byte[0];
                             }
@@ -96,7 +97,7 @@ class DsmrAgentJourneyTest {
           outbox: {groupCommitMs: 100}
           homeAssistant: {enabled: false}
           http: {port: 0}
-          """.formatted(pty.agentEnd, broker.serverUri()));
+          """.formatted(pty.b, broker.serverUri()));
             LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
             MqttClient subscriber =
                     new MqttClient(broker.serverUri(), "test-" + UUID.randomUUID(), new MemoryPersistence());

@@ -1,4 +1,4 @@
-package org.gridshare.drivers.serial;
+package org.gridshare.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
-/** Two connected pseudo-terminals made by {@code socat}: bytes written to one end come out of the other. */
+/**
+ * Two connected pseudo-terminals made by {@code socat}: bytes written to one end come out of the other. Either
+ * at the paths socat picks ({@link #start()}) or behind fixed symlinks ({@link #linked}), so a test can kill the
+ * pair, as a USB unplug does, and make it again under the same names. Fails under {@code CI=true} when socat is
+ * missing (CI installs it), skips elsewhere.
+ */
 public final class PtyPair implements AutoCloseable {
 
     private static final Pattern PTY = Pattern.compile("PTY is (/dev/\\S+)");
@@ -51,11 +58,42 @@ public final class PtyPair implements AutoCloseable {
         Process p = new ProcessBuilder(requireSocat(), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        List<String> paths = awaitTransferLoop(p);
+        if (paths.size() != 2) {
+            p.destroyForcibly();
+            throw new IOException("socat did not report two ptys: " + paths);
+        }
+        return new PtyPair(p, paths.get(0), paths.get(1));
+    }
+
+    /**
+     * Starts socat with the two ends linked at {@code a} and {@code b} (replacing what is there); waits (bounded)
+     * until it is ready. {@link #a} and {@link #b} are then those link paths.
+     */
+    public static PtyPair linked(Path a, Path b) throws IOException {
+        Files.deleteIfExists(a);
+        Files.deleteIfExists(b);
+        Process p = new ProcessBuilder(
+                        requireSocat(), "-d", "-d", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        awaitTransferLoop(p);
+        if (!Files.exists(a) || !Files.exists(b)) {
+            p.destroyForcibly();
+            throw new IOException("socat did not link both ptys: " + a + ", " + b);
+        }
+        return new PtyPair(p, a.toString(), b.toString());
+    }
+
+    /**
+     * Reads socat's log until "starting data transfer loop" (off-thread and bounded, so a silent socat cannot hang
+     * the test) and returns the pty paths it reported; then keeps draining the log so socat never blocks on a full
+     * pipe.
+     */
+    private static List<String> awaitTransferLoop(Process p) throws IOException {
         List<String> paths = new ArrayList<>();
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        // socat logs both pty paths and then "starting data transfer loop"; read that log off-thread so a
-        // silent socat cannot hang the test
         java.util.concurrent.CompletableFuture<Boolean> ready = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> {
                     try {
@@ -84,11 +122,10 @@ public final class PtyPair implements AutoCloseable {
         } catch (Exception ex) {
             loop = false;
         }
-        if (paths.size() != 2 || !loop) {
+        if (!loop) {
             p.destroyForcibly();
-            throw new IOException("socat did not report two ptys and its transfer loop: " + seen);
+            throw new IOException("socat did not start its transfer loop: " + seen);
         }
-        // keep draining socat's log so it never blocks on a full pipe
         Thread.ofVirtual().start(() -> {
             try {
                 while (err.readLine() != null) {
@@ -98,14 +135,25 @@ public final class PtyPair implements AutoCloseable {
                 // socat ended
             }
         });
-        return new PtyPair(p, paths.get(0), paths.get(1));
+        synchronized (paths) {
+            return List.copyOf(paths);
+        }
+    }
+
+    /** Kills socat hard, as an unplugged USB adapter vanishes: both ptys are gone. */
+    public void kill() throws InterruptedException {
+        socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socat.destroy();
-        if (!socat.waitFor(5, TimeUnit.SECONDS)) {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!socat.waitFor(5, TimeUnit.SECONDS)) {
+                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
