@@ -15,14 +15,15 @@ import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.aggregate.IntervalTotals;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.backend.testing.TestMeter;
 import org.gridshare.backend.verify.VerifiedReading;
 import org.gridshare.parts.AnvilNode;
+import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.KafkaNode;
+import org.gridshare.parts.Mosquitto;
 import org.gridshare.parts.MqttBroker;
 import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
@@ -31,19 +32,29 @@ import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One reading's whole journey through real parts: signed readings published over a real MQTT broker,
  * bridged into a real KRaft Kafka broker, verified against a MeterRegistry deployed on anvil, summed per
  * interval. Each bad input lands on gridshare.rejected.v1 with its reason while the valid readings
- * around it are all verified. Subclasses choose the broker (the same body runs over each).
+ * around it are all verified. The same body runs over each MQTT broker: the embedded HiveMQ CE (the
+ * demo's default) and a real Mosquitto, each with its own Kafka, anvil and backend.
  */
+@ParameterizedClass(name = "over {0}")
+@ValueSource(strings = {ReadingJourneyIT.HIVEMQ, ReadingJourneyIT.MOSQUITTO})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ReadingJourneyContract {
+class ReadingJourneyIT {
+    static final String HIVEMQ = "HiveMQ CE";
+    static final String MOSQUITTO = "Mosquitto";
+
     static final Duration WAIT = Duration.ofSeconds(45);
     static final Duration INTERVAL = Duration.ofMinutes(1);
 
@@ -59,9 +70,25 @@ abstract class ReadingJourneyContract {
     protected final Random random = new Random(42);
 
     /** The broker under test. */
-    abstract MqttBroker startBroker(Path dir) throws IOException;
+    @Parameter
+    String brokerKind;
 
-    @BeforeAll
+    /**
+     * Starts the broker under test. Mosquitto fails, saying so, when {@code mosquitto} is not on the PATH:
+     * {@code .ci/run} installs it (Debian package), and a silent skip would hide a missing broker.
+     */
+    MqttBroker startBroker(Path dir) throws IOException {
+        if (brokerKind.equals(HIVEMQ)) {
+            return EmbeddedHiveMq.start(dir);
+        }
+        if (!Mosquitto.available()) {
+            throw new IllegalStateException("mosquitto is not on the PATH: install the Debian package "
+                    + "'mosquitto' (.ci/run does) to run the backend tests against it");
+        }
+        return Mosquitto.start(dir);
+    }
+
+    @BeforeParameterizedClassInvocation
     void startParts() throws Exception {
         long t0 = System.nanoTime();
         work = Files.createTempDirectory("backend-journey");
@@ -100,7 +127,7 @@ abstract class ReadingJourneyContract {
                 (tBackend - tBroker) / 1_000_000);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stopParts() throws Exception {
         for (AutoCloseable c : new AutoCloseable[] {publisher, table, backend, broker, chain, anvil, kafka}) {
             if (c != null) {
@@ -150,6 +177,7 @@ abstract class ReadingJourneyContract {
     /** Waits until exactly these seqs of the meter are verified, in order, and the rejection is there. */
     void awaitVerifiedAndRejected(TestMeter m, List<Long> seqs, String rejectedKey, RejectReason reason) {
         Await.until(
+                "verifiedSeqs(m.hex()).equals(seqs) && !rejections(rejectedKey, reason).isEmpty()",
                 WAIT,
                 () -> verifiedSeqs(m.hex()).equals(seqs)
                         && !rejections(rejectedKey, reason).isEmpty(),
@@ -193,6 +221,7 @@ abstract class ReadingJourneyContract {
         IntervalTotals b1 = new IntervalTotals(b.hex(), "zone-b", base, 60, 0, 3_500, 3, 1, 3);
         IntervalTotals b2 = new IntervalTotals(b.hex(), "zone-b", next, 60, 42, 4_000, 2, 4, 5);
         Await.until(
+                "List.of(a1, a2, b1, b2).stream() .allMatch(t -> table.interval(t.meter(), t.intervalStartMs()) .filter(t::equals) .isPresent())",
                 WAIT,
                 () -> List.of(a1, a2, b1, b2).stream()
                         .allMatch(t -> table.interval(t.meter(), t.intervalStartMs())
@@ -247,7 +276,11 @@ abstract class ReadingJourneyContract {
         sendNext(m);
         sendNext(m);
         sendNext(neighbour);
-        Await.until(WAIT, () -> verifiedSeqs(m.hex()).equals(List.of(1L, 2L)), () -> "" + verifiedSeqs(m.hex()));
+        Await.until(
+                "verifiedSeqs(m.hex()).equals(List.of(1L, 2L))",
+                WAIT,
+                () -> verifiedSeqs(m.hex()).equals(List.of(1L, 2L)),
+                () -> "" + verifiedSeqs(m.hex()));
         chain.revoke(m.address());
         sendNext(m);
         sendNext(neighbour);
@@ -268,6 +301,7 @@ abstract class ReadingJourneyContract {
         sendNext(m);
         awaitVerifiedAndRejected(m, List.of(1L, 2L, 3L, 4L), m.hex(), RejectReason.REPLAYED_SEQ);
         Await.until(
+                "rejections(m.hex(), RejectReason.DUPLICATE).size() == 1",
                 WAIT,
                 () -> rejections(m.hex(), RejectReason.DUPLICATE).size() == 1,
                 () -> "" + table.rejectsByReason());
