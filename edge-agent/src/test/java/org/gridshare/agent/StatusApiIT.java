@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +33,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,20 +125,24 @@ class StatusApiIT {
     /** Polls /status until {@code done} holds (15 s at most); returns the last document. */
     private static JsonNode awaitStatus(HttpClient http, URI status, java.util.function.Predicate<JsonNode> done)
             throws Exception {
-        JsonNode s = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r =
-                    http.send(HttpRequest.newBuilder(status).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertEquals(
-                    "application/json", r.headers().firstValue("Content-Type").orElse(""));
-            s = JSON.readTree(r.body());
-            if (done.test(s)) {
-                return s;
+        JsonNode[] last = new JsonNode[1];
+        Await.holdsWithin(Duration.ofSeconds(15), () -> {
+            try {
+                HttpResponse<String> r =
+                        http.send(HttpRequest.newBuilder(status).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals(
+                        "application/json",
+                        r.headers().firstValue("Content-Type").orElse(""));
+                last[0] = JSON.readTree(r.body());
+                return done.test(last[0]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted polling " + status, e);
             }
-            Thread.onSpinWait();
-        }
-        return s;
+        });
+        return last[0];
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,11 +180,8 @@ class RegistryClientIT {
             Address other = randomAddress();
             Future<?> first = pool.submit(() -> asInstaller.registerMeter(meter, household, zone));
             Future<?> second = pool.submit(() -> asInstaller.registerMeter(meter, other, zone));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (pendingTransactions() < 2) {
-                assertTrue(System.nanoTime() < deadline, "both transactions reach the pool");
-                Thread.onSpinWait();
-            }
+            Await.untilChecked(
+                    "both transactions reach the pool", Duration.ofSeconds(20), () -> pendingTransactions() >= 2);
             chain.anvilRpc("evm_mine");
             List<Throwable> failures = new ArrayList<>();
             for (Future<?> f : List.of(first, second)) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,11 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.gridshare.contracts.generated.EnergyMarket;
 import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,20 +107,6 @@ class SettlementChainEventsIT {
                 });
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void await(String what, Condition c) throws Exception {
-        Instant end = Instant.now().plus(WAIT);
-        while (!c.holds()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
     static TransactionReceipt receipt(String hash) throws Exception {
         return chain.web3j
                 .ethGetTransactionReceipt(hash)
@@ -181,7 +166,7 @@ class SettlementChainEventsIT {
         SettlementSubmitter sub =
                 submitter(SettlementPolicy.devChain().withConfirmations(3).withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the submitter waiting at 1 of 3 confirmations", () -> confirming.contains(1L));
+        Await.untilChecked("the submitter waiting at 1 of 3 confirmations", WAIT, () -> confirming.contains(1L));
         String first = sent.get(0).hash();
         TransactionReceipt minedFirst = receipt(first);
         assertTrue(s.market.isSettled(MarketScenario.ZONE, interval), "settled in the block seen");
@@ -196,10 +181,11 @@ class SettlementChainEventsIT {
                         .getBlock()
                         .getHash(),
                 "re-organised");
-        await("the submitter noticing the re-organisation", () -> !reorganised.isEmpty());
+        Await.untilChecked("the submitter noticing the re-organisation", WAIT, () -> !reorganised.isEmpty());
         assertFalse(result.isDone(), "not settled while its transaction is gone");
         confirming.clear();
-        await("the settlement mined again and waiting for confirmations", () -> confirming.contains(1L));
+        Await.untilChecked(
+                "the settlement mined again and waiting for confirmations", WAIT, () -> confirming.contains(1L));
         chain.anvilRpc("evm_mine");
         chain.anvilRpc("evm_mine");
 
@@ -230,11 +216,11 @@ class SettlementChainEventsIT {
         List<BigInteger> before = balances();
         SettlementSubmitter sub = submitter(SettlementPolicy.devChain().withConfirmations(3));
         Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the submitter waiting at 1 of 3 confirmations", () -> confirming.contains(1L));
+        Await.untilChecked("the submitter waiting at 1 of 3 confirmations", WAIT, () -> confirming.contains(1L));
         String hash = sent.get(0).hash();
         long firstBlock = receipt(hash).getBlockNumber().longValueExact();
         chain.anvilRpc("evm_mine");
-        await("the submitter waiting at 2 of 3 confirmations", () -> confirming.contains(2L));
+        Await.untilChecked("the submitter waiting at 2 of 3 confirmations", WAIT, () -> confirming.contains(2L));
         String raw = (String) chain.anvilRpc("eth_getRawTransactionByHash", hash);
 
         // the last two blocks are replaced; the same transaction lands in the second of the new ones
@@ -242,8 +228,9 @@ class SettlementChainEventsIT {
         TransactionReceipt moved = receipt(hash);
         assertEquals(firstBlock + 1, moved.getBlockNumber().longValueExact(), "moved one block later");
         chain.anvilRpc("evm_mine"); // 3 blocks from the old one, 2 from the new one
-        await(
+        Await.untilChecked(
                 "the submitter noticing the move and waiting at 2 of 3, or returning",
+                WAIT,
                 () -> result.isDone() || reorganised.contains(hash) && confirming.get(confirming.size() - 1) == 2L);
         assertFalse(result.isDone(), "2 confirmations of the new block are not 3");
         chain.anvilRpc("evm_mine");
@@ -268,8 +255,9 @@ class SettlementChainEventsIT {
         SettlementSubmitter sub = submitter(
                 SettlementPolicy.devChain().withLegacyTransactions(true).withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = pool.submit(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await(
+        Await.untilChecked(
                 "the first transaction in the pool",
+                WAIT,
                 () -> !sent.isEmpty() && transaction(sent.get(0).hash()) != null);
         Transaction firstTx = transaction(sent.get(0).hash());
         chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());

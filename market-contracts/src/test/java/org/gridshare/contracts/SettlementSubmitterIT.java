@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,11 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.gridshare.contracts.generated.EnergyMarket;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Order;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,20 +143,6 @@ class SettlementSubmitterIT {
         return hashes;
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void await(String what, Condition c) throws Exception {
-        Instant end = Instant.now().plus(WAIT);
-        while (!c.holds()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
     static <T> Future<T> async(Callable<T> c) {
         return pool.submit(c);
     }
@@ -167,11 +152,11 @@ class SettlementSubmitterIT {
         long interval = INTERVAL;
         SettlementSubmitter sub = submitter(s.operator, dev().withConfirmations(3));
         Future<SettlementOutcome> result = async(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await("the submitter waiting at 1 confirmation", () -> confirming.contains(1L));
+        Await.untilChecked("the submitter waiting at 1 confirmation", WAIT, () -> confirming.contains(1L));
         TransactionReceipt mined = receipt(sent.get(0).hash());
         assertFalse(result.isDone(), "not settled at 1 of 3");
         chain.anvilRpc("evm_mine");
-        await("the submitter waiting at 2 confirmations", () -> confirming.contains(2L));
+        Await.untilChecked("the submitter waiting at 2 confirmations", WAIT, () -> confirming.contains(2L));
         assertFalse(result.isDone(), "not settled at 2 of 3");
         chain.anvilRpc("evm_mine");
 
@@ -195,8 +180,9 @@ class SettlementSubmitterIT {
         chain.anvilRpc("evm_setAutomine", false);
         SettlementSubmitter sub = submitter(s.operator, dev().withDropTimeout(Duration.ofMillis(500)));
         Future<SettlementOutcome> result = async(() -> sub.submit(s.fullDeliveryBatch(2, interval, PRICE)));
-        await(
+        Await.untilChecked(
                 "the first transaction in the pool",
+                WAIT,
                 () -> !sent.isEmpty()
                         && chain.web3j
                                 .ethGetTransactionByHash(sent.get(0).hash())
@@ -295,11 +281,11 @@ class SettlementSubmitterIT {
         SettlementSubmitter b = submitter(second, dev());
         chain.anvilRpc("evm_setAutomine", false);
         Future<SettlementOutcome> fa = async(() -> a.submit(batch));
-        await("a's first transaction", () -> sent.size() == 1);
+        Await.untilChecked("a's first transaction", WAIT, () -> sent.size() == 1);
         // a's transaction leaves our node's pool (as if it sat only in another node's), so b's estimate passes
         chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());
         Future<SettlementOutcome> fb = async(() -> b.submit(batch));
-        await("b's transaction and a's resubmission", () -> sent.size() == 3);
+        Await.untilChecked("b's transaction and a's resubmission", WAIT, () -> sent.size() == 3);
         chain.anvilRpc("evm_mine");
 
         SettlementOutcome oa = fa.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -328,9 +314,9 @@ class SettlementSubmitterIT {
         BigInteger bNonce = nonce(second);
         chain.anvilRpc("evm_setAutomine", false);
         Future<SettlementOutcome> fa = async(() -> a.submit(batch));
-        await("a's transaction", () -> sent.size() == 1);
+        Await.untilChecked("a's transaction", WAIT, () -> sent.size() == 1);
         Future<SettlementOutcome> fb = async(() -> b.submit(batch));
-        await("b seeing a's pending settlement", () -> !pendingElsewhere.isEmpty());
+        Await.untilChecked("b seeing a's pending settlement", WAIT, () -> !pendingElsewhere.isEmpty());
         assertEquals(1, sent.size(), "b sent nothing while a's transaction was pending");
         chain.anvilRpc("anvil_dropTransaction", sent.get(0).hash());
         chain.anvilRpc("evm_setAutomine", true);

@@ -19,7 +19,6 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestMeter;
@@ -31,6 +30,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,12 +94,13 @@ class AckPublisherIT {
                 for (int i = 0; i < 3; i++) {
                     mqtt.publish(meter.topic(), JsonWire.encodeReading(meter.next(t + i, 10, 0)));
                 }
-                Await.until(WAIT, () -> through(acks, meter) == 3, () -> "acks " + acks);
+                Await.until("through(acks, meter) == 3", WAIT, () -> through(acks, meter) == 3, () -> "acks " + acks);
 
                 meter.next(t + 3, 10, 0); // seq 4 never sent
                 mqtt.publish(meter.topic(), JsonWire.encodeReading(meter.next(t + 4, 10, 0))); // seq 5: a gap
                 mqtt.publish(stranger.topic(), JsonWire.encodeReading(stranger.next(t, 1, 0)));
                 Await.until(
+                        "rejection(acks, meter, \"SEQ_GAP\") != null && rejection(acks, stranger, \"UNREGISTERED_METER\") != null",
                         WAIT,
                         () -> rejection(acks, meter, "SEQ_GAP") != null
                                 && rejection(acks, stranger, "UNREGISTERED_METER") != null,
@@ -130,6 +131,7 @@ class AckPublisherIT {
                 replay.next(t + 1, 10, 0);
                 mqtt.publish(meter.topic(), JsonWire.encodeReading(replay.next(t + 2, 10, 0)));
                 Await.until(
+                        "acks.size() > before && rejection(acks, meter, \"DUPLICATE\") != null",
                         WAIT,
                         () -> acks.size() > before && rejection(acks, meter, "DUPLICATE") != null,
                         () -> "acks " + acks);

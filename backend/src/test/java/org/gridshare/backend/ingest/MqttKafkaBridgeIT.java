@@ -22,12 +22,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.Topics;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.parts.EmbeddedHiveMq;
 import org.gridshare.parts.KafkaNode;
 import org.gridshare.parts.MqttBroker;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +72,7 @@ class MqttKafkaBridgeIT {
             // the send fails (no Kafka), the bridge does not acknowledge, drops the connection, the broker
             // re-delivers, and it fails again: at least twice means the message survived a failure
             Await.until(
+                    "cut.kafkaFailures() >= 2 && cut.received() >= 2",
                     Duration.ofSeconds(30),
                     () -> cut.kafkaFailures() >= 2 && cut.received() >= 2,
                     () -> "received " + cut.received() + ", failures " + cut.kafkaFailures());
@@ -91,7 +92,11 @@ class MqttKafkaBridgeIT {
             assertEquals("0xabcdef0123456789abcdef0123456789abcdef01", r.key());
             assertArrayEquals(payload, r.value(), "forwarded byte for byte");
             assertEquals(topic, new String(r.headers().lastHeader("mqtt.topic").value(), StandardCharsets.UTF_8));
-            Await.until(Duration.ofSeconds(10), () -> bridge.forwarded() == 1, () -> "forwarded " + bridge.forwarded());
+            Await.until(
+                    "bridge.forwarded() == 1",
+                    Duration.ofSeconds(10),
+                    () -> bridge.forwarded() == 1,
+                    () -> "forwarded " + bridge.forwarded());
         }
     }
 

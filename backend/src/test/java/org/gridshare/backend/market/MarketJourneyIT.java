@@ -26,7 +26,6 @@ import org.gridshare.backend.Topics;
 import org.gridshare.backend.market.MarketFixture.Household;
 import org.gridshare.backend.market.settlement.SettlementJob;
 import org.gridshare.backend.registry.ZoneIds;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestFiles;
 import org.gridshare.contracts.MarketClient;
@@ -44,6 +43,7 @@ import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,7 +168,10 @@ class MarketJourneyIT {
 
     private JsonNode awaitMessage(String type, String digest) {
         Await.until(
-                WAIT, () -> message(type, digest) != null, () -> "no " + type + " for " + digest + " in " + messages);
+                "message(type, digest) != null",
+                WAIT,
+                () -> message(type, digest) != null,
+                () -> "no " + type + " for " + digest + " in " + messages);
         return message(type, digest);
     }
 
@@ -184,6 +187,7 @@ class MarketJourneyIT {
 
     private void awaitStatementAccepted(Household h, long start) {
         Await.until(
+                "statementAcks(h, start).stream() .anyMatch(a -> a.get(\"status\").asText().equals(\"accepted\"))",
                 WAIT,
                 () -> statementAcks(h, start).stream()
                         .anyMatch(a -> a.get("status").asText().equals("accepted")),
@@ -207,6 +211,7 @@ class MarketJourneyIT {
     /** The statuses on gridshare.settlement.v1 for the book, once there are {@code n} (they follow the MQTT messages). */
     private List<String> awaitOutcomes(long start, int n) {
         Await.until(
+                "records(Topics.SETTLEMENT, bookKey(start)).size() >= n",
                 WAIT,
                 () -> records(Topics.SETTLEMENT, bookKey(start)).size() >= n,
                 () -> "settlement records " + records(Topics.SETTLEMENT, bookKey(start)));
@@ -412,7 +417,10 @@ class MarketJourneyIT {
             }
             clock.set(start + INTERVAL_MS + GRACE_MS);
             Await.until(
-                    WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
+                    "!records(Topics.SETTLEMENT, bookKey(start)).isEmpty()",
+                    WAIT,
+                    () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(),
+                    () -> "no settlement record");
             JsonNode held = records(Topics.SETTLEMENT, bookKey(start)).get(0);
             assertEquals("HELD", held.get("status").asText(), held.toString());
             assertEquals(List.of(hs.get(3).hex()), JSON.convertValue(held.get("missingAccounts"), List.class));
@@ -468,7 +476,10 @@ class MarketJourneyIT {
 
             clock.set(start + INTERVAL_MS + GRACE_MS);
             Await.until(
-                    WAIT, () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(), () -> "no settlement record");
+                    "!records(Topics.SETTLEMENT, bookKey(start)).isEmpty()",
+                    WAIT,
+                    () -> !records(Topics.SETTLEMENT, bookKey(start)).isEmpty(),
+                    () -> "no settlement record");
             JsonNode refused = records(Topics.SETTLEMENT, bookKey(start)).get(0);
             assertEquals("REVERTED", refused.get("status").asText(), refused.toString());
             assertEquals("InsufficientBalance", refused.get("errorName").asText());

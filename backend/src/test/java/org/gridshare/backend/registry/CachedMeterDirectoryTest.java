@@ -3,15 +3,13 @@ package org.gridshare.backend.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** The cache's revocation window and outage behaviour, with a clock the test moves. */
@@ -19,7 +17,7 @@ class CachedMeterDirectoryTest {
     private static final Address METER = Address.fromHex("0x00000000000000000000000000000000000000a1");
     private static final Bytes32 ZONE = ZoneIds.of("zone-a");
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = TestClock.at(1_800_000_000_000L);
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicReference<Object> chain = new AtomicReference<>(new CachedMeterDirectory.Entry(ZONE, true));
     private final CachedMeterDirectory directory = new CachedMeterDirectory(
@@ -63,28 +61,5 @@ class CachedMeterDirectoryTest {
     void answers_unregistered_for_a_meter_the_chain_does_not_know() {
         chain.set(null);
         assertEquals(MeterStanding.State.UNREGISTERED, directory.standing(METER).state());
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.ofEpochMilli(1_800_000_000_000L);
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

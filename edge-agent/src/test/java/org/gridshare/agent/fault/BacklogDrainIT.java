@@ -21,8 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.meter.Measurement;
 import org.gridshare.agent.meter.S0MeterSource;
@@ -39,6 +37,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,7 +169,8 @@ class BacklogDrainIT {
                 // the live readings signed meanwhile follow right behind the backlog
                 target = outbox.lastCommittedSeq();
                 assertTrue(target > backlog, "live readings were committed during the drain");
-                await(
+                Await.until(
+                        "acker.contiguous() >= target",
                         Duration.ofSeconds(30),
                         () -> acker.contiguous() >= target,
                         () -> "acked " + acker.contiguous() + " of " + target + ", health " + agent.health());
@@ -260,17 +260,6 @@ class BacklogDrainIT {
             }
         }
         return -1;
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition, Supplier<String> state)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout + ": " + state.get());
-            }
-            Thread.sleep(20); // polling interval of a condition with a deadline
-        }
     }
 
     /** The box's clock while it was offline, set to each reading's second. */

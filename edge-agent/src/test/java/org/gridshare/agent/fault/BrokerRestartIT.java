@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.outbox.Outbox;
@@ -30,6 +29,7 @@ import org.gridshare.parts.InstalledParts;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,13 +76,22 @@ class BrokerRestartIT {
                     null);
             try {
                 agent.start(Duration.ofMillis(20));
-                await(Duration.ofSeconds(30), () -> acker.contiguous() >= 50, () -> "acked " + acker.contiguous());
+                Await.until(
+                        "acker.contiguous() >= 50",
+                        Duration.ofSeconds(30),
+                        () -> acker.contiguous() >= 50,
+                        () -> "acked " + acker.contiguous());
 
                 broker.destroyForcibly(); // SIGKILL: in-flight PUBACKs and the session are gone
                 assertTrue(broker.waitFor(10, TimeUnit.SECONDS));
-                await(Duration.ofSeconds(30), () -> agent.health() == EdgeAgent.Health.UPLINK_DOWN, agent::toString);
+                Await.until(
+                        "agent.health() == EdgeAgent.Health.UPLINK_DOWN",
+                        Duration.ofSeconds(30),
+                        () -> agent.health() == EdgeAgent.Health.UPLINK_DOWN,
+                        agent::toString);
                 long signedWhileDown = agent.signedCount();
-                await(
+                Await.until(
+                        "agent.signedCount() >= signedWhileDown + 50",
                         Duration.ofSeconds(30),
                         () -> agent.signedCount() >= signedWhileDown + 50,
                         () -> "signed " + agent.signedCount());
@@ -90,7 +99,8 @@ class BrokerRestartIT {
                 broker = startMosquitto(port);
                 acker.connect(uri);
                 long target = outbox.lastCommittedSeq();
-                await(
+                Await.until(
+                        "acker.contiguous() >= target",
                         Duration.ofSeconds(60),
                         () -> acker.contiguous() >= target,
                         () -> "acked " + acker.contiguous() + " of " + target + ", health " + agent.health());
@@ -129,7 +139,11 @@ class BrokerRestartIT {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile())
                 .start();
-        await(Duration.ofSeconds(20), () -> accepts(port), () -> "mosquitto not listening on " + port);
+        Await.until(
+                "accepts(port)",
+                Duration.ofSeconds(20),
+                () -> accepts(port),
+                () -> "mosquitto not listening on " + port);
         return p;
     }
 
@@ -138,17 +152,6 @@ class BrokerRestartIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> state)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout + ": " + state.get());
-            }
-            Thread.sleep(20); // polling interval of a condition with a deadline
         }
     }
 }

@@ -9,8 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.gridshare.agent.AgentProcess;
 import org.gridshare.agent.clock.AgentClock;
 import org.gridshare.parts.InstalledParts;
@@ -20,6 +18,7 @@ import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,9 +60,15 @@ class ClockStepIT {
             List<String> secondRun;
             try (AgentProcess agent = AgentProcess.start(config, flags, Map.of())) {
                 agent.awaitLine(l -> l.contains("running"), Duration.ofSeconds(30));
-                await(() -> acker.contiguous() >= 30, () -> "acked " + acker.contiguous());
+                Await.until(
+                        "acker.contiguous() >= 30",
+                        Duration.ofSeconds(60),
+                        () -> acker.contiguous() >= 30,
+                        () -> "acked " + acker.contiguous());
                 setOffset(offset, -120_000); // two minutes back
-                await(
+                Await.until(
+                        "firstFlagged(acker) > 0 && acker.contiguous() >= firstFlagged(acker) + 30",
+                        Duration.ofSeconds(60),
                         () -> firstFlagged(acker) > 0 && acker.contiguous() >= firstFlagged(acker) + 30,
                         () -> "acked " + acker.contiguous() + ", first flagged " + firstFlagged(acker));
                 agent.stop();
@@ -72,10 +77,16 @@ class ClockStepIT {
             lastBeforeRestart = acker.contiguous();
             try (AgentProcess agent = AgentProcess.start(config, flags, Map.of())) {
                 agent.awaitLine(l -> l.contains("running"), Duration.ofSeconds(30));
-                await(() -> acker.contiguous() >= lastBeforeRestart + 30, () -> "acked " + acker.contiguous());
+                Await.until(
+                        "acker.contiguous() >= lastBeforeRestart + 30",
+                        Duration.ofSeconds(60),
+                        () -> acker.contiguous() >= lastBeforeRestart + 30,
+                        () -> "acked " + acker.contiguous());
                 long stillBehind = acker.contiguous();
                 setOffset(offset, 0); // NTP puts the clock right again
-                await(
+                Await.until(
+                        "acker.contiguous() >= stillBehind + 30 && !flagged(acker.received.get(acker.contiguous()))",
+                        Duration.ofSeconds(60),
                         () -> acker.contiguous() >= stillBehind + 30
                                 && !flagged(acker.received.get(acker.contiguous())),
                         () -> "acked " + acker.contiguous());
@@ -148,15 +159,5 @@ class ClockStepIT {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, Long.toString(ms));
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within 60 s: " + state.get());
-            }
-            Thread.sleep(20); // polling interval of a condition with a deadline
-        }
     }
 }

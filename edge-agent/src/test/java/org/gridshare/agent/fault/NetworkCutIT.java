@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.gridshare.agent.EdgeAgent;
 import org.gridshare.agent.meter.S0MeterSource;
 import org.gridshare.agent.metrics.AgentMetrics;
@@ -34,6 +32,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,12 +101,17 @@ class NetworkCutIT {
             long signedDuringOutage;
             try {
                 agent.start(Duration.ofMillis(50));
-                await(Duration.ofSeconds(30), () -> acker.contiguous() >= 50, () -> "acked " + acker.contiguous());
+                Await.until(
+                        "acker.contiguous() >= 50",
+                        Duration.ofSeconds(30),
+                        () -> acker.contiguous() >= 50,
+                        () -> "acked " + acker.contiguous());
 
                 long t0 = System.nanoTime();
                 long signedBefore = agent.signedCount();
                 proxy.mode(TcpFaultProxy.Mode.BLACKHOLE);
-                await(
+                Await.until(
+                        "agent.health() == EdgeAgent.Health.UPLINK_DOWN",
                         Duration.ofSeconds(KEEP_ALIVE_S * 5L),
                         () -> agent.health() == EdgeAgent.Health.UPLINK_DOWN,
                         () -> "half-open link not noticed; health " + agent.health());
@@ -124,12 +128,14 @@ class NetworkCutIT {
 
                 proxy.mode(TcpFaultProxy.Mode.PASS);
                 long target = outbox.lastCommittedSeq();
-                await(
+                Await.until(
+                        "acker.contiguous() >= target",
                         Duration.ofSeconds(90),
                         () -> acker.contiguous() >= target,
                         () -> "acked " + acker.contiguous() + " of " + target + ", health " + agent.health()
                                 + ", proxy accepted " + proxy.accepted());
-                await(
+                Await.until(
+                        "agent.health() == EdgeAgent.Health.OK",
                         Duration.ofSeconds(10),
                         () -> agent.health() == EdgeAgent.Health.OK,
                         () -> "health " + agent.health());
@@ -200,16 +206,5 @@ class NetworkCutIT {
 
     private static int portOf(String uri) {
         return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition, Supplier<String> state)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout + ": " + state.get());
-            }
-            Thread.sleep(20); // polling interval of a condition with a deadline
-        }
     }
 }

@@ -51,6 +51,7 @@ import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.keys.KeyFiles;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
@@ -138,27 +139,30 @@ class MarketJourneyIT {
                     "http://127.0.0.1:" + agent.await("status on http://127\\.0\\.0\\.1:(\\d+)/", 30) + "/status");
 
             // 1. a statement that matches the readings, signed by the meter in the market's domain
-            Signed<IntervalStatement> first =
-                    await("a first statement", 25, () -> statements().stream().findFirst());
+            Signed<IntervalStatement> first = Await.valueChecked(
+                    "a first statement",
+                    Duration.ofSeconds(25),
+                    () -> statements().stream().findFirst());
             IntervalStatement s = first.message();
             assertEquals(meter, SignatureVerifier.recover(MARKET, first));
             assertEquals(10, s.intervalSeconds());
             assertEquals(0, s.intervalStartMs() % 10_000);
-            Map<Long, MeterReading> readings = await("the readings of the first statement", 10, () -> {
-                Map<Long, MeterReading> r = readings();
-                for (long q = s.firstSeq(); q <= s.lastSeq(); q++) {
-                    if (!r.containsKey(q)) {
-                        return java.util.Optional.empty();
-                    }
-                }
-                return java.util.Optional.of(r);
-            });
+            Map<Long, MeterReading> readings =
+                    Await.valueChecked("the readings of the first statement", Duration.ofSeconds(10), () -> {
+                        Map<Long, MeterReading> r = readings();
+                        for (long q = s.firstSeq(); q <= s.lastSeq(); q++) {
+                            if (!r.containsKey(q)) {
+                                return java.util.Optional.empty();
+                            }
+                        }
+                        return java.util.Optional.of(r);
+                    });
             checkAgainstReadings(s, readings);
 
             // 2. re-published, byte for byte, until the verdict; the verdict shows on the page
-            await(
+            Await.valueChecked(
                     "the first statement re-published",
-                    10,
+                    Duration.ofSeconds(10),
                     () -> copies(s.intervalStartMs()).size() >= 2
                             ? java.util.Optional.of(true)
                             : java.util.Optional.empty());
@@ -175,9 +179,9 @@ class MarketJourneyIT {
             int copiesAtAck = copies(s.intervalStartMs()).size();
 
             // 3. an order before gate closure, signed by the household, selling the forecast surplus above the reserve
-            Received orderMsg = await(
+            Received orderMsg = Await.valueChecked(
                     "a first order",
-                    30,
+                    Duration.ofSeconds(30),
                     () -> received.stream()
                             .filter(r -> r.topic().endsWith("/orders"))
                             .findFirst());
@@ -281,9 +285,9 @@ class MarketJourneyIT {
             again.await("(running)", 30);
             Signed<Order> later;
             try {
-                later = await(
+                later = Await.valueChecked(
                         "an order after the restart",
-                        40,
+                        Duration.ofSeconds(40),
                         () -> orders().stream()
                                 .filter(x -> x.message().intervalStartMs() > lastOrderedBefore)
                                 .findFirst());
@@ -296,9 +300,9 @@ class MarketJourneyIT {
             assertTrue(
                     Long.compareUnsigned(later.message().nonce(), lastNonceBefore) > 0,
                     "nonce reused after the restart");
-            await(
+            Await.valueChecked(
                     "a statement after the restart",
-                    20,
+                    Duration.ofSeconds(20),
                     () -> statements().stream()
                             .filter(x -> x.message().intervalStartMs() > lastStatedBefore)
                             .findFirst());
@@ -452,27 +456,10 @@ class MarketJourneyIT {
         c.publish(topic, m);
     }
 
-    interface Probe<T> {
-        java.util.Optional<T> get() throws Exception;
-    }
-
-    /** Polls {@code probe} until it yields a value, failing with {@code what} after {@code seconds}. */
-    private static <T> T await(String what, int seconds, Probe<T> probe) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            java.util.Optional<T> v = probe.get();
-            if (v.isPresent()) {
-                return v.get();
-            }
-            pollPause();
-        }
-        throw new AssertionError(what + " did not come within " + seconds + " s");
-    }
-
     private JsonNode awaitStatus(URI status, Predicate<JsonNode> done) throws Exception {
         JsonNode[] last = new JsonNode[1];
         try {
-            return await("the status", 15, () -> {
+            return Await.valueChecked("the status", Duration.ofSeconds(15), () -> {
                 HttpResponse<String> r =
                         http.send(HttpRequest.newBuilder(status).GET().build(), HttpResponse.BodyHandlers.ofString());
                 last[0] = JSON.readTree(r.body());
@@ -481,11 +468,6 @@ class MarketJourneyIT {
         } catch (AssertionError e) {
             throw new AssertionError("status never matched: " + last[0], e);
         }
-    }
-
-    /** Between polls of a condition; the deadline is the caller's. */
-    private static void pollPause() {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
 
     /** The agent in a child JVM, its output collected line by line. */
@@ -531,7 +513,7 @@ class MarketJourneyIT {
         String await(String regex, int seconds) throws Exception {
             Pattern p = Pattern.compile(regex);
             try {
-                return MarketJourneyIT.await("agent output /" + regex + "/", seconds, () -> {
+                return Await.valueChecked("agent output /" + regex + "/", Duration.ofSeconds(seconds), () -> {
                     for (String l : lines) {
                         Matcher m = p.matcher(l);
                         if (m.find()) {

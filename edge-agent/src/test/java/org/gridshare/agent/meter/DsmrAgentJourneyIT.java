@@ -42,6 +42,7 @@ import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.keys.KeyFiles;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Await;
 import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,19 +174,20 @@ class DsmrAgentJourneyIT {
 
     private static void awaitHealth(URI status, String health) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            JsonNode n = new ObjectMapper()
-                    .readTree(http.send(HttpRequest.newBuilder(status).build(), HttpResponse.BodyHandlers.ofString())
-                            .body());
-            last = n.get("health").asText();
-            if (last.equals(health)) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling the agent's status with a deadline
-        }
-        throw new AssertionError("agent health stayed " + last + ", expected " + health);
+        String[] last = new String[1];
+        Await.untilChecked(
+                "agent health " + health,
+                Duration.ofSeconds(20),
+                () -> {
+                    JsonNode n = new ObjectMapper()
+                            .readTree(http.send(
+                                            HttpRequest.newBuilder(status).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body());
+                    last[0] = n.get("health").asText();
+                    return last[0].equals(health);
+                },
+                () -> "agent health stayed " + last[0]);
     }
 
     /** Reads the child's output until it names its status page; keeps draining it afterwards. */

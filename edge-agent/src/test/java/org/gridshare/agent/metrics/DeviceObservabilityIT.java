@@ -33,6 +33,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,21 +203,21 @@ class DeviceObservabilityIT {
     }
 
     private static Exposition awaitScrape(HttpClient http, URI uri, Predicate<Exposition> done) throws Exception {
-        Exposition e = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r =
-                    http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertEquals(
-                    "text/plain; version=0.0.4; charset=utf-8",
-                    r.headers().firstValue("Content-Type").orElse(""));
-            e = Exposition.parse(r.body());
-            if (done.test(e)) {
-                return e;
-            }
-            Thread.sleep(100); // scrape interval while polling a condition with a deadline
-        }
-        throw new AssertionError("condition not met within 30 s; last scrape: " + (e == null ? null : e.samples()));
+        Exposition[] last = new Exposition[1];
+        Await.untilChecked(
+                "a scrape that meets the condition",
+                Duration.ofSeconds(30),
+                () -> {
+                    HttpResponse<String> r =
+                            http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode());
+                    assertEquals(
+                            "text/plain; version=0.0.4; charset=utf-8",
+                            r.headers().firstValue("Content-Type").orElse(""));
+                    last[0] = Exposition.parse(r.body());
+                    return done.test(last[0]);
+                },
+                () -> "last scrape: " + (last[0] == null ? null : last[0].samples()));
+        return last[0];
     }
 }

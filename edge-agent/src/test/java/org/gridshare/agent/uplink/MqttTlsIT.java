@@ -28,6 +28,7 @@ import org.gridshare.parts.MqttBroker;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,9 @@ class MqttTlsIT {
                     null);
             try {
                 agent.start(Duration.ofMillis(50));
-                await(
+                Await.until(
+                        "agent.ackedThrough() >= 30",
+                        Duration.ofSeconds(60),
                         () -> agent.ackedThrough() >= 30,
                         () -> "acked through " + agent.ackedThrough() + ", health " + agent.health() + ", acker at "
                                 + acker.contiguous());
@@ -169,17 +172,6 @@ class MqttTlsIT {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> state)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within 60 s: " + state.get());
-            }
-            Thread.sleep(25); // polling a condition with a deadline
         }
     }
 }

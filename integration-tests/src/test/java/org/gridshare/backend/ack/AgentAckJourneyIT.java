@@ -18,7 +18,6 @@ import org.gridshare.agent.uplink.MqttUplink;
 import org.gridshare.backend.Backend;
 import org.gridshare.backend.BackendConfig;
 import org.gridshare.backend.aggregate.IntervalTable;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.SimulatedAgent;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.verify.VerifiedReading;
@@ -30,6 +29,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +80,7 @@ class AgentAckJourneyIT {
                 EdgeAgent first = agent(pi4j, sim, 5, key, domain, broker, outbox);
                 try {
                     Await.until(
+                            "first.ackedThrough() >= 100",
                             Duration.ofSeconds(60),
                             () -> first.ackedThrough() >= 100,
                             () -> "acked through " + first.ackedThrough() + ", outbox " + first.outboxSize());
@@ -91,6 +92,7 @@ class AgentAckJourneyIT {
                 EdgeAgent second = agent(pi4j, sim, 6, key, domain, broker, outbox);
                 try {
                     Await.until(
+                            "second.ackedThrough() >= signed + 20",
                             Duration.ofSeconds(60),
                             () -> second.ackedThrough() >= signed + 20,
                             () -> "acked through " + second.ackedThrough() + " of " + signed + " + 20");
@@ -99,6 +101,7 @@ class AgentAckJourneyIT {
                 }
                 long acked = outbox.ackedThrough();
                 Await.until(
+                        "verified(table, key).size() >= acked",
                         Duration.ofSeconds(30),
                         () -> verified(table, key).size() >= acked,
                         () -> "verified " + verified(table, key).size() + " of " + acked);

@@ -46,7 +46,6 @@ import org.gridshare.backend.ack.AckPublisher;
 import org.gridshare.backend.aggregate.IntervalTable;
 import org.gridshare.backend.rejects.RejectReason;
 import org.gridshare.backend.rejects.Rejection;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.SimulatedAgent;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.verify.VerifiedReading;
@@ -58,6 +57,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +177,7 @@ class CoapJourneyIT {
                     new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(5)));
             try {
                 Await.until(
+                        "psk.ackedThrough() >= 40 && rpk.ackedThrough() >= 40",
                         WAIT,
                         () -> psk.ackedThrough() >= 40 && rpk.ackedThrough() >= 40,
                         () -> "acked through psk " + psk.ackedThrough() + ", rpk " + rpk.ackedThrough());
@@ -189,6 +190,7 @@ class CoapJourneyIT {
                 outbox.commit(); // acks that arrived after the agent's last group commit delete their rows now
                 long acked = outbox.ackedThrough();
                 Await.until(
+                        "verified(meter).size() >= acked",
                         WAIT,
                         () -> verified(meter).size() >= acked,
                         () -> "verified " + verified(meter).size() + " of " + acked);
@@ -266,7 +268,11 @@ class CoapJourneyIT {
                     other.getCode(),
                     other.getResponseText());
             String m = meter.address().toHex();
-            Await.until(WAIT, () -> rejections(m).size() >= 2, () -> "rejections of " + m + ": " + rejections(m));
+            Await.until(
+                    "rejections(m).size() >= 2",
+                    WAIT,
+                    () -> rejections(m).size() >= 2,
+                    () -> "rejections of " + m + ": " + rejections(m));
             Rejection malformed = rejections(m).stream()
                     .filter(r -> r.reason() != RejectReason.OVERSIZED)
                     .findFirst()
@@ -314,8 +320,13 @@ class CoapJourneyIT {
                     outbox,
                     new EdgeAgent.Delivery(Duration.ofMillis(50), 500, Duration.ofSeconds(30)));
             try {
-                Await.until(WAIT, () -> silent.forwarded() >= 20, () -> "answered 2.04: " + silent.forwarded());
                 Await.until(
+                        "silent.forwarded() >= 20",
+                        WAIT,
+                        () -> silent.forwarded() >= 20,
+                        () -> "answered 2.04: " + silent.forwarded());
+                Await.until(
+                        "verified(meter).size() >= 20",
                         WAIT,
                         () -> verified(meter).size() >= 20,
                         () -> "verified " + verified(meter).size());
@@ -343,13 +354,18 @@ class CoapJourneyIT {
             long signedAtRestart;
             long caughtUpMs;
             try {
-                Await.until(WAIT, () -> agent.ackedThrough() >= 20, () -> "acked through " + agent.ackedThrough());
+                Await.until(
+                        "agent.ackedThrough() >= 20",
+                        WAIT,
+                        () -> agent.ackedThrough() >= 20,
+                        () -> "acked through " + agent.ackedThrough());
                 int port = coap.port();
                 acks.close();
                 coap.close();
                 long down = outbox.lastCommittedSeq();
                 // the agent keeps signing into its outbox while the ingest is away
                 Await.until(
+                        "outbox.lastCommittedSeq() >= down + 40",
                         WAIT,
                         () -> outbox.lastCommittedSeq() >= down + 40,
                         () -> "signed " + outbox.lastCommittedSeq());
@@ -357,11 +373,13 @@ class CoapJourneyIT {
                 startCoap(port);
                 long restartedAt = System.nanoTime();
                 Await.until(
+                        "agent.ackedThrough() >= signedAtRestart",
                         WAIT,
                         () -> agent.ackedThrough() >= signedAtRestart,
                         () -> "acked through " + agent.ackedThrough() + " of " + signedAtRestart);
                 caughtUpMs = (System.nanoTime() - restartedAt) / 1_000_000;
                 Await.until(
+                        "agent.ackedThrough() >= signedAtRestart + 20",
                         WAIT,
                         () -> agent.ackedThrough() >= signedAtRestart + 20,
                         () -> "acked through " + agent.ackedThrough() + ", signed " + outbox.lastCommittedSeq()
@@ -372,6 +390,7 @@ class CoapJourneyIT {
             outbox.commit(); // acks that arrived after the agent's last group commit delete their rows now
             long acked = outbox.ackedThrough();
             Await.until(
+                    "verified(meter).size() >= acked",
                     WAIT,
                     () -> verified(meter).size() >= acked,
                     () -> "verified " + verified(meter).size());
