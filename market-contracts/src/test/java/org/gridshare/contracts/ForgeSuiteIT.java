@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the Solidity tests (src/test/solidity) with the native forge binary from npm and fails when
  * forge does. The binary is started directly: the npm {@code forge} wrapper exits 0 even on failures.
- * forge's output goes to the test log.
+ * forge's output goes to the test log. An integration test (verify), not a unit test: the tests themselves run
+ * in forge's own EVM in well under a second, but from a clean build forge first compiles every contract and test
+ * with solcjs through the IR pipeline (via_ir), which took 247 s of a loaded 2-core machine.
  */
-class ForgeSuiteTest {
+class ForgeSuiteIT {
     /** At least the tests written in src/test/solidity when this was written; a lost suite fails here. */
     static final int MIN_TESTS = 60;
 
