@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import org.gridshare.backend.aggregate.IntervalTable;
-import org.gridshare.backend.testing.Await;
 import org.gridshare.backend.testing.Publisher;
 import org.gridshare.backend.testing.TestChain;
 import org.gridshare.backend.testing.TestFiles;
@@ -23,6 +22,7 @@ import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.wire.JsonWire;
+import org.gridshare.testsupport.Await;
 import org.gridshare.testsupport.Reports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -91,6 +91,7 @@ class LatencyHarness {
                         }
                     }
                     Await.until(
+                            "table.verified().size() >= METERS * WARMUP_PER_METER",
                             Duration.ofMinutes(1),
                             () -> table.verified().size() >= METERS * WARMUP_PER_METER,
                             () -> table.verified().size() + " warm-up readings verified");
@@ -117,6 +118,7 @@ class LatencyHarness {
                     }
                     int total = METERS * PER_METER;
                     Await.until(
+                            "table.verified().size() >= total + METERS * WARMUP_PER_METER",
                             Duration.ofMinutes(2),
                             () -> table.verified().size() >= total + METERS * WARMUP_PER_METER,
                             () -> table.verified().size() + " of " + total + " verified, rejected "

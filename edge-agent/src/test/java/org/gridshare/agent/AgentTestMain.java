@@ -11,7 +11,7 @@ import org.gridshare.drivers.s0.MockPlatform;
  * The agent in a child JVM of edge-agent's own tests: the library calls {@code gridshare agent run
  * --config FILE} makes ({@code org.gridshare.cli.agent.AgentMain} in cli, which depends on edge-agent and
  * so cannot be on this module's test class path). Takes the same arguments; cli's
- * {@code AgentMainClassPathTest} starts the real entry point.
+ * {@code AgentMainClassPathIT} starts the real entry point.
  */
 public final class AgentTestMain {
     /** The class name child JVMs are started with. */

@@ -53,9 +53,9 @@ class GuardedProcessTest {
                 GuardedProcess.start("sleeper", List.of("/bin/sh", "-c", "echo up; exec sleep 60"), dir, log);
         p.awaitLine("up"::equals, "up", Duration.ofSeconds(10));
         long pid = p.childPid();
-        assertTrue(ChildProcessGuardTest.running(pid));
+        assertTrue(ChildProcessGuardIT.running(pid));
         p.close();
-        assertFalse(ChildProcessGuardTest.running(pid), "child " + pid + " survived close");
+        assertFalse(ChildProcessGuardIT.running(pid), "child " + pid + " survived close");
         assertFalse(p.isAlive());
         p.close();
         assertEquals(List.of("up"), Files.readAllLines(log));

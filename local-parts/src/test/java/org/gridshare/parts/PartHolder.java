@@ -3,7 +3,7 @@ package org.gridshare.parts;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** A throwaway JVM for {@link ChildProcessGuardTest}: starts one part, prints its process tree, then blocks. */
+/** A throwaway JVM for {@link ChildProcessGuardIT}: starts one part, prints its process tree, then blocks. */
 public final class PartHolder {
     private PartHolder() {}
 

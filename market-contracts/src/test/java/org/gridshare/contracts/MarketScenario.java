@@ -15,7 +15,7 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /**
- * A deployed registry, token and market on a {@link LocalChain} with N funded households, each with a
+ * A {@link MarketDeployment} on a {@link LocalChain} with N funded households, each with a
  * registered meter, and signed batches built from Java keys (protocol's Secp256k1Signer, EIP-712 domain
  * with the market as verifying contract).
  */
@@ -29,6 +29,7 @@ final class MarketScenario {
 
     final LocalChain chain;
     final Credentials operator;
+    final MarketDeployment deployment;
     final RegistryClient registry;
     final TokenClient token;
     final MarketClient market;
@@ -45,15 +46,17 @@ final class MarketScenario {
     MarketScenario(LocalChain chain) throws Exception {
         this.chain = chain;
         this.operator = chain.account(0);
-        Address op = Address.fromHex(operator.getAddress());
-        registry = RegistryClient.deploy(chain.web3j, operator);
-        registry.grantInstaller(op);
-        token = TokenClient.deploy(chain.web3j, operator, "gridshare test euro", "gEUR");
-        market = MarketClient.deploy(chain.web3j, operator, token.address(), registry.address());
-        market.setTariffs(FEED_IN, RETAIL, FEE);
+        deployment = MarketDeployment.deploy(
+                chain.web3j,
+                operator,
+                "gridshare test euro",
+                "gEUR",
+                new MarketDeployment.Tariffs(FEED_IN, RETAIL, FEE));
+        registry = deployment.registry();
+        token = deployment.token();
+        market = deployment.market();
         domain = new Eip712Domain(chain.anvil.chainId(), market.address());
-        token.mint(op, FUNDS);
-        market.deposit(FUNDS);
+        deployment.fund(operator, FUNDS);
     }
 
     /** Adds households until there are {@code n}: registered meter, FUNDS minted and deposited. */
@@ -66,9 +69,8 @@ final class MarketScenario {
                     Secp256k1Signer.fromPrivateKey(Hash.sha3(("meter-" + i).getBytes(StandardCharsets.US_ASCII)));
             Household h = new Household(signer, Credentials.create(Numeric.toHexString(key)), meter);
             chain.anvilRpc("anvil_setBalance", h.account().toHex(), "0x56BC75E2D63100000"); // 100 ether for gas
-            registry.registerMeter(meter.address(), h.account(), ZONE);
-            token.mint(h.account(), FUNDS);
-            MarketClient.load(chain.web3j, h.credentials(), market.address()).deposit(FUNDS);
+            deployment.register(meter.address(), h.account(), ZONE);
+            deployment.fund(h.credentials(), FUNDS);
             households.add(h);
         }
     }

@@ -45,6 +45,63 @@ public final class Await {
         return t;
     }
 
+    /** A condition or probe that may throw: a chain, HTTP or Kafka call. */
+    @FunctionalInterface
+    public interface Check<T> {
+        T get() throws Exception;
+    }
+
+    /**
+     * As {@link #until(String, Duration, BooleanSupplier)} for a condition that may throw: its first exception
+     * ends the wait and is rethrown as it is (a failing call is not a condition that does not hold yet).
+     */
+    public static void untilChecked(String what, Duration timeout, Check<Boolean> condition) throws Exception {
+        untilChecked(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #untilChecked(String, Duration, Check)}, naming the state {@code state} describes on failure. */
+    public static void untilChecked(String what, Duration timeout, Check<Boolean> condition, Supplier<String> state)
+            throws Exception {
+        Exception[] failure = new Exception[1];
+        until(
+                what,
+                timeout,
+                () -> {
+                    try {
+                        return condition.get();
+                    } catch (Exception e) {
+                        failure[0] = e;
+                        return true;
+                    }
+                },
+                state);
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** As {@link #value} for a probe that may throw: its first exception ends the wait and is rethrown. */
+    public static <T> T valueChecked(String what, Duration timeout, Check<Optional<T>> probe) throws Exception {
+        Exception[] failure = new Exception[1];
+        Object[] found = new Object[1];
+        until(what, timeout, () -> {
+            try {
+                Optional<T> v = probe.get();
+                v.ifPresent(x -> found[0] = x);
+                return v.isPresent();
+            } catch (Exception e) {
+                failure[0] = e;
+                return true;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) found[0];
+        return t;
+    }
+
     /** True as soon as {@code condition} holds, false once {@code timeout} has passed without it. */
     public static boolean holdsWithin(Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();

@@ -107,6 +107,7 @@ public final class Reports {
         }
 
         /** Prints the formatted text ({@link Locale#ROOT}) and replaces report {@code fileName} with it. */
+        @SuppressWarnings("AnnotateFormatMethod") // tests call it with literal formats; no annotations jar here
         public String printf(String fileName, String format, Object... args) {
             String text = String.format(Locale.ROOT, format, args);
             System.out.print(text);
@@ -115,6 +116,7 @@ public final class Reports {
         }
 
         /** Prints the formatted text ({@link Locale#ROOT}) and adds it to report {@code fileName}. */
+        @SuppressWarnings("AnnotateFormatMethod") // tests call it with literal formats; no annotations jar here
         public String appendf(String fileName, String format, Object... args) {
             String text = String.format(Locale.ROOT, format, args);
             System.out.print(text);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.gridshare.contracts.MarketClient;
+import org.gridshare.contracts.MarketDeployment;
 import org.gridshare.contracts.RegistryClient;
 import org.gridshare.contracts.TokenClient;
 import org.gridshare.parts.AnvilNode;
@@ -24,7 +25,7 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
 /**
- * Registry, token and market deployed on anvil (dev account 0 = admin, installer and grid; dev account 3
+ * A {@link MarketDeployment} on anvil (dev account 0 = admin, installer and grid; dev account 3
  * settles), and
  * households with keys generated here (seeded), each funded with gas, a registered meter and a deposit.
  */
@@ -40,6 +41,7 @@ public final class MarketFixture implements AutoCloseable {
     /** Settles batches (dev account 3, granted the operator role): the backend's own key, apart from the test's. */
     public final Credentials settler;
 
+    public final MarketDeployment deployment;
     public final RegistryClient registry;
     public final TokenClient token;
     public final MarketClient market;
@@ -82,16 +84,15 @@ public final class MarketFixture implements AutoCloseable {
         http = new HttpService(anvil.rpcUrl());
         web3j = Web3j.build(http);
         operator = Credentials.create(anvil.devPrivateKeys().get(0));
-        registry = RegistryClient.deploy(web3j, operator);
-        registry.grantInstaller(Address.fromHex(operator.getAddress()));
-        token = TokenClient.deploy(web3j, operator, "gridshare test euro", "gEUR");
-        market = MarketClient.deploy(web3j, operator, token.address(), registry.address());
-        market.setTariffs(FEED_IN, RETAIL, FEE);
+        deployment = MarketDeployment.deploy(
+                web3j, operator, "gridshare test euro", "gEUR", new MarketDeployment.Tariffs(FEED_IN, RETAIL, FEE));
+        registry = deployment.registry();
+        token = deployment.token();
+        market = deployment.market();
         domain = new Eip712Domain(anvil.chainId(), market.address());
         settler = Credentials.create(anvil.devPrivateKeys().get(3));
         market.grantOperator(Address.fromHex(settler.getAddress()));
-        token.mint(Address.fromHex(operator.getAddress()), DEPOSIT);
-        market.deposit(DEPOSIT);
+        deployment.fund(operator, DEPOSIT);
     }
 
     private byte[] keyBytes() {
@@ -108,11 +109,10 @@ public final class MarketFixture implements AutoCloseable {
                 new Household(Secp256k1Signer.fromPrivateKey(k), Secp256k1Signer.fromPrivateKey(keyBytes()), zone);
         h.credentials = Credentials.create(Numeric.toHexString(k));
         if (registered) {
-            registry.registerMeter(h.meter.address(), h.account.address(), ZoneIds.of(zone));
+            deployment.register(h.meter.address(), h.account.address(), ZoneIds.of(zone));
         }
         new Request<>("anvil_setBalance", List.of(h.hex(), "0x56BC75E2D63100000"), http, RawResponse.class).send();
-        token.mint(h.account.address(), DEPOSIT);
-        MarketClient.load(web3j, h.credentials, market.address()).deposit(DEPOSIT);
+        deployment.fund(h.credentials, DEPOSIT);
         return h;
     }
 

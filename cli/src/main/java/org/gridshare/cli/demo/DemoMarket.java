@@ -2,23 +2,22 @@ package org.gridshare.cli.demo;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.gridshare.agent.market.MarketSchedule;
 import org.gridshare.agent.market.TradingLimits;
 import org.gridshare.backend.market.MarketSettings;
 import org.gridshare.contracts.ChainCallException;
-import org.gridshare.contracts.MarketClient;
+import org.gridshare.contracts.MarketDeployment;
+import org.gridshare.contracts.RegistryClient;
 import org.gridshare.contracts.SettlementPolicy;
-import org.gridshare.contracts.TokenClient;
 import org.gridshare.protocol.Address;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 
 /**
- * The demo's market on anvil: a settlement token and the {@code EnergyMarket} deployed by the grid
- * operator, tariffs published, the grid and every household funded with a deposit. Prices are token
+ * The demo's choices for its market on anvil (tariffs, deposits, token name, schedule, trading limits),
+ * deployed through {@link MarketDeployment}: a settlement token and the {@code EnergyMarket} deployed by the
+ * grid operator, tariffs published, the grid and every household funded with a deposit. Prices are token
  * base units (6 decimals) per kWh.
  */
 final class DemoMarket {
@@ -31,47 +30,40 @@ final class DemoMarket {
     /** What each household and the grid deposit: 50 tokens. */
     static final BigInteger DEPOSIT = BigInteger.valueOf(50_000_000);
 
-    private final MarketClient market;
-    private final TokenClient token;
-    private final Map<Address, BigInteger> deposits = new LinkedHashMap<>();
+    private final MarketDeployment deployment;
 
-    private DemoMarket(MarketClient market, TokenClient token) {
-        this.market = market;
-        this.token = token;
+    private DemoMarket(MarketDeployment deployment) {
+        this.deployment = deployment;
     }
 
     /** Deploys token and market as {@code operator} (the grid account), publishes tariffs, funds everyone. */
-    static DemoMarket deploy(Web3j web3j, Credentials operator, Address registry, List<Credentials> households)
+    static DemoMarket deploy(Web3j web3j, Credentials operator, RegistryClient registry, List<Credentials> households)
             throws ChainCallException {
-        TokenClient token = TokenClient.deploy(web3j, operator, "gridshare euro", "gEUR");
-        MarketClient market = MarketClient.deploy(web3j, operator, token.address(), registry);
-        market.setTariffs(FEED_IN, RETAIL, GRID_FEE);
-        DemoMarket m = new DemoMarket(market, token);
+        DemoMarket m = new DemoMarket(MarketDeployment.deployOn(
+                web3j,
+                operator,
+                registry,
+                "gridshare euro",
+                "gEUR",
+                new MarketDeployment.Tariffs(FEED_IN, RETAIL, GRID_FEE)));
         // the grid pays feed-in for energy a buyer bought but did not take: it needs a deposit too
-        m.fund(operator, market);
+        m.deployment.fund(operator, DEPOSIT);
         for (Credentials h : households) {
-            m.fund(h, MarketClient.load(web3j, h, market.address()));
+            m.deployment.fund(h, DEPOSIT);
         }
         return m;
     }
 
-    private void fund(Credentials who, MarketClient asWho) throws ChainCallException {
-        Address a = Address.fromHex(who.getAddress());
-        token.mint(a, DEPOSIT);
-        asWho.deposit(DEPOSIT);
-        deposits.put(a, DEPOSIT);
-    }
-
     Address address() {
-        return market.address();
+        return deployment.addresses().market();
     }
 
     BigInteger balanceOf(Address account) throws ChainCallException {
-        return market.balanceOf(account);
+        return deployment.market().balanceOf(account);
     }
 
     BigInteger deposit(Address account) {
-        return deposits.getOrDefault(account, BigInteger.ZERO);
+        return deployment.funded(account);
     }
 
     /** Gate closure: a fifth of the interval, at least 3 s (the agents must get their orders in). */
@@ -90,7 +82,7 @@ final class DemoMarket {
 
     /** The backend's market settings: anvil mines on demand, so one confirmation. */
     MarketSettings backendSettings(Credentials operator, Duration interval) {
-        return MarketSettings.of(market.address(), operator)
+        return MarketSettings.of(address(), operator)
                 .withInterval(interval)
                 .withGateClosure(Duration.ofSeconds(gateClosureSeconds(interval)))
                 .withStatementGrace(statementGrace(interval))

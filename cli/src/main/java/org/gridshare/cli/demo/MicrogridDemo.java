@@ -181,7 +181,7 @@ public final class MicrogridDemo {
             for (int i = 0; i < options.meters(); i++) {
                 householdKeys.add(Credentials.create(devKeys.get(2 + i)));
             }
-            DemoMarket market = DemoMarket.deploy(web3j, operator, registry, householdKeys);
+            DemoMarket market = DemoMarket.deploy(web3j, operator, registryAsOperator, householdKeys);
             out.printf(
                     "  EnergyMarket    %-22s %s, tariffs feed-in %s / retail %s / grid fee %s per kWh, %s deposited each (%.1f s)%n",
                     "deployed",

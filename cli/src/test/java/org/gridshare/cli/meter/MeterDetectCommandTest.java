@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gridshare.drivers.ReadingJson;
 import org.gridshare.drivers.fixtures.Fixtures;
-import org.gridshare.drivers.serial.PtyPair;
 import org.gridshare.drivers.serial.ScriptedMeter;
 import org.gridshare.drivers.serial.SerialSettings;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 
 class MeterDetectCommandTest {

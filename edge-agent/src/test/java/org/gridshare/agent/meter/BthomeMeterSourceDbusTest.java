@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.gridshare.drivers.ble.BluezAdvertisementSource;
 import org.gridshare.drivers.ble.FakeBluezAdapter;
 import org.gridshare.drivers.ble.PrivateDbusDaemon;
 import org.gridshare.drivers.bthome.BthomeReceiver;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +33,6 @@ class BthomeMeterSourceDbusTest {
         };
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(10_000_000L);
-        }
-    }
-
     @Test
     void signs_bthome_advertisements_from_bluez_and_restarts_a_silent_scan() throws Exception {
         try (PrivateDbusDaemon bus = PrivateDbusDaemon.start()) {
@@ -55,9 +45,13 @@ class BthomeMeterSourceDbusTest {
                     clock,
                     Duration.ofSeconds(2),
                     new SerialPushMeterSource.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)))) {
-                await("a failed scan start", () -> source.stats().reopens() >= 1);
+                Await.until(
+                        "a failed scan start",
+                        Duration.ofSeconds(15),
+                        () -> source.stats().reopens() >= 1);
                 try (FakeBluezAdapter bluez = FakeBluezAdapter.export(bus.address, "hci0")) {
-                    await("discovery started", () -> bluez.calls.contains("StartDiscovery"));
+                    Await.until(
+                            "discovery started", Duration.ofSeconds(15), () -> bluez.calls.contains("StartDiscovery"));
                     CompletableFuture<Measurement> read = CompletableFuture.supplyAsync(source::read);
                     String dev = bluez.devicePath(METER);
                     int packet = 0;
@@ -79,8 +73,9 @@ class BthomeMeterSourceDbusTest {
                     long starts = bluez.calls.stream()
                             .filter("StartDiscovery"::equals)
                             .count();
-                    await(
+                    Await.until(
                             "a new scan after silence",
+                            Duration.ofSeconds(15),
                             () -> bluez.calls.stream()
                                             .filter("StartDiscovery"::equals)
                                             .count()

@@ -4,28 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.ClasspathFixtures;
 
 /**
- * meter-drivers' recorded golden captures (read in place from its test resources, not copied) and the
+ * meter-drivers' recorded golden captures (read from its test-jar on the classpath, not copied) and the
  * measurement each frame must become: the registers of its expected JSON, export 0 where the meter
  * sends none, and the status bits the agent signs.
  */
 final class GoldenFrames {
-    static final Path ROOT = Path.of("..", "meter-drivers", "src", "test", "resources", "fixtures");
+    /** Where meter-drivers keeps its captures on the classpath. */
+    static final String ROOT = "fixtures/";
 
     private GoldenFrames() {}
 
     static byte[] bytes(String fixture) {
-        try {
-            return Files.readAllBytes(ROOT.resolve(fixture));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ClasspathFixtures.bytes(ROOT + fixture);
     }
 
     /**
@@ -34,8 +30,7 @@ final class GoldenFrames {
      */
     static List<Measurement> expected(String fixture) {
         try {
-            JsonNode root =
-                    new ObjectMapper().readTree(ROOT.resolve(fixture + ".json").toFile());
+            JsonNode root = new ObjectMapper().readTree(ClasspathFixtures.bytes(ROOT + fixture + ".json"));
             List<Measurement> out = new ArrayList<>();
             for (JsonNode f : root.isArray() ? root : List.of(root)) {
                 long status = f.get("timestamp").isNull() ? 0 : MeterStatus.CLOCK_UNSYNCHRONISED;

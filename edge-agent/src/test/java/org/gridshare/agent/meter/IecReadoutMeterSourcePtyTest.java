@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.gridshare.drivers.serial.JSerialCommPorts;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,9 +61,9 @@ class IecReadoutMeterSourcePtyTest {
             readout("1.8.0(0012345.679*kWh)\r\n2.8.0(0000001.500*kWh)\r\nF.F(00000000)\r\n", true),
             readout("1.8.0(0012345.680*kWh)\r\n2.8.0(0000001.500*kWh)\r\nF.F(00000001)\r\n", false)
         };
-        try (SocatPty pty = SocatPty.start(dir.resolve("meter"), dir.resolve("optical"));
-                InputStream fromReader = new FileInputStream(pty.meterEnd.toFile());
-                OutputStream toReader = new FileOutputStream(pty.meterEnd.toFile())) {
+        try (PtyPair pty = PtyPair.linked(dir.resolve("meter"), dir.resolve("optical"));
+                InputStream fromReader = new FileInputStream(new File(pty.a));
+                OutputStream toReader = new FileOutputStream(new File(pty.a))) {
             AtomicReference<Throwable> meterFailure = new AtomicReference<>();
             AtomicBoolean stop = new AtomicBoolean();
             Thread meter = Thread.ofPlatform().daemon().start(() -> {
@@ -83,7 +85,7 @@ class IecReadoutMeterSourcePtyTest {
             Map<String, Object> m = new HashMap<>();
             m.put("type", "iec62056-21");
             m.put("iecMode", "readout");
-            m.put("port", pty.agentEnd.toString());
+            m.put("port", pty.b);
             m.put("timeoutMs", 2_000L);
             try (IecReadoutMeterSource source = (IecReadoutMeterSource)
                     MeterSources.open(MeterSections.of(m), new JSerialCommPorts(), Clock.systemUTC())) {

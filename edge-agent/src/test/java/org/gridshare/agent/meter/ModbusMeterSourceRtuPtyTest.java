@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.gridshare.drivers.serial.JSerialCommPorts;
 import org.gridshare.protocol.MeterStatus;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +36,16 @@ class ModbusMeterSourceRtuPtyTest {
         putFloat(image, 0x000C, 812.25f); // active power W
         putFloat(image, 0x0048, 3021.116f); // import kWh
         putFloat(image, 0x004A, 17.5f); // export kWh
-        try (SocatPty pty = SocatPty.start(dir.resolve("meter"), dir.resolve("rs485"))) {
-            SerialParameters sp = new SerialParameters(
-                    SerialPushMeterSource.devicePath(pty.meterEnd.toString()), 9600, 0, 0, 8, 1, 0, false);
+        try (PtyPair pty = PtyPair.linked(dir.resolve("meter"), dir.resolve("rs485"))) {
+            SerialParameters sp =
+                    new SerialParameters(SerialPushMeterSource.devicePath(pty.a), 9600, 0, 0, 8, 1, 0, false);
             sp.setEncoding(Modbus.SERIAL_ENCODING_RTU);
             ModbusSlave slave = ModbusSlaveFactory.createSerialSlave(sp);
             slave.addProcessImage(7, image);
             slave.open();
             Map<String, Object> m = new HashMap<>();
             m.put("type", "modbus-rtu");
-            m.put("port", pty.agentEnd.toString());
+            m.put("port", pty.b);
             m.put("model", "sdm120");
             m.put("unitId", 7L);
             m.put("timeoutMs", 2_000L);

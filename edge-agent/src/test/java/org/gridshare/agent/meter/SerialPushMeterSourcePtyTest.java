@@ -30,6 +30,7 @@ import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class SerialPushMeterSourcePtyTest {
         List<Measurement> expected = GoldenFrames.expected(fixture);
         byte[] bad = badKind == DecodeException.Kind.CORRUPT ? corrupt(golden) : truncated(golden);
         Random random = new Random(1);
-        try (SocatPty pty = SocatPty.start(dir.resolve("meter"), dir.resolve("p1"))) {
+        try (PtyPair pty = PtyPair.linked(dir.resolve("meter"), dir.resolve("p1"))) {
             Map<String, Object> m = new HashMap<>();
             m.put("type", type.equals("smarty") || type.equals("dsmr22") ? "dsmr" : type);
             if (type.equals("dsmr22")) { // no CRC: each telegram is signed only when the one before confirms it
@@ -73,14 +74,14 @@ class SerialPushMeterSourcePtyTest {
                 m.put("dataBits", 7L);
                 m.put("parity", "even");
             }
-            m.put("port", pty.agentEnd.toString());
+            m.put("port", pty.b);
             m.put("staleAfterMs", 5_000L);
             if (type.equals("smarty")) {
                 m.put("smartyKey", SMARTY_TEST_KEY);
             }
             ReadingSigner signer = new ReadingSigner(
                     Secp256k1Signer.generate(), DOMAIN, new SigningStateFile(dir.resolve("state")), Clock.systemUTC());
-            try (Writer meter = Writer.start(pty.meterEnd, () -> {
+            try (Writer meter = Writer.start(Path.of(pty.a), () -> {
                         ByteArrayOutputStream round = new ByteArrayOutputStream();
                         byte[] noise = new byte[40];
                         random.nextBytes(noise);
@@ -125,7 +126,7 @@ class SerialPushMeterSourcePtyTest {
                 GoldenFrames.expected("dsmr/v5-iskra-am550-spec-example.p1").get(0);
         Path meterEnd = dir.resolve("meter");
         Path agentEnd = dir.resolve("p1");
-        SocatPty pty = SocatPty.start(meterEnd, agentEnd);
+        PtyPair pty = PtyPair.linked(meterEnd, agentEnd);
         Writer meter = Writer.start(meterEnd, () -> golden);
         try (SerialPushMeterSource source = SerialPushMeterSource.start(
                 new JSerialCommPorts(),
@@ -142,7 +143,7 @@ class SerialPushMeterSourcePtyTest {
             MeterReadException gone = assertThrows(MeterReadException.class, source::read);
             assertEquals(MeterReadException.Reason.STALE, gone.reason());
             assertEquals(MeterHealth.State.FAILED, source.stats().health());
-            pty = SocatPty.start(meterEnd, agentEnd); // plugged in again, same device name
+            pty = PtyPair.linked(meterEnd, agentEnd); // plugged in again, same device name
             meter = Writer.start(meterEnd, () -> golden);
             Measurement back;
             try {

@@ -6,24 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.StatusFlag;
 import org.gridshare.drivers.bthome.BthomeReceiver;
 import org.gridshare.drivers.health.MeterHealth;
+import org.gridshare.testsupport.Await;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,26 +36,6 @@ class BluezAdvertisementSourceTest {
     private static final String METER = "A4:C1:38:8D:18:B2";
     private static final String SHELLY = "54:48:E6:8F:80:A5";
     private static final byte[] SHELLY_KEY = HexFormat.of().parseHex("231d39c1d7cc1ab1aee224cd096db932");
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_760_000_000_000L);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
 
     /** Collects what the receiver hands out. */
     static final class Collected implements BthomeReceiver.Listener {
@@ -80,7 +55,7 @@ class BluezAdvertisementSourceTest {
 
     private PrivateDbusDaemon bus;
     private FakeBluezAdapter bluez;
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = TestClock.at(1_760_000_000_000L);
 
     @BeforeEach
     void startBus() throws Exception {
@@ -94,16 +69,6 @@ class BluezAdvertisementSourceTest {
         }
         if (bus != null) {
             bus.close();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(5_000_000L);
         }
     }
 
@@ -143,7 +108,7 @@ class BluezAdvertisementSourceTest {
 
             String dev = bluez.devicePath(METER);
             bluez.deviceAdded(dev, METER, (short) -71, Map.of(FCD2, bthome(1, 1_346_067, 6_914)));
-            await("first reading", () -> got.readings.size() == 1);
+            Await.until("first reading", Duration.ofSeconds(10), () -> got.readings.size() == 1);
             BthomeReceiver.Reading first = got.readings.get(0);
             assertEquals(METER, first.address());
             assertEquals(Short.valueOf((short) -71), first.rssi());
@@ -156,7 +121,7 @@ class BluezAdvertisementSourceTest {
             bluez.propertiesChanged(dev, (short) -60, Map.of(FCD2, bthome(1, 1_346_067, 6_914)));
             bluez.propertiesChanged(dev, (short) -58, null);
             bluez.propertiesChanged(dev, null, Map.of(FCD2, bthome(2, 1_346_070, 7_000)));
-            await("second reading", () -> got.readings.size() == 2);
+            Await.until("second reading", Duration.ofSeconds(10), () -> got.readings.size() == 2);
             assertEquals(1, receiver.duplicates(METER));
             BthomeReceiver.Reading second = got.readings.get(1);
             assertEquals(1_346_070_000L, second.reading().importMilliWh());
@@ -179,7 +144,7 @@ class BluezAdvertisementSourceTest {
             bluez.deviceAdded(dev, METER, (short) -80, Map.of(FCD2, bthome(7, 10, 10)));
             bluez.propertiesChanged(dev, null, Map.of(FCD2, HexFormat.of().parseHex("40ee0102")));
             bluez.propertiesChanged(dev, null, Map.of(FCD2, HexFormat.of().parseHex("400a13")));
-            await("two rejections", () -> got.rejected.size() == 2);
+            Await.until("two rejections", Duration.ofSeconds(10), () -> got.rejected.size() == 2);
             assertEquals(1, got.readings.size());
             assertEquals(
                     DecodeException.Kind.UNSUPPORTED,
@@ -188,10 +153,10 @@ class BluezAdvertisementSourceTest {
             assertEquals(
                     DecodeException.Kind.TRUNCATED, got.rejected.get(1).error().kind());
             assertEquals(MeterHealth.State.DEGRADED, receiver.health(METER));
-            clock.millis.addAndGet(Duration.ofMinutes(1).toMillis());
+            clock.advance(Duration.ofMinutes(1));
             assertEquals(MeterHealth.State.FAILED, receiver.health(METER));
             bluez.propertiesChanged(dev, null, Map.of(FCD2, bthome(8, 11, 10)));
-            await("recovery", () -> got.readings.size() == 2);
+            Await.until("recovery", Duration.ofSeconds(10), () -> got.readings.size() == 2);
             assertEquals(MeterHealth.State.OK, receiver.health(METER));
         }
     }
@@ -209,7 +174,8 @@ class BluezAdvertisementSourceTest {
             byte[] shelly = HexFormat.of().parseHex("41a47266c95f730011223378237214");
             bluez.deviceAdded(bluez.devicePath(SHELLY), SHELLY, (short) -50, Map.of(FCD2, shelly));
             bluez.propertiesChanged(bluez.devicePath(SHELLY), (short) -51, Map.of(FCD2, shelly));
-            await("shelly reading and its duplicate", () -> receiver.duplicates(SHELLY) == 1);
+            Await.until(
+                    "shelly reading and its duplicate", Duration.ofSeconds(10), () -> receiver.duplicates(SHELLY) == 1);
             assertEquals(1, got.readings.size());
             assertEquals(
                     "25.06",
@@ -224,7 +190,7 @@ class BluezAdvertisementSourceTest {
 
             // a plain advertisement claiming to be the Shelly is refused (it has a key)
             bluez.propertiesChanged(bluez.devicePath(SHELLY), null, Map.of(FCD2, bthome(9, 1, 1)));
-            await("spoof rejected", () -> got.rejected.size() == 1);
+            Await.until("spoof rejected", Duration.ofSeconds(10), () -> got.rejected.size() == 1);
             assertEquals(
                     DecodeException.Kind.CORRUPT, got.rejected.get(0).error().kind());
         }
@@ -244,7 +210,7 @@ class BluezAdvertisementSourceTest {
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(otherUuid, new byte[] {1, 2}));
             bluez.propertiesChanged(
                     bluez.devicePath(METER), null, Map.of(FCD2, bthome(3, 1, 1), otherUuid, new byte[] {1, 2}));
-            await("the one advertisement that counts", () -> !seen.isEmpty());
+            Await.until("the one advertisement that counts", Duration.ofSeconds(10), () -> !seen.isEmpty());
             // signals are delivered in order: the three before it were dropped, not still in flight
             assertEquals(1, seen.size());
             assertEquals(Set.of(FCD2), seen.get(0).serviceData().keySet());
@@ -266,7 +232,7 @@ class BluezAdvertisementSourceTest {
             });
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(1, 1, 1)));
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(2, 1, 1)));
-            await("both advertisements", () -> seen.size() == 2);
+            Await.until("both advertisements", Duration.ofSeconds(10), () -> seen.size() == 2);
             assertEquals(1, source.sinkFailures());
         }
     }
@@ -280,13 +246,16 @@ class BluezAdvertisementSourceTest {
             bluez.close();
             FakeBluezAdapter restarted = FakeBluezAdapter.export(bus.address, "hci0");
             bluez = restarted;
-            await("discovery on the new bluetoothd", () -> restarted.calls.contains("StartDiscovery"));
+            Await.until(
+                    "discovery on the new bluetoothd",
+                    Duration.ofSeconds(10),
+                    () -> restarted.calls.contains("StartDiscovery"));
             assertEquals(List.of("SetDiscoveryFilter", "StartDiscovery"), restarted.calls);
             assertEquals(List.of(FCD2), restarted.filter.get("UUIDs").getValue());
-            await("re-arm counted", () -> source.rearms() == 1);
+            Await.until("re-arm counted", Duration.ofSeconds(10), () -> source.rearms() == 1);
             assertNull(source.lastRearmError());
             restarted.propertiesChanged(restarted.devicePath(METER), null, Map.of(FCD2, bthome(5, 1, 1)));
-            await("advertisement from the new bluetoothd", () -> seen.size() == 1);
+            Await.until("advertisement from the new bluetoothd", Duration.ofSeconds(10), () -> seen.size() == 1);
         }
     }
 
@@ -301,7 +270,7 @@ class BluezAdvertisementSourceTest {
                     "/org/freedesktop/DBus", "org.bluez", "", impostor.uniqueName()));
             impostor.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(1, 1, 1)));
             bluez.propertiesChanged(bluez.devicePath(METER), null, Map.of(FCD2, bthome(2, 1, 1)));
-            await("the real one", () -> !seen.isEmpty());
+            Await.until("the real one", Duration.ofSeconds(10), () -> !seen.isEmpty());
             assertEquals(1, seen.size());
             assertArrayEquals(bthome(2, 1, 1), seen.get(0).serviceData().get(FCD2));
             assertEquals(0, source.rearms());

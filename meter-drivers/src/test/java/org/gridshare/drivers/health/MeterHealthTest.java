@@ -2,44 +2,18 @@ package org.gridshare.drivers.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.gridshare.drivers.DecodeException;
 import org.gridshare.drivers.StreamDecoder;
 import org.gridshare.drivers.dsmr.DsmrDecoder;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.gridshare.drivers.health.MeterHealth.State;
+import org.gridshare.testsupport.TestClock;
 import org.junit.jupiter.api.Test;
 
 class MeterHealthTest {
-
-    /** A clock the test moves. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static StreamDecoder.Decoded good() throws DecodeException {
         return new StreamDecoder.Decoded(
@@ -52,7 +26,7 @@ class MeterHealthTest {
 
     @Test
     void one_bad_frame_is_noise_several_in_a_row_degrade_and_a_good_one_recovers() throws Exception {
-        ManualClock clock = new ManualClock();
+        TestClock clock = TestClock.at(Instant.parse("2026-11-25T10:00:00Z"));
         MeterHealth health = new MeterHealth(clock, 3, Duration.ofSeconds(10));
         assertEquals(State.UNKNOWN, health.state());
         health.record(good());
@@ -72,7 +46,7 @@ class MeterHealthTest {
 
     @Test
     void silence_fails_the_meter_and_a_good_frame_brings_it_back() throws Exception {
-        ManualClock clock = new ManualClock();
+        TestClock clock = TestClock.at(Instant.parse("2026-11-25T10:00:00Z"));
         MeterHealth health = new MeterHealth(clock, 3, Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(9));
         assertEquals(State.UNKNOWN, health.state());

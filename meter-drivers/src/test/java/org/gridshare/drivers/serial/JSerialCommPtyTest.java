@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.gridshare.drivers.fixtures.Fixtures;
 import org.gridshare.drivers.iec62056.IecStreamDecoder;
 import org.gridshare.drivers.serial.MeterDetector.Detection;
+import org.gridshare.testsupport.PtyPair;
 import org.junit.jupiter.api.Test;
 
 /**

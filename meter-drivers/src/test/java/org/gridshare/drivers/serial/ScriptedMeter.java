@@ -2,11 +2,7 @@ package org.gridshare.drivers.serial;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.gridshare.testsupport.TestClock;
 
 /**
  * A meter on a serial line, played from recorded bytes: at its own line settings it pushes its recording
@@ -23,27 +20,7 @@ import java.util.Random;
  */
 public final class ScriptedMeter implements SerialPorts {
 
-    /** A clock the test moves. */
-    public static final class ManualClock extends Clock {
-        long millis = 1_700_000_000_000L;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
-
-    public final ManualClock clock = new ManualClock();
+    public final TestClock clock = TestClock.at(1_700_000_000_000L);
     public final List<String> opened = new ArrayList<>();
     final List<byte[]> written = new ArrayList<>();
     final List<SerialSettings> reconfigured = new ArrayList<>();
@@ -104,7 +81,7 @@ public final class ScriptedMeter implements SerialPorts {
             // mode C waits for the ACK; mode B switches right after its identification
             boolean modeB = iecIdent != null && Character.isUpperCase(iecIdent.charAt(4)) && identSent;
             if ((acked || modeB) && iecReadout != null && s.baud() == ScriptedMeter.proposedBaud(iecIdent)) {
-                clock.millis += 300; // the meter waits before it answers at the new rate
+                clock.advanceMillis(300); // the meter waits before it answers at the new rate
                 add(iecReadout, 0);
             }
         }
@@ -116,15 +93,15 @@ public final class ScriptedMeter implements SerialPorts {
                 if (rec != null) {
                     int start = firstPush ? random.nextInt(rec.length) : 0;
                     firstPush = false;
-                    clock.millis += periodMillis;
+                    clock.advanceMillis(periodMillis);
                     add(rec, start);
                 } else if (noisy) {
                     byte[] noise = new byte[200];
                     random.nextBytes(noise);
-                    clock.millis += 100;
+                    clock.advanceMillis(100);
                     add(noise, 0);
                 } else {
-                    clock.millis += timeoutMillis;
+                    clock.advanceMillis(timeoutMillis);
                     return 0;
                 }
             }
