@@ -136,7 +136,8 @@ class SettlementChainEventsIT {
                 .addSingleTopic(EventEncoder.encode(EnergyMarket.BATCHSETTLED_EVENT))
                 .addSingleTopic(id.toHex());
         List<String> hashes = new ArrayList<>();
-        for (var r : chain.web3j.ethGetLogs(f).send().getLogs()) {
+        for (org.web3j.protocol.core.methods.response.EthLog.LogResult<?> r :
+                chain.web3j.ethGetLogs(f).send().getLogs()) {
             hashes.add(((org.web3j.protocol.core.methods.response.Log) r.get()).getTransactionHash());
         }
         return hashes;

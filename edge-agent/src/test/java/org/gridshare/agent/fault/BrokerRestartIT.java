@@ -155,7 +155,7 @@ class BrokerRestartIT {
 
     private static boolean accepts(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            return true;
+            return s.isConnected();
         } catch (IOException e) {
             return false;
         }
