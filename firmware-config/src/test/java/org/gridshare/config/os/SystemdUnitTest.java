@@ -176,6 +176,8 @@ class SystemdUnitTest {
     void install_script_keeps_the_mock_plugin_off_the_class_path_and_installs_it_only_on_request() throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
         Files.writeString(lib.resolve("edge-agent-0.1.0-SNAPSHOT.jar"), "jar");
+        // the entry point's jar, which install.sh requires of every lib directory
+        Files.writeString(lib.resolve("cli-0.1.0-SNAPSHOT.jar"), "jar");
         Files.writeString(lib.resolve("pi4j-core-3.0.3.jar"), "jar");
         Path sim = Files.createDirectories(lib.resolve("sim"));
         Files.writeString(sim.resolve("pi4j-plugin-mock-3.0.3.jar"), "jar");
