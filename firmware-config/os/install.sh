@@ -4,7 +4,7 @@
 #   sudo firmware-config/os/install.sh --lib DIR [--config FILE] [--root DIR] [--no-start] [--with-simulator]
 #
 #   --lib DIR      the agent's jars (edge-agent, its runtime dependencies and the cli jar with the
-#                  entry point org.gridshare.cli.agent.AgentMain; see edge-agent/README.md)
+#                  entry point org.gridshare.cli.agent.AgentMain; see docs/operations.md, "Install")
 #   --with-simulator  also install DIR/sim/*.jar (Pi4J's mock plugin, com.pi4j:pi4j-plugin-mock) into
 #                  /opt/gridshare/lib/sim, for meter.type s0-simulated; without it there is no lib/sim
 #   --config FILE  agent.yaml to install as /etc/gridshare/agent.yaml (an existing one is kept)

@@ -29,7 +29,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * estimates gas with a margin and refuses a batch above the per-transaction cap, then has its
  * {@link TransactionSender} get the transaction mined with N confirmations (nonce, fees, dropped
  * transactions, re-organisations), and reads the outcome: settled, already settled by someone else, or
- * the contract's revert. Policies in {@link SettlementPolicy}; the module README ("Settlement client")
+ * the contract's revert. Policies in {@link SettlementPolicy}; docs/architecture.md ("The settlement client")
  * explains them.
  *
  * <p>One instance per operator key and process; {@code submit} calls on it are serialised. Several

@@ -17,7 +17,7 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * The grid operator's market: order intake and clearing, statement intake, settlement, each on its own
- * thread, all state in Kafka and on the chain (see the backend README, "Market pipeline").
+ * thread, all state in Kafka and on the chain (docs/architecture.md, "The backend's market pipeline").
  * {@code Backend.start} runs it when the config carries {@link MarketSettings}.
  */
 public final class MarketPipeline implements AutoCloseable {
@@ -140,7 +140,7 @@ public final class MarketPipeline implements AutoCloseable {
         return settlement;
     }
 
-    /** MQTT messages to households and meters that were given up (see README, delivery policy). */
+    /** MQTT messages to households and meters that were given up (docs/architecture.md, delivery to devices). */
     public long notificationsFailed() {
         return mqtt.failed();
     }

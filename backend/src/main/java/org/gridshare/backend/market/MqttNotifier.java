@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Publishes the market's messages to households and meters (QoS 1, not retained), one at a time and
  * waiting for each PUBACK, so several components may share it without exceeding the broker's receive
  * maximum. A message that cannot be published after three attempts is logged and counted: the Kafka
- * topics, not MQTT, are the record (see the README's delivery policy).
+ * topics, not MQTT, are the record (docs/architecture.md, "The backend's market pipeline", delivery to
+ * devices).
  */
 public final class MqttNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttNotifier.class);

@@ -58,7 +58,7 @@ public final class MqttSession implements AutoCloseable {
     /**
      * The session is persistent (clean start off, 7-day expiry) so acks, verdicts and fills queued while
      * the box was away arrive when it is back. After a half-open link swallowed in-flight packets, Paho
-     * 1.2.5's resumed session made Mosquitto drop every reconnect as a protocol error (NetworkCutTest): a
+     * 1.2.5's resumed session made Mosquitto drop every reconnect as a protocol error (NetworkCutIT): a
      * connection lost within {@link #SHORT_CONNECTION_MS} of its CONNACK makes the next connect a clean
      * start, once; the outbox, not the MQTT session, is what guarantees delivery.
      */
@@ -108,7 +108,7 @@ public final class MqttSession implements AutoCloseable {
             client.connect(options(fresh)).waitForCompletion(TIMEOUT_MS);
         } catch (MqttException e) {
             // Paho 1.2.5 waits for a CONNACK forever on a half-open link and refuses every later connect while
-            // that one is pending: cut it, so the reconnect loop's next attempt can start (NetworkCutTest)
+            // that one is pending: cut it, so the reconnect loop's next attempt can start (NetworkCutIT)
             ConnackWatchdog.cut(client);
             throw e;
         }

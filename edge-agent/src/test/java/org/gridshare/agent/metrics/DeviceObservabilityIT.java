@@ -96,7 +96,7 @@ class DeviceObservabilityIT {
                                 && x.value("gridshare_agent_acked_through_seq") >= 200);
                 Files.writeString(
                         Path.of("target", "device-metrics-scrape.txt"),
-                        e.samples().toString()); // for the README
+                        e.samples().toString()); // a real scrape, for the metrics table of docs/operations.md
                 assertEquals(
                         "counter",
                         e.types().get("gridshare_agent_readings_signed_total"),

@@ -12,7 +12,7 @@ import org.gridshare.protocol.Order;
 import org.gridshare.protocol.wire.WireFormatException;
 import org.junit.jupiter.api.Test;
 
-/** Decoding of the fills topic (moved from the agent's MarketMessageTest with the decoder). */
+/** Decoding of the fills topic (moved from the agent's tests with the decoder). */
 class FillsDecodeTest {
     private static final String D = "0x" + "ab".repeat(32);
 
