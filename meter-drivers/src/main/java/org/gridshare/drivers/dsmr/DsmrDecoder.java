@@ -200,6 +200,11 @@ public final class DsmrDecoder {
     private static List<PowerFailure> powerFailures(DsmrLine line, byte[] frame) throws DecodeException {
         List<String> g = line.groups();
         String field = line.code().toString();
+        // meters that never logged a long failure send the buffer empty, "1-0:99.97.0()" (Iskra AM550,
+        // Landis+Gyr E360): no events, not a missing count
+        if (g.size() == 1 && g.get(0).isEmpty()) {
+            return List.of();
+        }
         int count;
         try {
             count = Integer.parseInt(g.get(0));
@@ -213,7 +218,7 @@ public final class DsmrDecoder {
         if (g.size() != 2 + 2 * count) {
             throw new DecodeException(
                     Kind.MALFORMED,
-                    count + " events announced, " + (g.size() - 2) + " values sent",
+                    count + " events announced, " + Math.max(0, g.size() - 2) + " values sent",
                     field,
                     frame,
                     line.offset());

@@ -99,6 +99,36 @@ class DsmrDecoderTest {
     }
 
     @Test
+    void empty_power_failure_log_decodes_as_no_events() throws Exception {
+        NormalizedReading r = DsmrDecoder.decode(fixture("v5-iskra-am550-empty-power-failure-log.p1"));
+        assertEquals(List.of(), r.powerFailures());
+        assertEquals(new ObisValue("", null), r.obis().get("1-0:99.97.0"));
+        assertEquals(56_179_000L + 83_425_000L, r.importMilliWh());
+        assertEquals(759_000L, r.powerMilliW());
+    }
+
+    @Test
+    void power_failure_log_that_announces_events_but_sends_none_is_rejected() {
+        String t = text("v5-iskra-am550-empty-power-failure-log.p1").replace("1-0:99.97.0()", "1-0:99.97.0(2)");
+        DecodeException e = assertThrows(DecodeException.class, () -> DsmrDecoder.decode(withCrc(t)));
+        assertEquals(Kind.MALFORMED, e.kind());
+        assertEquals("1-0:99.97.0", e.field());
+        assertEquals("2 events announced, 0 values sent", e.detail());
+    }
+
+    @Test
+    void unpaired_gas_channel_and_impossible_gas_time_keep_the_value_as_sent() throws Exception {
+        NormalizedReading none = DsmrDecoder.decode(fixture("v5-iskra-am550-no-gas-meter.p1"));
+        assertNull(none.subMeters().get(0).equipmentId());
+        assertNull(none.subMeters().get(0).capturedAt());
+        assertEquals(new ObisValue("00000000", null), none.subMeters().get(0).value());
+        NormalizedReading t211 = DsmrDecoder.decode(fixture("v5-sagemcom-t211-gas-impossible-time.p1"));
+        assertNull(t211.subMeters().get(0).capturedAt(), "632525252525S has month 25");
+        assertEquals(new ObisValue("00000.000", null), t211.subMeters().get(0).value());
+        assertEquals(26_413_000L, t211.importMilliWh());
+    }
+
+    @Test
     void epoch_filler_capture_time_is_not_a_date() throws Exception {
         NormalizedReading r = DsmrDecoder.decode(fixture("v5-iskra-am550-two-mbus.p1"));
         assertNull(r.subMeters().get(0).capturedAt(), "700101010000W means never captured");
