@@ -65,6 +65,8 @@ systemd-tmpfiles "${rootflag[@]}" --create gridshare-agent.conf
 install -d -m 0755 "$root/opt/gridshare" "$root/opt/gridshare/lib"
 rm -f "$root/opt/gridshare/lib/"*.jar
 install -m 0644 "$lib"/*.jar "$root/opt/gridshare/lib/"
+# the unit's JVM options (java @argfile), shared with ./gridshare agent run
+install -m 0644 "$here/gridshare-agent.jvm" "$root/opt/gridshare/gridshare-agent.jvm"
 rm -rf "$root/opt/gridshare/lib/sim"
 if [ "$simulator" -eq 1 ]; then
   install -d -m 0755 "$root/opt/gridshare/lib/sim"

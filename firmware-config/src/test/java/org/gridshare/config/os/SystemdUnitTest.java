@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemdUnitTest {
     private static final Path UNIT = Path.of("os", "gridshare-agent.service");
+    private static final Path JVM_OPTIONS = Path.of("os", "gridshare-agent.jvm");
     /** Measured 1.6 ("OK") with systemd 252; lower it when the unit gets tighter, never raise it quietly. */
     private static final double EXPOSURE_CEILING = 1.6;
 
@@ -69,15 +70,24 @@ class SystemdUnitTest {
         expect(u, "RestartPreventExitStatus", "2");
         expect(u, "MemoryMax", "192M");
         String exec = u.get("ExecStart").get(0);
+        assertTrue(
+                exec.startsWith("/usr/bin/java @/opt/gridshare/gridshare-agent.jvm -cp /opt/gridshare/lib/* "
+                        + "org.gridshare.cli.agent.AgentMain run --config /etc/gridshare/agent.yaml"),
+                "ExecStart takes its JVM options from the argument file: " + exec);
+        // the argument file holds the footprint flags, one a line (java's @argfile syntax, # comments)
+        List<String> options = Files.readAllLines(JVM_OPTIONS).stream()
+                .map(l -> l.replaceFirst("#.*", "").strip())
+                .filter(l -> !l.isEmpty())
+                .toList();
         for (String flag : List.of(
                 "-Xmx64m",
                 "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=16m",
                 "-Xss256k",
                 "-XX:-UsePerfData",
-                "-XX:+ExitOnOutOfMemoryError",
-                "org.gridshare.cli.agent.AgentMain run --config " + "/etc/gridshare/agent.yaml")) {
-            assertTrue(exec.contains(flag), "ExecStart lacks " + flag + ": " + exec);
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError")) {
+            assertTrue(options.contains(flag), JVM_OPTIONS + " lacks " + flag + ": " + options);
         }
         assertTrue(u.get("Environment").contains("GRIDSHARE_LOG_FORMAT=json"), "JSON logs for the journal");
     }
@@ -159,6 +169,7 @@ class SystemdUnitTest {
         assertOwnerModes(image.resolve("etc/gridshare"), 0, gid, 0750);
         assertOwnerModes(image.resolve("etc/gridshare/agent.yaml"), 0, gid, 0640);
         assertOwnerModes(image.resolve("opt/gridshare/lib/sqlite-jdbc.jar"), 0, 0, 0644);
+        assertOwnerModes(image.resolve("opt/gridshare/gridshare-agent.jvm"), 0, 0, 0644);
         assertOwnerModes(image.resolve("etc/systemd/system/gridshare-agent.service"), 0, 0, 0644);
         assertEquals(
                 Files.readString(UNIT), Files.readString(image.resolve("etc/systemd/system/gridshare-agent.service")));
