@@ -25,6 +25,7 @@ import org.gridshare.backend.market.MarketPipeline;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.RegistryMeterDirectory;
 import org.gridshare.backend.verify.ReadingVerifier;
+import org.gridshare.backend.verify.VerificationSettings;
 import org.gridshare.backend.verify.VerificationTopology;
 import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
@@ -168,7 +169,10 @@ public final class Backend implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // one stream thread per core: verification is CPU-bound (VerificationSettings; op11 makes it a setting)
+        p.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                VerificationSettings.defaults().streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);

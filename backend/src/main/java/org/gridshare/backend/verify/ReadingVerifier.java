@@ -2,6 +2,9 @@ package org.gridshare.backend.verify;
 
 import java.time.Clock;
 import java.util.Objects;
+import org.gridshare.backend.crypto.SignerRecoveries;
+import org.gridshare.backend.crypto.SignerRecovery;
+import org.gridshare.backend.registry.Genesis;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
 import org.gridshare.backend.rejects.Rejection;
@@ -12,7 +15,6 @@ import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.InvalidSignatureException;
 import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.RejectReason;
-import org.gridshare.protocol.SignatureVerifier;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.wire.JsonWire;
@@ -26,19 +28,35 @@ import org.gridshare.protocol.wire.WireFormatException;
  * <p>Sequence rules: same seq and digest as the last accepted = {@code DUPLICATE}; any other seq at or
  * below it = {@code REPLAYED_SEQ}; beyond last+1 = {@code SEQ_GAP} (not accepted, state unchanged: the
  * agent's outbox re-sends from its last acknowledged seq, so the missing readings arrive and the
- * later ones follow again). The first reading the backend sees of a meter is accepted with any
- * {@code prev} and any seq: the backend may start after the meter did, and the registry, not the
- * chain, vouches for the key.
+ * later ones follow again).
+ *
+ * <p>The first reading of a meter is anchored in its registration ({@link Genesis}): its seq must be the
+ * genesis seq (below it = {@code REPLAYED_SEQ}, above it = {@code SEQ_GAP}, so the agent re-sends from
+ * the start) and its registers at or above the genesis registers ({@code REGISTER_DECREASED}). Its
+ * {@code prev} is not checked: the registration records no digest, and only the registered key can sign
+ * a reading with that seq. A registry that records no genesis (the v1 MeterRegistry) leaves the first
+ * reading unanchored, as before.
+ *
+ * <p>Hot path: the domain separator is computed once here; the digest is hashed over the fields as
+ * decoded (no re-encoding), and the signer is recovered through the {@link SignerRecovery} chosen at
+ * start ({@link SignerRecoveries#preferred()}: libsecp256k1 where it loads).
  */
 public final class ReadingVerifier {
-    private final Eip712Domain domain;
+    private final Bytes32 separator;
     private final MeterDirectory directory;
     private final Clock clock;
+    private final SignerRecovery recovery;
 
+    /** A verifier with this process's preferred signer recovery. */
     public ReadingVerifier(Eip712Domain domain, MeterDirectory directory, Clock clock) {
-        this.domain = Objects.requireNonNull(domain, "domain");
+        this(domain, directory, clock, SignerRecoveries.preferred());
+    }
+
+    public ReadingVerifier(Eip712Domain domain, MeterDirectory directory, Clock clock, SignerRecovery recovery) {
+        this.separator = Objects.requireNonNull(domain, "domain").separator();
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.recovery = Objects.requireNonNull(recovery, "recovery");
     }
 
     /** Verifies {@code in} against the meter's state ({@code null} when no reading was accepted yet). */
@@ -47,11 +65,14 @@ public final class ReadingVerifier {
         try {
             Topics.Device topic = topic(in, where);
             Signed<MeterReading> signed = decode(in, where);
-            Bytes32 digest = Eip712.digest(domain, signed.message());
+            Bytes32 digest = Eip712.digest(separator, signed.message().structHash());
             checkSigner(in, signed, digest, topic, where);
-            checkStanding(in, signed.message(), topic, where);
-            Deltas deltas = checkChain(in, signed.message(), digest, state, where);
-            return accepted(in, signed, digest, topic, state, deltas);
+            MeterStanding standing = checkStanding(in, signed.message(), topic, where);
+            String digestHex = digest.toHex();
+            Deltas deltas = state == null
+                    ? checkGenesis(in, signed.message(), standing.genesis(), where)
+                    : checkChain(in, signed.message(), digestHex, state, where);
+            return accepted(in, signed, digestHex, topic, state, deltas);
         } catch (Refused r) {
             return r.verdict;
         }
@@ -101,7 +122,7 @@ public final class ReadingVerifier {
         Long seq = r.seq();
         Address signer;
         try {
-            signer = SignatureVerifier.recover(digest, signed.signature());
+            signer = recovery.recover(digest, signed.signature());
         } catch (InvalidSignatureException e) {
             throw refuse(in, RejectReason.BAD_SIGNATURE, e.getMessage() + " " + where, seq);
         }
@@ -124,7 +145,8 @@ public final class ReadingVerifier {
     }
 
     /** The registry knows the meter, has not revoked it, and binds it to the topic's zone. */
-    private void checkStanding(IncomingReading in, MeterReading r, Topics.Device topic, String where) throws Refused {
+    private MeterStanding checkStanding(IncomingReading in, MeterReading r, Topics.Device topic, String where)
+            throws Refused {
         Long seq = r.seq();
         MeterStanding standing = directory.standing(r.meter());
         switch (standing.state()) {
@@ -141,7 +163,8 @@ public final class ReadingVerifier {
                 throw refuse(
                         in,
                         RejectReason.REGISTRY_UNAVAILABLE,
-                        "registry unreachable for unknown meter " + r.meter().toHex() + " " + where,
+                        "registry unreachable and no answer about meter "
+                                + r.meter().toHex() + " is younger than the directory's max age " + where,
                         seq);
             case ACTIVE -> {
                 Bytes32 zone = directory.zoneId(topic.zone());
@@ -156,20 +179,59 @@ public final class ReadingVerifier {
                 }
             }
         }
+        return standing;
+    }
+
+    /**
+     * The meter's first accepted reading starts where its registration says: the genesis seq, registers
+     * at or above the genesis registers. Deltas are 0 (the interval sums start at the first reading).
+     */
+    private Deltas checkGenesis(IncomingReading in, MeterReading r, Genesis genesis, String where) throws Refused {
+        if (genesis == null) {
+            return new Deltas(0, 0); // a v1 registry: nothing to anchor to
+        }
+        Long seq = r.seq();
+        int cmp = Long.compareUnsigned(r.seq(), genesis.seq());
+        if (cmp < 0) {
+            throw refuse(
+                    in,
+                    RejectReason.REPLAYED_SEQ,
+                    "seq " + Long.toUnsignedString(r.seq()) + " is before the meter's registered genesis seq "
+                            + Long.toUnsignedString(genesis.seq()) + " " + where,
+                    seq);
+        }
+        if (cmp > 0) {
+            throw refuse(
+                    in,
+                    RejectReason.SEQ_GAP,
+                    "the meter's first reading must have its registered genesis seq "
+                            + Long.toUnsignedString(genesis.seq()) + ", got " + Long.toUnsignedString(r.seq())
+                            + " " + where,
+                    seq);
+        }
+        if (Long.compareUnsigned(r.importMilliWh(), genesis.importMilliWh()) < 0
+                || Long.compareUnsigned(r.exportMilliWh(), genesis.exportMilliWh()) < 0) {
+            throw refuse(
+                    in,
+                    RejectReason.REGISTER_DECREASED,
+                    "first reading's registers import " + Long.toUnsignedString(r.importMilliWh()) + "/export "
+                            + Long.toUnsignedString(r.exportMilliWh()) + " are below the registered genesis "
+                            + Long.toUnsignedString(genesis.importMilliWh()) + "/"
+                            + Long.toUnsignedString(genesis.exportMilliWh()) + " " + where,
+                    seq);
+        }
+        return new Deltas(0, 0);
     }
 
     /**
      * The reading continues the meter's chain: the next seq, {@code prev} = the last accepted digest,
      * registers not decreasing. Returns what the registers moved.
      */
-    private Deltas checkChain(IncomingReading in, MeterReading r, Bytes32 digest, ChainState state, String where)
+    private Deltas checkChain(IncomingReading in, MeterReading r, String digestHex, ChainState state, String where)
             throws Refused {
-        if (state == null) {
-            return new Deltas(0, 0);
-        }
         Long seq = r.seq();
         int cmp = Long.compareUnsigned(r.seq(), state.lastSeq());
-        if (cmp == 0 && digest.toHex().equals(state.lastDigest())) {
+        if (cmp == 0 && digestHex.equals(state.lastDigest())) {
             throw refuse(
                     in,
                     RejectReason.DUPLICATE,
@@ -221,7 +283,7 @@ public final class ReadingVerifier {
     private Verdict accepted(
             IncomingReading in,
             Signed<MeterReading> signed,
-            Bytes32 digest,
+            String digestHex,
             Topics.Device topic,
             ChainState state,
             Deltas deltas) {
@@ -237,7 +299,7 @@ public final class ReadingVerifier {
                 r.powerMilliW(),
                 r.status(),
                 r.prev().toHex(),
-                digest.toHex(),
+                digestHex,
                 signed.signature().toHex(),
                 in.receivedAtMs(),
                 now,
@@ -245,7 +307,7 @@ public final class ReadingVerifier {
                 deltas.exportMilliWh());
         ChainState next = new ChainState(
                 r.seq(),
-                digest.toHex(),
+                digestHex,
                 r.timeMs(),
                 r.importMilliWh(),
                 r.exportMilliWh(),

@@ -2,6 +2,7 @@ package org.gridshare.backend.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -10,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import org.gridshare.backend.crypto.Web3jRecovery;
+import org.gridshare.backend.registry.Genesis;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.MeterStanding;
 import org.gridshare.backend.rejects.Rejection;
@@ -58,6 +61,59 @@ class ReadingVerifierTest {
 
     private RejectReason reason(Verdict v) {
         return assertInstanceOf(Verdict.Rejected.class, v).rejection().reason();
+    }
+
+    private TestMeter anchored(String zone, Genesis genesis) {
+        TestMeter m = new TestMeter(random, DOMAIN, zone);
+        table.put(m.address(), new MeterStanding(MeterStanding.State.ACTIVE, ZoneIds.of(zone), 0, genesis));
+        return m;
+    }
+
+    @Test
+    void the_first_reading_of_a_meter_must_start_at_its_registered_genesis() {
+        TestMeter early = anchored("zone-a", new Genesis(5, 0, 0)); // first reading seq 1 < genesis 5
+        assertEquals(
+                RejectReason.REPLAYED_SEQ,
+                reason(verifier.verify(in(early, TestMeter.json(early.next(1000, 1, 0))), null)));
+
+        TestMeter late = anchored("zone-a", new Genesis(0, 0, 0)); // seq 1 skips the genesis seq 0
+        Verdict gap = verifier.verify(in(late, TestMeter.json(late.next(1000, 1, 0))), null);
+        assertEquals(RejectReason.SEQ_GAP, reason(gap));
+        assertTrue(
+                ((Verdict.Rejected) gap).rejection().detail().contains("genesis seq 0, got 1"),
+                ((Verdict.Rejected) gap).rejection().detail());
+
+        TestMeter lowRegisters = anchored("zone-a", new Genesis(1, 10, 0)); // import 5 below genesis 10
+        assertEquals(
+                RejectReason.REGISTER_DECREASED,
+                reason(verifier.verify(in(lowRegisters, TestMeter.json(lowRegisters.next(1000, 5, 0))), null)));
+
+        TestMeter exact = anchored("zone-a", new Genesis(1, 5, 0));
+        ChainState s = accept(exact, null, TestMeter.json(exact.next(1000, 5, 0)));
+        assertEquals(1, s.lastSeq());
+        accept(exact, s, TestMeter.json(exact.next(2000, 1, 0))); // and the chain goes on from there
+    }
+
+    @Test
+    void web3j_and_libsecp256k1_verifiers_give_the_same_verdicts() {
+        ReadingVerifier slow = new ReadingVerifier(DOMAIN, directory, clock, new Web3jRecovery());
+        TestMeter m = registered("zone-a");
+        TestMeter stranger = new TestMeter(random, DOMAIN, "zone-a");
+        var good = TestMeter.json(m.next(1000, 1, 0));
+        var forged = TestMeter.json(stranger.sign(m.peek(2000, 1, 0).message()));
+        for (byte[] payload : java.util.List.of(good, forged)) {
+            Verdict a = verifier.verify(in(m, payload), null);
+            Verdict b = slow.verify(in(m, payload), null);
+            assertEquals(a.getClass(), b.getClass());
+            if (a instanceof Verdict.Accepted x) {
+                assertEquals(x.next(), ((Verdict.Accepted) b).next());
+            } else {
+                assertEquals(
+                        ((Verdict.Rejected) a).rejection().reason(),
+                        ((Verdict.Rejected) b).rejection().reason());
+            }
+        }
+        assertEquals(RejectReason.BAD_SIGNATURE, reason(slow.verify(in(m, forged), null)));
     }
 
     @Test
