@@ -3,6 +3,7 @@ package org.gridshare.backend.market;
 import java.math.BigInteger;
 import java.time.Clock;
 import org.gridshare.backend.market.chain.Web3MarketChain;
+import org.gridshare.backend.market.orders.CommittedFunds;
 import org.gridshare.backend.market.orders.OrderIntake;
 import org.gridshare.backend.market.orders.OrderValidator;
 import org.gridshare.backend.market.settlement.SettlementJob;
@@ -90,7 +91,7 @@ public final class MarketPipeline implements AutoCloseable {
             orders = OrderIntake.start(
                     kafkaBootstrap,
                     applicationId + "-market-orders",
-                    new OrderValidator(domain, settings, chain),
+                    new OrderValidator(domain, settings, chain, new CommittedFunds()),
                     settings,
                     chain,
                     mqtt,
