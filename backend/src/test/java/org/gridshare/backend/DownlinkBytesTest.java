@@ -67,7 +67,19 @@ class DownlinkBytesTest {
     @Test
     void order_verdicts_and_fills_as_the_order_intake_builds_them() throws IOException {
         AcceptedOrder order = new AcceptedOrder(
-                ACCOUNT, "zone-a", ZONE_ID, START, 1, 5000, 130, 7, START + 60_000, DIGEST, START - 90_000, "{}");
+                ACCOUNT,
+                "zone-a",
+                ZONE_ID,
+                START,
+                1,
+                5000,
+                130,
+                7,
+                START + 60_000,
+                DIGEST,
+                START - 90_000,
+                "{}",
+                "650");
         assertEquals(golden("order-verdict-accepted.json"), utf8(OrderIntake.acceptedVerdict(order)));
         assertEquals(
                 golden("order-verdict-rejected.json"),

@@ -79,6 +79,28 @@ public enum RejectReason {
     STATEMENT_RANGE_INVALID(51),
     /** Market: the statement arrived before its interval ended. */
     STATEMENT_BEFORE_INTERVAL_END(52),
+    /**
+     * Market: the statement's seq range is not that of the meter's verified readings of the interval (none
+     * verified in it, or other first or last seq).
+     */
+    STATEMENT_SEQ_MISMATCH(53),
+    /**
+     * Market: a boundary register differs from the verified chain (start = the last verified reading before
+     * the interval, end = the interval's last verified reading).
+     */
+    STATEMENT_REGISTERS_MISMATCH(54),
+    /** Market: the readingsRoot is not the root over the digests of the interval's verified readings. */
+    STATEMENT_ROOT_MISMATCH(55),
+    /**
+     * Market: the readings the statement covers are not all verified yet (transient: the meter sends the
+     * statement again and it is checked once they are).
+     */
+    READINGS_NOT_VERIFIED(56),
+    /**
+     * Market: the account's on-chain balance (pending withdrawals not counted) does not cover the worst case
+     * of all its open orders including this one (docs/market-rules.md, "Committed funds").
+     */
+    INSUFFICIENT_FUNDS(60),
     /** A fault of the backend itself while handling this record; the record is kept for replay. */
     INTERNAL_ERROR(99);
 
@@ -101,7 +123,7 @@ public enum RejectReason {
      * missing, so the agent's outbox re-sends from its last acknowledged seq instead.)
      */
     public boolean isTransient() {
-        return this == REGISTRY_UNAVAILABLE || this == INTERNAL_ERROR;
+        return this == REGISTRY_UNAVAILABLE || this == INTERNAL_ERROR || this == READINGS_NOT_VERIFIED;
     }
 
     /** The reason with exactly this name, as sent on the wire; empty for a name this version does not know. */

@@ -15,7 +15,12 @@ class RejectReasonTest {
         Set<RejectReason> transientOnes = Arrays.stream(RejectReason.values())
                 .filter(RejectReason::isTransient)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of(RejectReason.REGISTRY_UNAVAILABLE, RejectReason.INTERNAL_ERROR), transientOnes);
+        assertEquals(
+                Set.of(
+                        RejectReason.REGISTRY_UNAVAILABLE,
+                        RejectReason.INTERNAL_ERROR,
+                        RejectReason.READINGS_NOT_VERIFIED),
+                transientOnes);
     }
 
     @Test

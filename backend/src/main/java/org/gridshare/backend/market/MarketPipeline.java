@@ -3,11 +3,14 @@ package org.gridshare.backend.market;
 import java.math.BigInteger;
 import java.time.Clock;
 import org.gridshare.backend.market.chain.Web3MarketChain;
+import org.gridshare.backend.market.orders.CommittedFunds;
 import org.gridshare.backend.market.orders.OrderIntake;
 import org.gridshare.backend.market.orders.OrderValidator;
 import org.gridshare.backend.market.settlement.SettlementJob;
 import org.gridshare.backend.market.statements.StatementIntake;
 import org.gridshare.backend.market.statements.StatementVerifier;
+import org.gridshare.backend.market.statements.VerifiedReadingChains;
+import org.gridshare.backend.market.statements.VerifiedReadingFeed;
 import org.gridshare.contracts.SettlementSubmitter;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
@@ -25,6 +28,7 @@ public final class MarketPipeline implements AutoCloseable {
     private final Web3MarketChain chain;
     private final MqttNotifier mqtt;
     private final OrderIntake orders;
+    private final VerifiedReadingFeed readings;
     private final StatementIntake statements;
     private final SettlementJob settlement;
     private final Eip712Domain domain;
@@ -34,6 +38,7 @@ public final class MarketPipeline implements AutoCloseable {
             Web3MarketChain chain,
             MqttNotifier mqtt,
             OrderIntake orders,
+            VerifiedReadingFeed readings,
             StatementIntake statements,
             SettlementJob settlement,
             Eip712Domain domain) {
@@ -41,6 +46,7 @@ public final class MarketPipeline implements AutoCloseable {
         this.chain = chain;
         this.mqtt = mqtt;
         this.orders = orders;
+        this.readings = readings;
         this.statements = statements;
         this.settlement = settlement;
         this.domain = domain;
@@ -65,6 +71,7 @@ public final class MarketPipeline implements AutoCloseable {
         Web3MarketChain chain = null;
         MqttNotifier mqtt = null;
         OrderIntake orders = null;
+        VerifiedReadingFeed readings = null;
         StatementIntake statements = null;
         try {
             long chainId = web3j.ethChainId().send().getChainId().longValueExact();
@@ -84,22 +91,27 @@ public final class MarketPipeline implements AutoCloseable {
             orders = OrderIntake.start(
                     kafkaBootstrap,
                     applicationId + "-market-orders",
-                    new OrderValidator(domain, settings, chain),
+                    new OrderValidator(domain, settings, chain, new CommittedFunds()),
                     settings,
                     chain,
                     mqtt,
                     clock);
+            readings = VerifiedReadingFeed.start(
+                    kafkaBootstrap,
+                    "gridshare-market-reading-chains",
+                    new VerifiedReadingChains(settings.intervalMs(), VerifiedReadingChains.RETENTION.toMillis()));
             statements = StatementIntake.start(
                     kafkaBootstrap,
                     applicationId + "-market-statements",
-                    new StatementVerifier(domain, settings, chain, clock),
+                    new StatementVerifier(domain, settings, chain, readings.chains(), clock),
                     mqtt,
                     clock);
             SettlementJob settlement = SettlementJob.start(
                     kafkaBootstrap, applicationId + "-market-settlement", settings, submitter, chain, mqtt, clock);
-            return new MarketPipeline(web3j, chain, mqtt, orders, statements, settlement, domain);
+            return new MarketPipeline(web3j, chain, mqtt, orders, readings, statements, settlement, domain);
         } catch (Exception e) {
             closeQuietly(statements);
+            closeQuietly(readings);
             closeQuietly(orders);
             closeQuietly(mqtt);
             web3j.shutdown();
@@ -147,20 +159,25 @@ public final class MarketPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            settlement.close();
-        } finally {
+        closeAll(settlement, statements, readings, orders, mqtt, chain, web3j::shutdown);
+    }
+
+    /** Closes each in turn, every one even when an earlier one fails; the first failure is thrown. */
+    private static void closeAll(AutoCloseable... parts) {
+        RuntimeException first = null;
+        for (AutoCloseable p : parts) {
             try {
-                statements.close();
-            } finally {
-                try {
-                    orders.close();
-                } finally {
-                    mqtt.close();
-                    chain.close();
-                    web3j.shutdown();
+                p.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                } else {
+                    first.addSuppressed(e);
                 }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -16,6 +16,11 @@ import org.gridshare.protocol.Bytes32;
 public final class FakeMarketChain implements MarketChain {
     public Tariffs tariffs = new Tariffs(80_000, 300_000, 10_000);
     public boolean down;
+    /** Only balance reads fail. */
+    public boolean balancesDown;
+    /** Market balances; an account not in it has 10,000,000 base units. */
+    public final Map<Address, java.math.BigInteger> balances = new HashMap<>();
+
     private final Map<Address, MeterRecord> meters = new HashMap<>();
 
     public void register(Address meter, Address household, Bytes32 zone, boolean active) {
@@ -46,6 +51,15 @@ public final class FakeMarketChain implements MarketChain {
             }
         }
         return out;
+    }
+
+    @Override
+    public java.math.BigInteger balance(Address account) throws ChainUnavailableException {
+        check();
+        if (balancesDown) {
+            throw new ChainUnavailableException("fake chain balance", new java.io.IOException("timeout"));
+        }
+        return balances.getOrDefault(account, java.math.BigInteger.valueOf(10_000_000));
     }
 
     @Override

@@ -11,9 +11,12 @@ import org.gridshare.contracts.TokenClient;
 import org.gridshare.parts.AnvilNode;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Bytes32;
+import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
+import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Order;
+import org.gridshare.protocol.ReadingsRoot;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
 import org.gridshare.protocol.ZoneIds;
@@ -59,6 +62,7 @@ public final class MarketFixture implements AutoCloseable {
         long importRegister = 1_000_000;
         long exportRegister = 2_000_000;
         long seq = 1;
+        Bytes32 prev = Bytes32.ZERO;
 
         Household(Secp256k1Signer account, Secp256k1Signer meter, String zone) {
             this.account = account;
@@ -77,7 +81,17 @@ public final class MarketFixture implements AutoCloseable {
         public String statementTopic() {
             return "gridshare/v1/" + zone + "/" + meter.address().toHex() + "/statements";
         }
+
+        public String readingTopic() {
+            return "gridshare/v1/" + zone + "/" + meter.address().toHex() + "/readings";
+        }
     }
+
+    /** What a meter publishes for one interval: its signed readings, then the statement built from them. */
+    public record Metered(List<Signed<MeterReading>> readings, Signed<IntervalStatement> statement) {}
+
+    /** Readings are signed in the registry's domain (the backend's reading domain), statements in the market's. */
+    public final Eip712Domain readingDomain;
 
     public MarketFixture(AnvilNode anvil, long seed) throws Exception {
         this.random = new Random(seed);
@@ -90,6 +104,7 @@ public final class MarketFixture implements AutoCloseable {
         token = deployment.token();
         market = deployment.market();
         domain = new Eip712Domain(anvil.chainId(), market.address());
+        readingDomain = new Eip712Domain(anvil.chainId(), registry.address());
         settler = Credentials.create(anvil.devPrivateKeys().get(3));
         market.grantOperator(Address.fromHex(settler.getAddress()));
         deployment.fund(operator, DEPOSIT);
@@ -140,24 +155,56 @@ public final class MarketFixture implements AutoCloseable {
                         intervalStartMs));
     }
 
-    /** The meter's signed statement for the interval; its registers move on by the amounts. */
-    public Signed<IntervalStatement> statement(
-            Household h, long intervalStartMs, long intervalSeconds, long imported, long exported) {
+    /**
+     * The meter's readings of the interval (five, 1 s apart from its start; the registers move on by the
+     * amounts, the last reading carries the totals; before the meter's first interval one more reading a
+     * second before its start) and the statement an honest agent builds from them: start registers = the
+     * meter's previous reading.
+     */
+    public Metered metered(Household h, long intervalStartMs, long intervalSeconds, long imported, long exported) {
+        long importStart = h.importRegister;
+        long exportStart = h.exportRegister;
+        List<Signed<MeterReading>> readings = new ArrayList<>();
+        if (h.prev.equals(Bytes32.ZERO)) {
+            // the meter's first reading, a second before its first interval: the start registers
+            MeterReading first = new MeterReading(
+                    h.meter.address(), h.seq, intervalStartMs - 1000, importStart, exportStart, 0, 0, h.prev);
+            readings.add(h.meter.sign(readingDomain, first));
+            h.prev = Eip712.digest(readingDomain, first);
+            h.seq++;
+        }
+        long firstSeq = h.seq;
+        List<Bytes32> leaves = new ArrayList<>();
+        for (int k = 1; k <= 5; k++) {
+            MeterReading r = new MeterReading(
+                    h.meter.address(),
+                    h.seq,
+                    intervalStartMs + 1000L * k,
+                    importStart + imported * k / 5,
+                    exportStart + exported * k / 5,
+                    0,
+                    0,
+                    h.prev);
+            Bytes32 digest = Eip712.digest(readingDomain, r);
+            readings.add(h.meter.sign(readingDomain, r));
+            leaves.add(digest);
+            h.prev = digest;
+            h.seq++;
+        }
+        h.importRegister += imported;
+        h.exportRegister += exported;
         IntervalStatement s = new IntervalStatement(
                 h.meter.address(),
                 intervalStartMs,
                 intervalSeconds,
+                importStart,
                 h.importRegister,
-                h.importRegister + imported,
+                exportStart,
                 h.exportRegister,
-                h.exportRegister + exported,
-                h.seq,
-                h.seq + 9,
-                new Bytes32(org.web3j.crypto.Hash.sha3(Numeric.toBytesPadded(BigInteger.valueOf(h.seq), 32))));
-        h.importRegister += imported;
-        h.exportRegister += exported;
-        h.seq += 10;
-        return h.meter.sign(domain, s);
+                firstSeq,
+                h.seq - 1,
+                ReadingsRoot.of(leaves));
+        return new Metered(readings, h.meter.sign(domain, s));
     }
 
     public BigInteger balance(Household h) throws Exception {

@@ -38,6 +38,7 @@ import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.IntervalStatement;
+import org.gridshare.protocol.MeterReading;
 import org.gridshare.protocol.Order;
 import org.gridshare.protocol.Secp256k1Signer;
 import org.gridshare.protocol.Signed;
@@ -187,12 +188,40 @@ class MarketJourneyIT {
                 .toList();
     }
 
-    private void awaitStatementAccepted(Household h, long start) {
+    /** Publishes the meter's readings of the interval, then the statement built from them (as the agent does). */
+    private MarketFixture.Metered meter(Household h, long start, long imported, long exported) throws Exception {
+        MarketFixture.Metered m = fx.metered(h, start, INTERVAL_MS / 1000, imported, exported);
+        for (Signed<MeterReading> r : m.readings()) {
+            publisher.publish(h.readingTopic(), JsonWire.encodeReading(r));
+        }
+        publisher.publish(h.statementTopic(), JsonWire.encodeStatement(m.statement()));
+        return m;
+    }
+
+    /**
+     * Waits for the statement's accepted verdict, re-publishing it every second as the agent does while it
+     * has no verdict (a statement ahead of the verified readings is refused with a transient reason).
+     */
+    private void awaitStatementAccepted(Household h, long start, MarketFixture.Metered m) {
+        long[] sentAt = {System.nanoTime()};
         Await.until(
                 "statementAcks(h, start).stream() .anyMatch(a -> a.get(\"status\").asText().equals(\"accepted\"))",
                 WAIT,
-                () -> statementAcks(h, start).stream()
-                        .anyMatch(a -> a.get("status").asText().equals("accepted")),
+                () -> {
+                    if (statementAcks(h, start).stream()
+                            .anyMatch(a -> a.get("status").asText().equals("accepted"))) {
+                        return true;
+                    }
+                    if (System.nanoTime() - sentAt[0] > 1_000_000_000L) {
+                        sentAt[0] = System.nanoTime();
+                        try {
+                            publisher.publish(h.statementTopic(), JsonWire.encodeStatement(m.statement()));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    return false;
+                },
                 () -> "statement acks " + statementAcks(h, start));
     }
 
@@ -315,16 +344,37 @@ class MarketJourneyIT {
             publisher.publish(
                     hs.get(0).statementTopic(), JsonWire.encodeStatement(forger.sign(fx.domain, forgedStatement)));
             long[][] metered = {{0, 3200}, {0, 1000}, {2500, 0}, {1500, 0}}; // import, export per household
+            List<MarketFixture.Metered> sent = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                Household h = hs.get(i);
-                publisher.publish(
-                        h.statementTopic(),
-                        JsonWire.encodeStatement(
-                                fx.statement(h, start, INTERVAL_MS / 1000, metered[i][0], metered[i][1])));
+                sent.add(meter(hs.get(i), start, metered[i][0], metered[i][1]));
             }
-            for (Household h : hs) {
-                awaitStatementAccepted(h, start);
+            for (int i = 0; i < 4; i++) {
+                awaitStatementAccepted(hs.get(i), start, sent.get(i));
             }
+            // the meter key itself signs more export than its verified readings measured: refused, kept
+            IntervalStatement honest = sent.get(0).statement().message();
+            IntervalStatement inflated = new IntervalStatement(
+                    honest.meter(),
+                    start,
+                    honest.intervalSeconds(),
+                    honest.importStart(),
+                    honest.importEnd(),
+                    honest.exportStart(),
+                    honest.exportEnd() + 5000,
+                    honest.firstSeq(),
+                    honest.lastSeq(),
+                    honest.readingsRoot());
+            publisher.publish(
+                    hs.get(0).statementTopic(),
+                    JsonWire.encodeStatement(hs.get(0).meter.sign(fx.domain, inflated)));
+            Await.until(
+                    "an ack STATEMENT_REGISTERS_MISMATCH/54",
+                    WAIT,
+                    () -> statementAcks(hs.get(0), start).stream()
+                            .anyMatch(a -> "STATEMENT_REGISTERS_MISMATCH"
+                                            .equals(a.path("reason").asText())
+                                    && a.get("code").asInt() == 54),
+                    () -> "statement acks " + statementAcks(hs.get(0), start));
             assertTrue(
                     statementAcks(hs.get(0), start).stream()
                             .anyMatch(
@@ -411,11 +461,7 @@ class MarketJourneyIT {
         try (Backend second = Backend.start(config())) {
             for (int i = 0; i < 3; i++) { // household 3's statement is late
                 Household h = hs.get(i);
-                publisher.publish(
-                        h.statementTopic(),
-                        JsonWire.encodeStatement(
-                                fx.statement(h, start, INTERVAL_MS / 1000, i < 2 ? 0 : 2000, i < 2 ? 2000 : 0)));
-                awaitStatementAccepted(h, start);
+                awaitStatementAccepted(h, start, meter(h, start, i < 2 ? 0 : 2000, i < 2 ? 2000 : 0));
             }
             clock.set(start + INTERVAL_MS + GRACE_MS);
             Await.until(
@@ -428,9 +474,7 @@ class MarketJourneyIT {
             assertEquals(List.of(hs.get(3).hex()), JSON.convertValue(held.get("missingAccounts"), List.class));
             assertEquals(false, fx.market.isSettled(ZoneIds.of("zone-a"), start), "nothing is submitted while held");
 
-            publisher.publish(
-                    hs.get(3).statementTopic(),
-                    JsonWire.encodeStatement(fx.statement(hs.get(3), start, INTERVAL_MS / 1000, 2000, 0)));
+            awaitStatementAccepted(hs.get(3), start, meter(hs.get(3), start, 2000, 0));
             // at the midpoint of 90,000 and 280,000 = 185,000: sellers +370, buyers -370 - 20
             long[] nets = {370, 370, -390, -390};
             for (int i = 0; i < 4; i++) {
@@ -464,14 +508,10 @@ class MarketJourneyIT {
             assertEquals(
                     1000, awaitMessage("fill", digest(buy)).get("filledMilliWh").asLong());
             clock.set(start + INTERVAL_MS);
-            publisher.publish(
-                    seller.statementTopic(),
-                    JsonWire.encodeStatement(fx.statement(seller, start, INTERVAL_MS / 1000, 0, 1000)));
-            publisher.publish(
-                    buyer.statementTopic(),
-                    JsonWire.encodeStatement(fx.statement(buyer, start, INTERVAL_MS / 1000, 1000, 0)));
-            awaitStatementAccepted(seller, start);
-            awaitStatementAccepted(buyer, start);
+            MarketFixture.Metered sellerMetered = meter(seller, start, 0, 1000);
+            MarketFixture.Metered buyerMetered = meter(buyer, start, 1000, 0);
+            awaitStatementAccepted(seller, start, sellerMetered);
+            awaitStatementAccepted(buyer, start, buyerMetered);
             MarketClient buyerMarket = MarketClient.load(fx.web3j, buyer.credentials, fx.market.address());
             BigInteger deposit = fx.balance(buyer);
             buyerMarket.withdraw(deposit); // the buyer empties its market balance before settlement

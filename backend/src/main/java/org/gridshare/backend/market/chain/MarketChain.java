@@ -14,6 +14,12 @@ public interface MarketChain extends AutoCloseable {
     /** The meters registered to {@code household} in {@code zone} that are active now, ascending. */
     List<Address> activeMeters(Address household, Bytes32 zone) throws ChainUnavailableException;
 
+    /**
+     * The account's balance in the market, token base units: what settlement may debit first (with v2,
+     * pending withdrawals are not in it). Cached like the tariffs.
+     */
+    java.math.BigInteger balance(Address account) throws ChainUnavailableException;
+
     /** The registry entry of {@code meter}; empty when it was never registered. */
     Optional<MeterRecord> meter(Address meter) throws ChainUnavailableException;
 

@@ -51,6 +51,7 @@ public final class Web3MarketChain implements MarketChain {
     private final DefaultBlockParameter logsFrom;
     private volatile Cached<Tariffs> tariffs;
     private final Map<String, Cached<List<Address>>> households = new ConcurrentHashMap<>();
+    private final Map<Address, Cached<BigInteger>> balances = new ConcurrentHashMap<>();
 
     private Web3MarketChain(
             Web3j web3j,
@@ -103,6 +104,23 @@ public final class Web3MarketChain implements MarketChain {
             return t;
         } catch (Exception e) {
             throw new ChainUnavailableException("reading the tariffs of market " + market.getContractAddress(), e);
+        }
+    }
+
+    @Override
+    public BigInteger balance(Address account) throws ChainUnavailableException {
+        long now = clock.millis();
+        Cached<BigInteger> c = balances.get(account);
+        if (c != null && now - c.atMs() < maxAge.toMillis()) {
+            return c.value();
+        }
+        try {
+            BigInteger b = market.balanceOf(account.toHex()).send();
+            balances.put(account, new Cached<>(b, now));
+            return b;
+        } catch (Exception e) {
+            throw new ChainUnavailableException(
+                    "reading the balance of " + account + " in market " + market.getContractAddress(), e);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param orderDigest EIP-712 digest in the market domain
  * @param arrivalMs when the bridge received the order (decides gate closure and time priority)
  * @param signedOrder the order's wire JSON ({@code JsonWire.encodeOrder})
+ * @param worstCaseBaseUnits what the order commits of the account's balance at acceptance
+ *     ({@link CommittedFunds#worstCase}), decimal; null in records written before the rule
  */
 public record AcceptedOrder(
         @JsonProperty("account") String account,
@@ -27,7 +29,8 @@ public record AcceptedOrder(
         @JsonProperty("expiryMs") long expiryMs,
         @JsonProperty("orderDigest") String orderDigest,
         @JsonProperty("arrivalMs") long arrivalMs,
-        @JsonProperty("signedOrder") String signedOrder) {
+        @JsonProperty("signedOrder") String signedOrder,
+        @JsonProperty("worstCaseBaseUnits") String worstCaseBaseUnits) {
 
     public AcceptedOrder {
         Objects.requireNonNull(account, "account");

@@ -21,6 +21,7 @@ import org.gridshare.backend.market.chain.MarketChain;
 import org.gridshare.backend.market.chain.Tariffs;
 import org.gridshare.backend.market.clearing.ClearingRecord;
 import org.gridshare.backend.market.clearing.IntervalClearing;
+import org.gridshare.backend.market.settlement.SettlementRecord;
 import org.gridshare.backend.rejects.Rejection;
 import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Topics;
@@ -56,6 +57,7 @@ public final class OrderIntake implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong cleared = new AtomicLong();
     private ConsumerLoop loop;
+    private ConsumerLoop settlements;
     private OrderBooks books;
 
     private OrderIntake(
@@ -96,24 +98,58 @@ public final class OrderIntake implements AutoCloseable {
             intake.producer.close(Duration.ofSeconds(2));
             throw e;
         }
+        try {
+            // batches that settled end their orders' commitments (CommittedFunds is order-independent)
+            intake.settlements = ConsumerLoop.fromBeginning(
+                            "gridshare-market-order-settlements", bootstrap, Topics.SETTLEMENT)
+                    .onRecords(records -> records.forEach(intake::settlement))
+                    .start();
+        } catch (RuntimeException e) {
+            intake.producer.close(Duration.ofSeconds(2));
+            throw e;
+        }
         intake.loop.start();
         return intake;
     }
 
-    /** The books as Kafka has them; optionally re-sends the fills of cleared intervals not yet delivered. */
+    private void settlement(ConsumerRecord<String, byte[]> r) {
+        SettlementRecord s;
+        try {
+            s = RecordJson.read(r.value(), SettlementRecord.class);
+        } catch (RuntimeException e) {
+            LOG.error("unreadable settlement record {}-{}@{}", r.topic(), r.partition(), r.offset(), e);
+            return;
+        }
+        if (s.isFinal()) {
+            validator.funds().settled(s.key());
+        }
+    }
+
+    /**
+     * The books and the commitments as Kafka has them; optionally re-sends the fills of cleared intervals
+     * not yet delivered.
+     */
     private OrderBooks rebuild(boolean resendFills) {
         OrderBooks b = new OrderBooks();
+        CommittedFunds funds = validator.funds();
+        funds.clearCommitments();
+        List<ClearingRecord> clearings = new ArrayList<>();
         List<ClearingRecord> recent = new ArrayList<>();
         long now = clock.millis();
         KafkaClients.replay(bootstrap, Topics.CLEARING, r -> {
             ClearingRecord c = RecordJson.read(r.value(), ClearingRecord.class);
             b.markCleared(c.key());
+            clearings.add(c);
             if (c.intervalEndMs() > now) {
                 recent.add(c);
             }
         });
-        KafkaClients.replay(
-                bootstrap, Topics.ORDERS_ACCEPTED, r -> b.accept(RecordJson.read(r.value(), AcceptedOrder.class)));
+        KafkaClients.replay(bootstrap, Topics.ORDERS_ACCEPTED, r -> {
+            AcceptedOrder o = RecordJson.read(r.value(), AcceptedOrder.class);
+            b.accept(o);
+            commit(funds, o);
+        });
+        clearings.forEach(c -> release(funds, c));
         if (resendFills) {
             // the process may have stopped between a clearing record and its fills: fills are idempotent
             recent.forEach(this::sendFills);
@@ -139,6 +175,7 @@ public final class OrderIntake implements AutoCloseable {
                         sends.add(producer.send(
                                 KafkaClients.record(Topics.ORDERS_ACCEPTED, o.account(), RecordJson.write(o))));
                         books.accept(o);
+                        commit(validator.funds(), o);
                         accepted.incrementAndGet();
                     }
                     byte[] verdict = acceptedVerdict(o);
@@ -194,6 +231,7 @@ public final class OrderIntake implements AutoCloseable {
             KafkaClients.await(
                     List.of(producer.send(KafkaClients.record(Topics.CLEARING, key.kafkaKey(), RecordJson.write(c)))));
             books.markCleared(key);
+            release(validator.funds(), c);
             cleared.incrementAndGet();
             LOG.info(
                     "cleared {} interval {}: {} orders, price {}, matched {} mWh",
@@ -203,6 +241,27 @@ public final class OrderIntake implements AutoCloseable {
                     c.clearingPricePerKWh(),
                     c.matchedMilliWh());
             sendFills(c);
+        }
+    }
+
+    /** Commits an accepted order's worst case (as the intake does for every order it accepts). */
+    static void commit(CommittedFunds funds, AcceptedOrder o) {
+        if (o.worstCaseBaseUnits() != null) {
+            funds.commit(
+                    o.account(),
+                    new BookKey(o.zoneId(), o.intervalStartMs()),
+                    o.orderDigest(),
+                    o.nonce(),
+                    new java.math.BigInteger(o.worstCaseBaseUnits()));
+        }
+    }
+
+    /** Orders that cleared with fill 0 (or were replaced) owe nothing: their commitments end at clearing. */
+    private static void release(CommittedFunds funds, ClearingRecord c) {
+        for (ClearingRecord.Entry e : c.orders()) {
+            if (e.filledMilliWh() == 0) {
+                funds.release(e.account(), c.key(), e.orderDigest());
+            }
         }
     }
 
@@ -234,6 +293,9 @@ public final class OrderIntake implements AutoCloseable {
                 loop.close();
             }
         } finally {
+            if (settlements != null) {
+                settlements.close();
+            }
             producer.close(Duration.ofSeconds(5));
         }
     }

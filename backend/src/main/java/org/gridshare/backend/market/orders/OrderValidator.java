@@ -1,5 +1,6 @@
 package org.gridshare.backend.market.orders;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -28,17 +29,29 @@ import org.gridshare.protocol.wire.WireFormatException;
  * changes); energy &gt; 0; interval aligned to the epoch; arrival before gate closure (the bridge's
  * receive time, so a replay decides the same) and not beyond the horizon; expiry not before the
  * interval start (the contract's rule); book not yet cleared; limit within the contract's tariffs; nonce above the account's highest
- * accepted one; the account has an active meter in the zone on-chain. Pure apart from the chain reads.
+ * accepted one; the account has an active meter in the zone on-chain; the account's balance covers the
+ * worst case of its open orders with this one ({@link CommittedFunds}). Pure apart from the chain reads
+ * and the commitments.
  */
 public final class OrderValidator {
     private final Eip712Domain domain;
     private final MarketSettings settings;
     private final MarketChain chain;
+    private final CommittedFunds funds;
 
-    public OrderValidator(Eip712Domain marketDomain, MarketSettings settings, MarketChain chain) {
+    /**
+     * @param funds the accounts' open commitments (the intake commits every accepted order to it)
+     */
+    public OrderValidator(Eip712Domain marketDomain, MarketSettings settings, MarketChain chain, CommittedFunds funds) {
         this.domain = Objects.requireNonNull(marketDomain, "marketDomain");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.chain = Objects.requireNonNull(chain, "chain");
+        this.funds = Objects.requireNonNull(funds, "funds");
+    }
+
+    /** The accounts' open commitments this validator checks against. */
+    public CommittedFunds funds() {
+        return funds;
     }
 
     /** The market domain orders are signed in. */
@@ -57,12 +70,15 @@ public final class OrderValidator {
                     topic.zone(), topic.device(), Eip712.digest(domain, o).toHex(), o.intervalStartMs());
             checkSigner(signed, zoneId, at);
             if (books.isAccepted(at.digest)) {
-                return new OrderVerdict.Accepted(accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs()), true);
+                return new OrderVerdict.Accepted(
+                        accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs(), null), true);
             }
             checkTerms(o, in.arrivalMs(), at);
             checkBook(o, books, zoneId, at);
             checkMeter(o, zoneId, at);
-            return new OrderVerdict.Accepted(accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs()), false);
+            BigInteger worstCase = checkFunds(o, zoneId, at);
+            return new OrderVerdict.Accepted(
+                    accepted(signed, at.zone, zoneId, at.digest, in.arrivalMs(), worstCase), false);
         } catch (Refused r) {
             return r.verdict;
         }
@@ -236,12 +252,45 @@ public final class OrderValidator {
         }
     }
 
+    /**
+     * The account's balance covers the worst case of all its open orders with this one (it replaces the
+     * account's earlier order of the same book); returns this order's worst case.
+     *
+     * <p>Interim until Order v2 (java10) lands: a v1 order signs no fee or retail maxima, so its worst
+     * case is taken at the contract's current grid fee and retail tariff, the most the v1 contract can
+     * charge at this moment. With v2 the order's own {@code maxGridFeePerKWh}/{@code maxRetailPerKWh}
+     * take their place (the spec's formula), which the contract enforces at settlement.
+     */
+    private BigInteger checkFunds(Order o, Bytes32 zoneId, Subject at) throws Refused {
+        Tariffs tariffs;
+        BigInteger balance;
+        try {
+            tariffs = chain.tariffs();
+            balance = chain.balance(o.account());
+        } catch (ChainUnavailableException e) {
+            throw refuse(RejectReason.REGISTRY_UNAVAILABLE, e.getMessage(), at);
+        }
+        BigInteger worstCase = CommittedFunds.worstCase(
+                o.side(), o.energyMilliWh(), o.limitPricePerKWh(), tariffs.gridFee(), tariffs.retail());
+        BigInteger needed =
+                funds.committedWith(at.account, new BookKey(zoneId.toHex(), o.intervalStartMs()), worstCase);
+        if (balance.compareTo(needed) < 0) {
+            throw refuse(
+                    RejectReason.INSUFFICIENT_FUNDS,
+                    "balance " + balance + " of " + at.account + " does not cover " + needed
+                            + " (worst case of its open orders with this one, which alone commits " + worstCase
+                            + ")",
+                    at);
+        }
+        return worstCase;
+    }
+
     private static Refused refuse(RejectReason reason, String detail, Subject at) {
         return new Refused(reject(reason, detail, at.zone, at.account, at.digest, at.interval));
     }
 
     private static AcceptedOrder accepted(
-            Signed<Order> signed, String zone, Bytes32 zoneId, String digest, long arrivalMs) {
+            Signed<Order> signed, String zone, Bytes32 zoneId, String digest, long arrivalMs, BigInteger worstCase) {
         Order o = signed.message();
         return new AcceptedOrder(
                 o.account().toHex(),
@@ -255,7 +304,8 @@ public final class OrderValidator {
                 o.expiryMs(),
                 digest,
                 arrivalMs,
-                new String(JsonWire.encodeOrder(signed), StandardCharsets.UTF_8));
+                new String(JsonWire.encodeOrder(signed), StandardCharsets.UTF_8),
+                worstCase == null ? null : worstCase.toString());
     }
 
     private static OrderVerdict.Rejected reject(

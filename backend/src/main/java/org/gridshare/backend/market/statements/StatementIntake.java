@@ -96,10 +96,9 @@ public final class StatementIntake implements AutoCloseable {
                             clock.millis());
                     sends.add(producer.send(KafkaClients.record(Topics.REJECTED, r.key(), RecordJson.write(rej))));
                     LOG.info("statement rejected: {} {}", x.reason(), x.detail());
-                    // REGISTRY_UNAVAILABLE is not final: no verdict, so the agent keeps re-publishing
-                    if (x.zone() != null
-                            && x.meter() != null
-                            && x.reason() != org.gridshare.protocol.RejectReason.REGISTRY_UNAVAILABLE) {
+                    // a transient reason (chain down, readings not verified yet) is not final: no verdict,
+                    // so the agent keeps re-publishing
+                    if (x.zone() != null && x.meter() != null && !x.reason().isTransient()) {
                         byte[] ack = rejectedVerdict(x);
                         notices.add(
                                 () -> mqtt.publish(Topics.of(x.zone(), x.meter(), Topics.STATEMENT_ACKS_KIND), ack));

@@ -27,18 +27,34 @@ import org.gridshare.protocol.wire.WireFormatException;
  * domain recovers the statement's meter (else BAD_SIGNATURE) and that is the topic's meter (else
  * SIGNER_MISMATCH); interval length = the market interval and start aligned; registers and seqs do not
  * run backwards (the contract would revert the whole batch); the interval has ended at arrival; the
- * meter is registered, active and in the topic's zone on-chain. Pure apart from the chain read.
+ * meter is registered, active and in the topic's zone on-chain; and the statement is the one the
+ * meter's verified reading chain implies for the interval ({@link VerifiedReadingChains}): same seq
+ * range, same boundary registers, same {@code readingsRoot} (docs/protocol.md, "Statements bound to
+ * the verified readings"). A statement whose readings are not all verified yet is refused with the
+ * transient {@code READINGS_NOT_VERIFIED}: the meter gets no verdict and publishes it again, so it is
+ * checked once its readings have caught up (or misses the statement deadline). Pure apart from the
+ * chain read and the chain table.
  */
 public final class StatementVerifier {
     private final Eip712Domain domain;
     private final MarketSettings settings;
     private final MarketChain chain;
+    private final VerifiedReadingChains readings;
     private final Clock clock;
 
-    public StatementVerifier(Eip712Domain marketDomain, MarketSettings settings, MarketChain chain, Clock clock) {
+    /**
+     * @param readings the verified reading chains every statement is compared with
+     */
+    public StatementVerifier(
+            Eip712Domain marketDomain,
+            MarketSettings settings,
+            MarketChain chain,
+            VerifiedReadingChains readings,
+            Clock clock) {
         this.domain = Objects.requireNonNull(marketDomain, "marketDomain");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.chain = Objects.requireNonNull(chain, "chain");
+        this.readings = Objects.requireNonNull(readings, "readings");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -53,6 +69,7 @@ public final class StatementVerifier {
             checkSigner(signed, digest, at);
             checkInterval(s, arrivalMs, at);
             MeterRecord rec = registeredMeter(s, at);
+            checkReadingChain(s, at);
             return new StatementVerdict.Accepted(new VerifiedStatement(
                     at.meter,
                     rec.household().toHex(),
@@ -202,5 +219,77 @@ public final class StatementVerifier {
                     at);
         }
         return rec.get();
+    }
+
+    /**
+     * The statement equals what the meter's verified readings of the interval imply: seq range, boundary
+     * registers, readings root, in that order of checking (the first difference is the reason).
+     */
+    private void checkReadingChain(IntervalStatement s, Subject at) throws Refused {
+        VerifiedReadingChains.Lookup found = readings.lookup(at.meter, s.intervalStartMs());
+        if (!found.verifiedThrough(s.lastSeq())) {
+            throw refuse(
+                    RejectReason.READINGS_NOT_VERIFIED,
+                    "the statement ends at seq " + Long.toUnsignedString(s.lastSeq()) + ", the meter's readings are "
+                            + (found.any()
+                                    ? "verified through seq " + Long.toUnsignedString(found.verifiedThroughSeq())
+                                    : "not verified at all")
+                            + " yet",
+                    at);
+        }
+        if (found.interval().isEmpty()) {
+            throw refuse(
+                    RejectReason.STATEMENT_SEQ_MISMATCH,
+                    "no verified reading of meter " + at.meter + " lies in interval "
+                            + Long.toUnsignedString(s.intervalStartMs()) + ", the statement claims seq "
+                            + Long.toUnsignedString(s.firstSeq()) + ".." + Long.toUnsignedString(s.lastSeq()),
+                    at);
+        }
+        VerifiedReadingChains.IntervalChain v = found.interval().get();
+        if (!v.ordered()) {
+            throw refuse(
+                    RejectReason.STATEMENT_SEQ_MISMATCH,
+                    "the verified readings of interval " + s.intervalStartMs()
+                            + " are not in time order (the meter's clock went backwards): no statement can match",
+                    at);
+        }
+        if (s.firstSeq() != v.firstSeq() || s.lastSeq() != v.lastSeq()) {
+            throw refuse(
+                    RejectReason.STATEMENT_SEQ_MISMATCH,
+                    "statement seq " + Long.toUnsignedString(s.firstSeq()) + ".." + Long.toUnsignedString(s.lastSeq())
+                            + ", verified readings of the interval seq " + Long.toUnsignedString(v.firstSeq()) + ".."
+                            + Long.toUnsignedString(v.lastSeq()),
+                    at);
+        }
+        if (!v.startKnown()) {
+            throw refuse(
+                    RejectReason.STATEMENT_REGISTERS_MISMATCH,
+                    "the reading before seq " + Long.toUnsignedString(v.firstSeq())
+                            + " was never verified here: the start registers cannot be checked",
+                    at);
+        }
+        if (s.importStart() != v.importStart()
+                || s.importEnd() != v.importEnd()
+                || s.exportStart() != v.exportStart()
+                || s.exportEnd() != v.exportEnd()) {
+            throw refuse(
+                    RejectReason.STATEMENT_REGISTERS_MISMATCH,
+                    "statement import " + registers(s.importStart(), s.importEnd()) + " export "
+                            + registers(s.exportStart(), s.exportEnd()) + ", verified readings import "
+                            + registers(v.importStart(), v.importEnd()) + " export "
+                            + registers(v.exportStart(), v.exportEnd()),
+                    at);
+        }
+        if (!s.readingsRoot().equals(v.readingsRoot())) {
+            throw refuse(
+                    RejectReason.STATEMENT_ROOT_MISMATCH,
+                    "statement readingsRoot " + s.readingsRoot().toHex() + ", root of the verified readings "
+                            + v.readingsRoot().toHex(),
+                    at);
+        }
+    }
+
+    private static String registers(long start, long end) {
+        return Long.toUnsignedString(start) + ".." + Long.toUnsignedString(end);
     }
 }

@@ -35,7 +35,8 @@ class IntervalClearingTest {
                 START,
                 "0x" + account + "-" + nonce,
                 arrival,
-                "{}");
+                "{}",
+                "0");
     }
 
     private static ClearingRecord.Entry entry(ClearingRecord r, String digest) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -42,7 +43,7 @@ class OrderValidatorTest {
         chain = new FakeMarketChain();
         MarketSettings settings = MarketSettings.of(
                 MARKET, Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
-        validator = new OrderValidator(DOMAIN, settings, chain);
+        validator = new OrderValidator(DOMAIN, settings, chain, new CommittedFunds());
         books = new OrderBooks();
         household = key();
         chain.register(key().address(), household.address(), ZoneIds.of("zone-a"), true);
@@ -69,6 +70,7 @@ class OrderValidatorTest {
                 validator.validate(new IncomingOrder(topic, JsonWire.encodeOrder(signed), arrivalMs, null), books);
         if (v instanceof OrderVerdict.Accepted a && !a.again()) {
             books.accept(a.order());
+            OrderIntake.commit(validator.funds(), a.order());
         }
         return v;
     }
@@ -218,5 +220,91 @@ class OrderValidatorTest {
         OrderVerdict t = validator.validate(new IncomingOrder(null, new byte[0], 0, null), books);
         assertEquals(RejectReason.BAD_TOPIC, reason(t));
         assertNull(((OrderVerdict.Rejected) t).zone());
+    }
+
+    private Order order(long start, int side, long energy, long limit, long nonce) {
+        return new Order(household.address(), ZoneIds.of("zone-a"), start, side, energy, limit, nonce, start);
+    }
+
+    @Test
+    void worst_case_is_the_limit_plus_fee_for_a_buyer_and_retail_less_limit_for_a_seller_rounded_up() {
+        assertEquals(BigInteger.valueOf(315), CommittedFunds.worstCase(Order.BUY, 1500, 200_000, 10_000, 300_000));
+        assertEquals(BigInteger.valueOf(1), CommittedFunds.worstCase(Order.BUY, 1, 1, 0, 0)); // 1e-6 rounds up
+        assertEquals(BigInteger.valueOf(150), CommittedFunds.worstCase(Order.SELL, 1500, 200_000, 10_000, 300_000));
+        assertEquals(BigInteger.ZERO, CommittedFunds.worstCase(Order.SELL, 1500, 300_000, 10_000, 300_000));
+        assertEquals(BigInteger.ZERO, CommittedFunds.worstCase(Order.SELL, 1500, 310_000, 10_000, 300_000));
+        // uint64 extremes: no overflow, exact
+        BigInteger max = new BigInteger("18446744073709551615");
+        assertEquals(
+                max.multiply(max.multiply(BigInteger.TWO))
+                        .add(BigInteger.valueOf(999_999))
+                        .divide(BigInteger.valueOf(1_000_000)),
+                CommittedFunds.worstCase(Order.BUY, -1L, -1L, -1L, 0));
+    }
+
+    @Test
+    void rejects_an_order_beyond_the_balance_and_keeps_the_accounts_other_orders_committed() {
+        // 1 kWh bought at 200,000 + fee 10,000 commits 210,000; sold at 100,000 (retail 300,000) 200,000
+        chain.balances.put(household.address(), BigInteger.valueOf(409_999));
+        assertEquals(
+                RejectReason.INSUFFICIENT_FUNDS,
+                reason(submit(household.sign(DOMAIN, order(Order.BUY, 2_000_000, 200_000, 1)), ARR)));
+        assertInstanceOf(
+                OrderVerdict.Accepted.class,
+                submit(household.sign(DOMAIN, order(Order.BUY, 1_000_000, 200_000, 2)), ARR));
+        OrderVerdict.Rejected r = assertInstanceOf(
+                OrderVerdict.Rejected.class,
+                submit(household.sign(DOMAIN, order(START + INTERVAL, Order.SELL, 1_000_000, 100_000, 3)), ARR));
+        assertEquals(RejectReason.INSUFFICIENT_FUNDS, r.reason());
+        assertTrue(r.detail().contains("410000"), r.detail());
+        // a later nonce in the same book replaces the committed order instead of adding to it
+        assertInstanceOf(
+                OrderVerdict.Accepted.class,
+                submit(household.sign(DOMAIN, order(Order.BUY, 1_900_000, 200_000, 4)), ARR));
+        assertEquals(
+                BigInteger.valueOf(399_000),
+                validator.funds().committed(household.address().toHex()));
+    }
+
+    @Test
+    void a_withdrawal_request_lowers_what_the_next_order_may_commit() {
+        chain.balances.put(household.address(), BigInteger.valueOf(1_000_000));
+        assertInstanceOf(
+                OrderVerdict.Accepted.class,
+                submit(household.sign(DOMAIN, order(Order.BUY, 2_000_000, 200_000, 1)), ARR));
+        Order next = order(START + INTERVAL, Order.BUY, 2_000_000, 200_000, 2);
+        // requestWithdrawal moves 600,000 out of balanceOf into the pending withdrawal, which is not counted
+        chain.balances.put(household.address(), BigInteger.valueOf(400_000));
+        assertEquals(RejectReason.INSUFFICIENT_FUNDS, reason(submit(household.sign(DOMAIN, next), ARR)));
+        chain.balances.put(household.address(), BigInteger.valueOf(840_000));
+        assertInstanceOf(OrderVerdict.Accepted.class, submit(household.sign(DOMAIN, next), ARR));
+    }
+
+    @Test
+    void commitments_end_when_the_order_clears_unfilled_or_its_batch_settles() {
+        chain.balances.put(household.address(), BigInteger.valueOf(420_000));
+        CommittedFunds funds = validator.funds();
+        OrderVerdict.Accepted first = assertInstanceOf(
+                OrderVerdict.Accepted.class,
+                submit(household.sign(DOMAIN, order(Order.BUY, 2_000_000, 200_000, 1)), ARR));
+        Signed<Order> second = household.sign(DOMAIN, order(START + INTERVAL, Order.BUY, 2_000_000, 200_000, 2));
+        assertEquals(RejectReason.INSUFFICIENT_FUNDS, reason(submit(second, ARR)));
+        BookKey book = new BookKey(ZoneIds.of("zone-a").toHex(), START);
+        funds.release(household.address().toHex(), book, "0xother"); // another order's release changes nothing
+        assertEquals(RejectReason.INSUFFICIENT_FUNDS, reason(submit(second, ARR)));
+        funds.settled(book);
+        assertInstanceOf(OrderVerdict.Accepted.class, submit(second, ARR));
+        // a release read before the commitment it ends (another thread) still ends it
+        funds.clearCommitments();
+        OrderIntake.commit(funds, first.order());
+        assertEquals(BigInteger.ZERO, funds.committed(household.address().toHex()));
+    }
+
+    @Test
+    void an_unreachable_chain_for_the_balance_is_transient() {
+        chain.balancesDown = true;
+        assertEquals(
+                RejectReason.REGISTRY_UNAVAILABLE,
+                reason(submit(household.sign(DOMAIN, order(Order.BUY, 1_000, 200_000, 1)), ARR)));
     }
 }
