@@ -35,6 +35,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // initialise logging on this one thread: parts that start side by side would otherwise all log
+        // during logback's start-up, and SLF4J prints a "replayed calls" warning about it
+        org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(run(args, System.out, System.err));
     }
 
