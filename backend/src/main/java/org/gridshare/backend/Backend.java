@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -21,6 +21,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.gridshare.backend.ingest.MqttKafkaBridge;
+import org.gridshare.backend.kafka.KafkaClients;
 import org.gridshare.backend.market.MarketPipeline;
 import org.gridshare.backend.registry.MeterDirectory;
 import org.gridshare.backend.registry.RegistryMeterDirectory;
@@ -59,14 +60,39 @@ public final class Backend implements AutoCloseable {
         this.market = market;
     }
 
+    /**
+     * How this process shares the work with the other processes of its application id.
+     *
+     * @param instanceId this process among them (its bridge's MQTT client id and session); null: the only one
+     * @param replicationFactor of the Streams application's internal topics; -1: the broker's default
+     * @param marketElsewhere the market pipeline is not started here but by whoever holds the market lease
+     *     (the bridge still forwards orders and statements)
+     */
+    public record Sharing(String instanceId, short replicationFactor, boolean marketElsewhere) {
+        /** One process, broker-default replication, the market (when configured) started here. */
+        public static final Sharing ALONE = new Sharing(null, (short) -1, false);
+    }
+
     /** Creates every backend topic ({@link Topics#all()}) on {@code bootstrap}; existing ones are kept. */
     public static void createTopics(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        createTopics(bootstrap, Topics.all(), Optional.empty(), Map.of());
+    }
+
+    /**
+     * Creates {@code partitionsByTopic} on {@code bootstrap} with {@code replicationFactor} (empty: the
+     * broker's default) and the topic settings {@code configs} (e.g. {@code min.insync.replicas});
+     * existing topics are kept as they are.
+     */
+    public static void createTopics(
+            String bootstrap,
+            Map<String, Integer> partitionsByTopic,
+            Optional<Short> replicationFactor,
+            Map<String, String> configs) {
+        Properties p = KafkaClients.base(bootstrap);
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = new ArrayList<>();
-            for (Map.Entry<String, Integer> t : Topics.all().entrySet()) {
-                topics.add(new NewTopic(t.getKey(), java.util.Optional.of(t.getValue()), java.util.Optional.empty()));
+            for (Map.Entry<String, Integer> t : partitionsByTopic.entrySet()) {
+                topics.add(new NewTopic(t.getKey(), Optional.of(t.getValue()), replicationFactor).configs(configs));
             }
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {
@@ -91,22 +117,32 @@ public final class Backend implements AutoCloseable {
      * the Streams application is RUNNING and the bridge is subscribed.
      */
     public static Backend start(BackendConfig config) {
+        return start(config, Sharing.ALONE);
+    }
+
+    /** Starts the backend with a given meter directory (closed by {@link #close()}). */
+    public static Backend start(BackendConfig config, MeterDirectory directory) {
+        return start(config, directory, Sharing.ALONE);
+    }
+
+    /** As {@link #start(BackendConfig)}, sharing the work as {@code sharing} says. */
+    public static Backend start(BackendConfig config, Sharing sharing) {
         MeterDirectory directory = RegistryMeterDirectory.connect(
                 config.ethRpcUrl(), config.registryAddress(), config.registryMaxAge(), config.clock());
         try {
-            return start(config, directory);
+            return start(config, directory, sharing);
         } catch (RuntimeException e) {
             directory.close();
             throw e;
         }
     }
 
-    /** Starts the backend with a given meter directory (closed by {@link #close()}). */
-    public static Backend start(BackendConfig config, MeterDirectory directory) {
+    /** Starts the backend with a given meter directory (closed by {@link #close()}), sharing as {@code sharing} says. */
+    public static Backend start(BackendConfig config, MeterDirectory directory, Sharing sharing) {
         ReadingVerifier verifier = new ReadingVerifier(config.readingDomain(), directory, config.clock());
         KafkaStreams streams = new KafkaStreams(
                 VerificationTopology.build(verifier, config.interval(), config.grace(), config.clock()),
-                streamsProps(config));
+                streamsProps(config, sharing));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -115,7 +151,7 @@ public final class Backend implements AutoCloseable {
         MarketPipeline market = null;
         try {
             awaitRunning(streams);
-            if (config.market() != null) {
+            if (config.market() != null && !sharing.marketElsewhere()) {
                 // before the bridge: orders must not be stamped and forwarded while nobody can clear them
                 market = MarketPipeline.start(
                         config.market(),
@@ -126,12 +162,18 @@ public final class Backend implements AutoCloseable {
                         config.applicationId(),
                         config.clock());
             }
-            String[] kinds =
-                    market == null ? new String[] {"readings"} : new String[] {"readings", "statements", "orders"};
+            String[] kinds = config.market() == null
+                    ? new String[] {"readings"}
+                    : new String[] {"readings", "statements", "orders"};
+            // one persistent MQTT session per instance; instances of one application share the messages
+            String bridgeId = config.applicationId() + "-bridge"
+                    + (sharing.instanceId() == null ? "" : "-" + sharing.instanceId());
             MqttKafkaBridge bridge = MqttKafkaBridge.start(
                     config.mqttServerUri(),
-                    config.applicationId() + "-bridge",
+                    bridgeId,
+                    sharing.instanceId() == null ? null : config.applicationId(),
                     config.kafkaBootstrap(),
+                    new Properties(),
                     config.clock(),
                     () -> JsonWire.MAX_PAYLOAD_BYTES,
                     kinds);
@@ -162,18 +204,15 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    private static Properties streamsProps(BackendConfig c) {
-        Properties p = new Properties();
+    private static Properties streamsProps(BackendConfig c, Sharing sharing) {
+        Properties p = KafkaClients.base(c.kafkaBootstrap());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
-        // one stream thread per core: verification is CPU-bound (VerificationSettings; op11 makes it a setting)
-        p.put(
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                VerificationSettings.defaults().streamThreads());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // one stream thread per core: verification is CPU-bound (VerificationSettings)
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, VerificationSettings.defaults().streamThreads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) sharing.replicationFactor());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import org.gridshare.cli.agent.AgentCommand;
 import org.gridshare.cli.args.Options;
 import org.gridshare.cli.args.Subcommands;
+import org.gridshare.cli.backend.BackendCommand;
 import org.gridshare.cli.demo.MicrogridDemo;
+import org.gridshare.cli.local.LocalCommand;
 import org.gridshare.cli.market.ClearCommand;
 import org.gridshare.cli.meter.MeterDecodeCommand;
 import org.gridshare.cli.meter.MeterDetectCommand;
@@ -33,6 +35,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // initialise logging on this one thread: parts that start side by side would otherwise all log
+        // during logback's start-up, and SLF4J prints a "replayed calls" warning about it
+        org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -51,6 +56,10 @@ public final class Main {
                 return AgentCommand.run(rest, out, err);
             case "market":
                 return MARKET.run(rest, out, err);
+            case "backend":
+                return BackendCommand.run(rest, out, err);
+            case "local":
+                return LocalCommand.run(rest, out, err);
             default:
                 break;
         }
@@ -64,7 +73,7 @@ public final class Main {
         out.println("""
         usage: ./gridshare <command> [options]
 
-          demo [--duration 3m] [--interval 1m] [--meters 3]
+          demo [--duration 3m] [--interval 30s] [--meters 3]
                       a local microgrid on embedded defaults: MQTT broker, Kafka, a local chain,
                       simulated signed meters; prints verified kWh per meter and interval
           meter decode --protocol dsmr|sml|iec62056-21|bthome [--key HEX] [--format json|table] FILE
@@ -75,6 +84,11 @@ public final class Main {
                       run the household agent (firmware-config/examples/simulated.yaml runs anywhere)
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
                       replay the clearing of one order book (auditors)
+          backend run --config FILE [--print-config]
+                      run the grid operator's backend against existing MQTT, Kafka and chain (operators)
+          local up [--dir DIR] [--meters 2] [--interval 1m]
+                      start the embedded MQTT broker, Kafka and chain, deploy the contracts and write
+                      backend.yaml and agent configurations to run by hand; stays up until Ctrl-C
 
         Every command and subcommand answers --help (or -h) with its options.
         """);

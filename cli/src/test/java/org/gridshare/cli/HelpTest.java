@@ -37,7 +37,16 @@ class HelpTest {
     /** Each command as typed, with the options its usage must name. */
     static Stream<Arguments> commands() {
         return Stream.of(
-                Arguments.of(List.of(), List.of("demo", "meter decode", "meter detect", "agent run", "market clear")),
+                Arguments.of(
+                        List.of(),
+                        List.of(
+                                "demo",
+                                "meter decode",
+                                "meter detect",
+                                "agent run",
+                                "market clear",
+                                "backend run",
+                                "local up")),
                 Arguments.of(List.of("demo"), List.of("--duration", "--interval", "--meters")),
                 Arguments.of(List.of("meter"), List.of("decode", "detect")),
                 Arguments.of(List.of("meter", "decode"), List.of("--protocol", "--key", "--ak", "--format", "FILE")),
@@ -45,7 +54,11 @@ class HelpTest {
                 Arguments.of(List.of("agent"), List.of("run")),
                 Arguments.of(List.of("agent", "run"), List.of("--config", "--print-config")),
                 Arguments.of(List.of("market"), List.of("clear")),
-                Arguments.of(List.of("market", "clear"), List.of("--orders", "--price-rule")));
+                Arguments.of(List.of("market", "clear"), List.of("--orders", "--price-rule")),
+                Arguments.of(List.of("backend"), List.of("run")),
+                Arguments.of(List.of("backend", "run"), List.of("--config", "--print-config")),
+                Arguments.of(List.of("local"), List.of("up")),
+                Arguments.of(List.of("local", "up"), List.of("--dir", "--meters", "--interval")));
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.gridshare.backend.mqtt.MqttConnections;
 import org.gridshare.protocol.Topics;
 import org.gridshare.protocol.downlink.Downlink;
 
@@ -27,7 +28,7 @@ public final class MqttAckSink implements AckSink {
             o.setAutomaticReconnect(true);
             o.setAutomaticReconnectDelay(1, 30);
             o.setConnectionTimeout(10);
-            mqtt.connect(o).waitForCompletion(MQTT_TIMEOUT_MS);
+            mqtt.connect(MqttConnections.apply(mqttServerUri, o)).waitForCompletion(MQTT_TIMEOUT_MS);
         } catch (MqttException e) {
             throw new IllegalStateException("ack publisher cannot connect to " + mqttServerUri, e);
         }

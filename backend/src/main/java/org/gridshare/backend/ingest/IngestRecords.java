@@ -22,8 +22,7 @@ public final class IngestRecords {
 
     /** Idempotent producer, acks=all, bounded blocking (sends run on I/O threads). */
     public static Properties producerProps(String bootstrap, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = org.gridshare.backend.kafka.KafkaClients.base(bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -19,6 +19,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.gridshare.backend.mqtt.MqttConnections;
 import org.gridshare.protocol.RejectReason;
 import org.gridshare.protocol.Topics;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final Clock clock;
     private final IntSupplier maxPayloadBytes;
     private final String[] kinds;
+    private final String shareGroup;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
@@ -59,11 +61,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
             Properties producerOverrides,
             Clock clock,
             IntSupplier maxPayloadBytes,
+            String shareGroup,
             String... kinds)
             throws MqttException {
         this.serverUri = serverUri;
         this.clock = clock;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.shareGroup = shareGroup;
         this.kinds = kinds.clone();
         Properties props = producerProps(kafkaBootstrap, clientId);
         props.putAll(producerOverrides);
@@ -101,6 +105,24 @@ public final class MqttKafkaBridge implements AutoCloseable {
             Clock clock,
             IntSupplier maxPayloadBytes,
             String... kinds) {
+        return start(serverUri, clientId, null, kafkaBootstrap, producerOverrides, clock, maxPayloadBytes, kinds);
+    }
+
+    /**
+     * As {@link #start(String, String, String, Properties, Clock, IntSupplier, String...)}, subscribed as
+     * member of the MQTT 5 shared subscription {@code shareGroup} ({@code $share/<group>/...}) when it is not
+     * null: the broker hands each message to one of the bridges of the group, so several backend instances
+     * (each with its own {@code clientId}) share the ingest instead of each forwarding every message.
+     */
+    public static MqttKafkaBridge start(
+            String serverUri,
+            String clientId,
+            String shareGroup,
+            String kafkaBootstrap,
+            Properties producerOverrides,
+            Clock clock,
+            IntSupplier maxPayloadBytes,
+            String... kinds) {
         for (String key : new String[] {ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG}) {
             if (producerOverrides.containsKey(key)) {
                 throw new IllegalArgumentException("the bridge's " + key + " is not configurable");
@@ -114,7 +136,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         MqttKafkaBridge bridge;
         try {
             bridge = new MqttKafkaBridge(
-                    serverUri, clientId, kafkaBootstrap, producerOverrides, clock, maxPayloadBytes, kinds);
+                    serverUri, clientId, kafkaBootstrap, producerOverrides, clock, maxPayloadBytes, shareGroup, kinds);
         } catch (MqttException e) {
             throw new IngestException(serverUri, "cannot create MQTT client", e);
         }
@@ -126,6 +148,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             options.setAutomaticReconnectDelay(1, 30);
             options.setConnectionTimeout(10);
             options.setKeepAliveInterval(30);
+            MqttConnections.apply(serverUri, options);
             IMqttToken token = bridge.mqtt.connect(options);
             token.waitForCompletion(10_000);
             bridge.subscribe();
@@ -143,7 +166,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] != 1) {
                 throw new IngestException(
-                        serverUri, "broker granted QoS " + granted[i] + " for " + Topics.filter(kinds[i]), null);
+                        serverUri, "broker granted QoS " + granted[i] + " for " + filter(kinds[i]), null);
             }
         }
     }
@@ -152,10 +175,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
         String[] filters = new String[kinds.length];
         int[] qos = new int[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
-            filters[i] = Topics.filter(kinds[i]);
+            filters[i] = filter(kinds[i]);
             qos[i] = 1;
         }
         return mqtt.subscribe(filters, qos);
+    }
+
+    private String filter(String kind) {
+        return shareGroup == null ? Topics.filter(kind) : "$share/" + shareGroup + "/" + Topics.filter(kind);
     }
 
     private static Properties producerProps(String bootstrap, String clientId) {

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,13 +36,39 @@ import org.slf4j.LoggerFactory;
 public final class KafkaClients {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * Client settings per cluster, by its bootstrap string. Components are handed only the bootstrap
+     * servers; the settings of that cluster (TLS, SASL) belong to the cluster, so every client made for
+     * it here carries them, whichever component asks.
+     */
+    private static final Map<String, Map<String, String>> CLUSTERS = new ConcurrentHashMap<>();
 
     private KafkaClients() {}
 
+    /**
+     * Every client the backend creates for {@code bootstrap} from now on carries {@code clientProperties}
+     * (e.g. {@code security.protocol}, {@code ssl.*}, {@code sasl.*}); the backend's own delivery settings
+     * (acks, idempotence, isolation, offsets) are set over them. An empty map forgets the cluster.
+     */
+    public static void configure(String bootstrap, Map<String, String> clientProperties) {
+        if (clientProperties.isEmpty()) {
+            CLUSTERS.remove(bootstrap);
+        } else {
+            CLUSTERS.put(bootstrap, Map.copyOf(clientProperties));
+        }
+    }
+
+    /** The bootstrap servers and the cluster's configured client properties: what every client starts from. */
+    public static Properties base(String bootstrap) {
+        Properties p = new Properties();
+        p.putAll(CLUSTERS.getOrDefault(bootstrap, Map.of()));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
+    }
+
     /** An idempotent producer (acks=all): a record is written once per send, in order. */
     public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = base(bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -51,8 +79,7 @@ public final class KafkaClients {
 
     /** A consumer without auto-commit, from the earliest offset; {@code groupId} may be null (no commits). */
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String groupId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = base(bootstrap);
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }

@@ -7,6 +7,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.gridshare.backend.mqtt.MqttConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class MqttNotifier implements AutoCloseable {
             o.setAutomaticReconnect(true);
             o.setAutomaticReconnectDelay(1, 30);
             o.setConnectionTimeout(10);
-            c.connect(o).waitForCompletion(TIMEOUT_MS);
+            c.connect(MqttConnections.apply(serverUri, o)).waitForCompletion(TIMEOUT_MS);
             return new MqttNotifier(c);
         } catch (MqttException e) {
             throw new IllegalStateException("market notifier cannot connect to " + serverUri, e);

@@ -20,15 +20,15 @@ import org.web3j.protocol.Web3j;
  * grid operator, tariffs published, the grid and every household funded with a deposit. Prices are token
  * base units (6 decimals) per kWh.
  */
-final class DemoMarket {
+public final class DemoMarket {
     /** 0.08 per kWh: what the grid pays for energy fed in. */
-    static final long FEED_IN = 80_000;
+    public static final long FEED_IN = 80_000;
     /** 0.30 per kWh: what the grid charges for energy it supplies. */
-    static final long RETAIL = 300_000;
+    public static final long RETAIL = 300_000;
     /** 0.02 per locally traded kWh, paid by the buyer to the operator. */
-    static final long GRID_FEE = 20_000;
+    public static final long GRID_FEE = 20_000;
     /** What each household and the grid deposit: 50 tokens. */
-    static final BigInteger DEPOSIT = BigInteger.valueOf(50_000_000);
+    public static final BigInteger DEPOSIT = BigInteger.valueOf(50_000_000);
 
     private final MarketDeployment deployment;
 
@@ -37,7 +37,8 @@ final class DemoMarket {
     }
 
     /** Deploys token and market as {@code operator} (the grid account), publishes tariffs, funds everyone. */
-    static DemoMarket deploy(Web3j web3j, Credentials operator, RegistryClient registry, List<Credentials> households)
+    public static DemoMarket deploy(
+            Web3j web3j, Credentials operator, RegistryClient registry, List<Credentials> households)
             throws ChainCallException {
         DemoMarket m = new DemoMarket(MarketDeployment.deployOn(
                 web3j,
@@ -54,34 +55,49 @@ final class DemoMarket {
         return m;
     }
 
-    Address address() {
+    public Address address() {
         return deployment.addresses().market();
     }
 
-    BigInteger balanceOf(Address account) throws ChainCallException {
+    /** Where registry, token and market live. */
+    public MarketDeployment.Addresses addresses() {
+        return deployment.addresses();
+    }
+
+    /** {@code baseUnits} of the 6-decimal token as text, e.g. {@code 0.08}. */
+    public static String tokens(long baseUnits) {
+        return MarketReport.tokens(BigInteger.valueOf(baseUnits));
+    }
+
+    /** {@code baseUnits} of the 6-decimal token as text. */
+    public static String tokens(BigInteger baseUnits) {
+        return MarketReport.tokens(baseUnits);
+    }
+
+    public BigInteger balanceOf(Address account) throws ChainCallException {
         return deployment.market().balanceOf(account);
     }
 
-    BigInteger deposit(Address account) {
+    public BigInteger deposit(Address account) {
         return deployment.funded(account);
     }
 
     /** Gate closure: a fifth of the interval, at least 3 s (the agents must get their orders in). */
-    static long gateClosureSeconds(Duration interval) {
+    public static long gateClosureSeconds(Duration interval) {
         return Math.max(3, interval.toSeconds() / 5);
     }
 
     /** How long after an interval the backend waits for statements: a quarter interval, at least 5 s. */
-    static Duration statementGrace(Duration interval) {
+    public static Duration statementGrace(Duration interval) {
         return Duration.ofSeconds(Math.max(5, interval.toSeconds() / 4));
     }
 
-    static MarketSchedule schedule(Duration interval) {
+    public static MarketSchedule schedule(Duration interval) {
         return new MarketSchedule(interval.toSeconds(), gateClosureSeconds(interval));
     }
 
     /** The backend's market settings: anvil mines on demand, so one confirmation. */
-    MarketSettings backendSettings(Credentials operator, Duration interval) {
+    public MarketSettings backendSettings(Credentials operator, Duration interval) {
         return MarketSettings.of(address(), operator)
                 .withInterval(interval)
                 .withGateClosure(Duration.ofSeconds(gateClosureSeconds(interval)))
@@ -90,7 +106,7 @@ final class DemoMarket {
     }
 
     /** Sellers ask at least 0.10, buyers pay at most 0.25 per kWh, 5 tokens a day, nothing kept back. */
-    static TradingLimits limits() {
+    public static TradingLimits limits() {
         return new TradingLimits(100_000, 250_000, 5_000_000, 0, FEED_IN, RETAIL);
     }
 }

@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.gridshare.cli.args.Options;
 
 /** Options of {@code ./gridshare demo}, parsed strictly: an unknown or malformed option is an error. */
-record DemoOptions(Duration duration, Duration interval, int meters) {
-    static final DemoOptions DEFAULTS = new DemoOptions(Duration.ofMinutes(3), Duration.ofMinutes(1), 3);
+public record DemoOptions(Duration duration, Duration interval, int meters) {
+    static final DemoOptions DEFAULTS = new DemoOptions(Duration.ofMinutes(3), Duration.ofSeconds(30), 3);
 
     static final Options OPTIONS = Options.of(
                     "gridshare demo",
@@ -14,7 +14,7 @@ record DemoOptions(Duration duration, Duration interval, int meters) {
                     "a local microgrid on embedded defaults: MQTT broker, Kafka, a local chain, simulated"
                             + " signed meters;\nprints verified kWh per meter and interval")
             .value("--duration", "3m", false, "how long the meters run (90s, 3m, 1h or PT3M; default 3m)")
-            .value("--interval", "1m", false, "the settlement interval (whole seconds, at least 10s; default 1m)")
+            .value("--interval", "30s", false, "the settlement interval (whole seconds, at least 10s; default 30s)")
             .value("--meters", "3", false, "households with a meter, 1..8 (anvil's dev accounts; default 3)");
 
     /** Parses {@code args}; a usage error (or a request for help) is an IllegalArgumentException. */
@@ -48,10 +48,20 @@ record DemoOptions(Duration duration, Duration interval, int meters) {
                 throw new IllegalArgumentException("--meters: " + meters + " is outside 1..8 (anvil's dev accounts)");
             }
         }
+        checkInterval(interval);
+        return new DemoOptions(duration, interval, meters);
+    }
+
+    /** {@code --interval}'s value as the demo and {@code local up} accept it: whole seconds, at least 10 s. */
+    public static Duration parseInterval(String value) {
+        return checkInterval(parseDuration("--interval", value));
+    }
+
+    private static Duration checkInterval(Duration interval) {
         if (interval.toMillis() % 1000 != 0 || interval.toSeconds() < 10) {
             throw new IllegalArgumentException("--interval: " + interval + " must be whole seconds, at least 10s");
         }
-        return new DemoOptions(duration, interval, meters);
+        return interval;
     }
 
     /** Accepts {@code 90s}, {@code 3m}, {@code 1h} or an ISO-8601 duration such as {@code PT3M}. */

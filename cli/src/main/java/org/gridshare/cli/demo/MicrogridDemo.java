@@ -4,7 +4,6 @@ import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,28 +24,17 @@ import org.gridshare.agent.signing.ReadingSigner;
 import org.gridshare.agent.signing.SigningStateFile;
 import org.gridshare.agent.uplink.MqttSession;
 import org.gridshare.agent.uplink.MqttUplink;
-import org.gridshare.backend.Backend;
-import org.gridshare.backend.BackendConfig;
-import org.gridshare.backend.ack.AckPublisher;
+import org.gridshare.backend.run.BackendAssembly;
 import org.gridshare.cli.args.Options;
-import org.gridshare.contracts.RegistryClient;
+import org.gridshare.cli.local.LocalGrid;
 import org.gridshare.drivers.s0.S0Counter;
 import org.gridshare.drivers.s0.S0PulseInput;
 import org.gridshare.drivers.s0.SimulatedS0Meter;
-import org.gridshare.parts.AnvilNode;
-import org.gridshare.parts.EmbeddedHiveMq;
-import org.gridshare.parts.KafkaNode;
-import org.gridshare.parts.MqttBroker;
-import org.gridshare.parts.RepoRoot;
 import org.gridshare.protocol.Address;
-import org.gridshare.protocol.Bytes32;
 import org.gridshare.protocol.Eip712Domain;
 import org.gridshare.protocol.Secp256k1Signer;
-import org.gridshare.protocol.ZoneIds;
 import org.gridshare.protocol.keys.KeyFiles;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * {@code ./gridshare demo}: a local microgrid on embedded defaults. Every part is the real one:
@@ -59,7 +45,9 @@ import org.web3j.protocol.http.HttpService;
  * settling it on the EnergyMarket contract.
  */
 public final class MicrogridDemo {
-    static final String ZONE = "zone-1";
+    static final String ZONE = LocalGrid.ZONE;
+    /** Work directories of demos are {@code <tmp>/gridshare-demo-*}. */
+    static final String WORK_PREFIX = "gridshare-demo-";
 
     private MicrogridDemo() {}
 
@@ -144,75 +132,32 @@ public final class MicrogridDemo {
         void go() throws Exception {
             long t0 = System.nanoTime();
             Clock clock = Clock.systemUTC();
-            Path work = Files.createTempDirectory("gridshare-demo-");
-            keep(() -> deleteTree(work));
-            Path root = RepoRoot.find();
+            int removed = StaleWorkDirs.removeDead(WORK_PREFIX);
+            Path work = StaleWorkDirs.create(WORK_PREFIX);
+            keep(() -> LocalGrid.deleteTree(work));
             out.printf(
-                    "gridshare demo: %d households, %s intervals, running %s (work dir %s)%n",
-                    options.meters(), human(options.interval()), human(options.duration()), work);
+                    "gridshare demo: %d households, %s intervals, running %s (work dir %s%s)%n",
+                    options.meters(),
+                    human(options.interval()),
+                    human(options.duration()),
+                    work,
+                    removed == 0 ? "" : "; " + removed + " left by killed demos removed");
 
-            // the three parts do not depend on each other: start them side by side
-            ExecutorService starter = Executors.newFixedThreadPool(3);
-            Future<MqttBroker> brokerStart = starter.submit(() -> keep(EmbeddedHiveMq.start(work.resolve("mqtt"))));
-            Future<KafkaNode> kafkaStart = starter.submit(() -> keep(KafkaNode.start(work.resolve("kafka"))));
-            Future<AnvilNode> anvilStart = starter.submit(() -> keep(AnvilNode.start(root)));
-            starter.shutdown();
-            MqttBroker broker = brokerStart.get();
-            KafkaNode kafka = kafkaStart.get();
-            AnvilNode anvil = anvilStart.get();
-            out.printf("  MQTT 5 broker   %-22s %s%n", broker.name(), broker.serverUri());
-            out.printf("  Kafka (KRaft)   %-22s %s%n", "in-process broker", kafka.bootstrapServers());
-            out.printf("  chain           %-22s %s (chain id %d)%n", "anvil", anvil.rpcUrl(), anvil.chainId());
-            out.printf("  (real parts up in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
-
-            Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-            keep(web3j::shutdown);
-            List<String> devKeys = anvil.devPrivateKeys();
-            Credentials operator = Credentials.create(devKeys.get(0));
-            Credentials installer = Credentials.create(devKeys.get(1));
-            RegistryClient registryAsOperator = RegistryClient.deploy(web3j, operator);
-            Address registry = registryAsOperator.address();
-            registryAsOperator.grantInstaller(Address.fromHex(installer.getAddress()));
-            RegistryClient registryAsInstaller = RegistryClient.load(web3j, installer, registry);
+            // the same parts and deployment as `local up`, the same backend assembly as `backend run`
+            LocalGrid grid = keep(LocalGrid.start(work, options.meters(), out));
+            out.printf("  (market deployed %.1f s after start)%n", (System.nanoTime() - t0) / 1e9);
+            Eip712Domain domain = grid.domain();
+            DemoMarket market = grid.market();
+            BackendAssembly backend = keep(BackendAssembly.start(BackendAssembly.Settings.local(
+                    grid.backendConfig(options.interval(), work.resolve("backend"), clock))));
             out.printf(
-                    "  MeterRegistry   %-22s %s (%.1f s)%n",
-                    "deployed", registry.toHex(), (System.nanoTime() - t0) / 1e9);
-            List<Credentials> householdKeys = new ArrayList<>();
-            for (int i = 0; i < options.meters(); i++) {
-                householdKeys.add(Credentials.create(devKeys.get(2 + i)));
-            }
-            DemoMarket market = DemoMarket.deploy(web3j, operator, registryAsOperator, householdKeys);
-            out.printf(
-                    "  EnergyMarket    %-22s %s, tariffs feed-in %s / retail %s / grid fee %s per kWh, %s deposited each (%.1f s)%n",
-                    "deployed",
-                    market.address().toHex(),
-                    MarketReport.tokens(DemoMarket.FEED_IN),
-                    MarketReport.tokens(DemoMarket.RETAIL),
-                    MarketReport.tokens(DemoMarket.GRID_FEE),
-                    MarketReport.tokens(DemoMarket.DEPOSIT),
-                    (System.nanoTime() - t0) / 1e9);
-
-            // readings, statements and orders are all signed in the market contract's domain
-            Eip712Domain domain = new Eip712Domain(anvil.chainId(), market.address());
-            Bytes32 zone = ZoneIds.of(ZONE);
-            Backend.createTopics(kafka.bootstrapServers());
-            keep(Backend.start(new BackendConfig(
-                            broker.serverUri(),
-                            kafka.bootstrapServers(),
-                            anvil.rpcUrl(),
-                            registry,
-                            domain,
-                            options.interval(),
-                            Duration.ofSeconds(10),
-                            work.resolve("backend"),
-                            clock)
-                    .withMarket(market.backendSettings(operator, options.interval()))));
-            out.printf(
-                    "  backend         %-22s verification, aggregation, clearing and settlement running (%.1f s)%n",
+                    "  backend         %-22s verification, aggregation, acks, clearing and settlement running (%.1f s)%n",
                     "Kafka Streams", (System.nanoTime() - t0) / 1e9);
-            keep(AckPublisher.start(kafka.bootstrapServers(), broker.serverUri(), "gridshare-acks"));
-            DemoReport report = keep(new DemoReport(kafka.bootstrapServers()));
-            MarketReport marketReport = keep(new MarketReport(kafka.bootstrapServers()));
+            out.printf("                  %-22s http://127.0.0.1:%d/metrics /health /ready%n", "", backend.httpPort());
+            String bootstrap = grid.kafka().bootstrapServers();
+            String mqttUri = grid.broker().serverUri();
+            DemoReport report = keep(new DemoReport(bootstrap));
+            MarketReport marketReport = keep(new MarketReport(bootstrap));
 
             Context pi4j = Pi4J.newContextBuilder()
                     .autoDetectMockPlugins()
@@ -229,13 +174,12 @@ public final class MicrogridDemo {
                         pi4j,
                         pulses,
                         domain,
-                        broker.serverUri(),
+                        mqttUri,
                         clock,
-                        householdKeys.get(i),
+                        grid.householdKey(i),
                         DemoMarket.schedule(options.interval()))));
                 Household h = households.get(i);
-                registryAsInstaller.registerMeter(
-                        h.meter(), Address.fromHex(householdKeys.get(i).getAddress()), zone);
+                grid.register(h.meter(), i);
                 out.printf(
                         "  household %d     %-44s meter %s%n",
                         i + 1, h.profile().label(), h.meter().toHex());
@@ -249,8 +193,7 @@ public final class MicrogridDemo {
             report.awaitFirstVerified(Duration.ofSeconds(60));
             out.printf("first verified reading %.1f s after start%n", (System.nanoTime() - t0) / 1e9);
 
-            TamperingNeighbour.tryTricks(
-                    broker.serverUri(), ZONE, households.get(0).meter(), domain, out);
+            TamperingNeighbour.tryTricks(mqttUri, ZONE, households.get(0).meter(), domain, out);
 
             long deadline = System.nanoTime() + options.duration().toNanos();
             long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -293,7 +236,7 @@ public final class MicrogridDemo {
             out.println("Balances held by the market contract (gEUR)");
             java.math.BigInteger total = java.math.BigInteger.ZERO;
             for (Household h : households) {
-                Address account = Address.fromHex(householdKeys.get(h.index()).getAddress());
+                Address account = grid.household(h.index());
                 java.math.BigInteger now = market.balanceOf(account);
                 total = total.add(now.subtract(market.deposit(account)));
                 out.printf(
@@ -303,9 +246,9 @@ public final class MicrogridDemo {
                         MarketReport.tokens(now),
                         signedTokens(now.subtract(market.deposit(account))));
             }
-            Address grid = Address.fromHex(operator.getAddress());
-            java.math.BigInteger gridNow = market.balanceOf(grid);
-            java.math.BigInteger gridChange = gridNow.subtract(market.deposit(grid));
+            Address gridAccount = Address.fromHex(grid.operator().getAddress());
+            java.math.BigInteger gridNow = market.balanceOf(gridAccount);
+            java.math.BigInteger gridChange = gridNow.subtract(market.deposit(gridAccount));
             out.printf(
                     "  grid operator %-43s %14s (%s)%n",
                     "(tariffs and grid fees)", MarketReport.tokens(gridNow), signedTokens(gridChange));
@@ -406,17 +349,6 @@ public final class MicrogridDemo {
             simulators.forEach(SimulatedS0Meter::close);
             market.close();
             agent.close();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

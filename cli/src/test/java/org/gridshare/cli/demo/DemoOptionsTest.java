@@ -11,7 +11,7 @@ class DemoOptionsTest {
     @Test
     void defaults_are_three_minutes_of_one_minute_intervals_with_three_meters() {
         assertEquals(
-                new DemoOptions(Duration.ofMinutes(3), Duration.ofMinutes(1), 3), DemoOptions.parse(new String[0]));
+                new DemoOptions(Duration.ofMinutes(3), Duration.ofSeconds(30), 3), DemoOptions.parse(new String[0]));
     }
 
     @Test

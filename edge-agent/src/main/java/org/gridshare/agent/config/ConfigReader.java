@@ -2,8 +2,6 @@ package org.gridshare.agent.config;
 
 import com.ghgande.j2mod.modbus.Modbus;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -18,15 +16,10 @@ import org.gridshare.agent.market.TradingLimits;
 import org.gridshare.agent.meter.ModbusMeterSource;
 import org.gridshare.agent.uplink.MqttTls;
 import org.gridshare.config.schema.ConfigException;
+import org.gridshare.config.schema.ConfigSchema;
 import org.gridshare.drivers.serial.SerialSettings;
 import org.gridshare.protocol.Address;
 import org.gridshare.protocol.Eip712Domain;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Turns the YAML tree {@code ConfigSchema} validated (defaults filled in) into the typed configuration,
@@ -281,24 +274,6 @@ final class ConfigReader {
 
     /** A ConfigException at the line and column of {@code dottedField} in {@code file}. */
     private static ConfigException at(Path file, String dottedField, String problem) throws IOException {
-        Node node =
-                new Yaml(new LoaderOptions()).compose(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
-        for (String part : dottedField.split("\\.", -1)) {
-            Node next = null;
-            if (node instanceof MappingNode map) {
-                for (NodeTuple t : map.getValue()) {
-                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(part)) {
-                        next = t.getValueNode();
-                    }
-                }
-            }
-            if (next == null) {
-                break;
-            }
-            node = next;
-        }
-        int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-        int column = node == null ? 0 : node.getStartMark().getColumn() + 1;
-        return new ConfigException(file, line, column, dottedField, problem);
+        return ConfigSchema.at(file, dottedField, problem);
     }
 }

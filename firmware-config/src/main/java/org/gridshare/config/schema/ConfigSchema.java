@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A configuration schema (a subset of JSON Schema written in YAML: {@code type} object, string,
- * integer or boolean; {@code properties}, {@code required}, {@code additionalProperties: false},
+ * integer or boolean; {@code properties}, {@code required}, {@code additionalProperties: false} (or a
+ * schema every further key's value must match),
  * {@code enum}, {@code minimum}, {@code maximum}, {@code pattern}, {@code default}, and {@code allOf} of
  * {@code if}/{@code then} rules that make fields required for some values of another) and its validator.
  * Validation works on SnakeYAML's node tree so every error names the file, line, column and field.
@@ -35,6 +36,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class ConfigSchema {
     /** The edge agent's configuration schema, {@code agent-config.schema.yaml} in this module. */
     public static final String AGENT = "/org/gridshare/config/agent-config.schema.yaml";
+    /** The backend's ({@code gridshare backend run}) configuration schema, {@code backend-config.schema.yaml}. */
+    public static final String BACKEND = "/org/gridshare/config/backend-config.schema.yaml";
 
     private final Map<String, Object> root;
 
@@ -58,6 +61,40 @@ public final class ConfigSchema {
     /** The agent configuration schema. */
     public static ConfigSchema agent() {
         return fromResource(AGENT);
+    }
+
+    /** The backend configuration schema. */
+    public static ConfigSchema backend() {
+        return fromResource(BACKEND);
+    }
+
+    /**
+     * A ConfigException at the line and column of {@code dottedField}'s value in {@code file} (its
+     * deepest part present; the document start when none is): for the checks a reader makes after
+     * the schema, reported like the schema's own.
+     */
+    public static ConfigException at(Path file, String dottedField, String problem) throws IOException {
+        Node node;
+        try (Reader r = new StringReader(Files.readString(file, StandardCharsets.UTF_8))) {
+            node = new Yaml(new LoaderOptions()).compose(r);
+        }
+        for (String part : dottedField.split("\\.", -1)) {
+            Node next = null;
+            if (node instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(part)) {
+                        next = t.getValueNode();
+                    }
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            node = next;
+        }
+        int line = node == null ? 1 : node.getStartMark().getLine() + 1;
+        int column = node == null ? 1 : node.getStartMark().getColumn() + 1;
+        return new ConfigException(file, line, column, dottedField, problem);
     }
 
     /** Validates the YAML file and returns its content with the schema's defaults filled in. */
@@ -109,6 +146,10 @@ public final class ConfigSchema {
                         throw error(file, k, path, "appears twice");
                     }
                     Map<String, Object> sub = (Map<String, Object>) props.get(name);
+                    if (sub == null && schema.get("additionalProperties") instanceof Map<?, ?> any) {
+                        // a free-form map (e.g. Kafka client properties passed through): any key, values of one type
+                        sub = (Map<String, Object>) any;
+                    }
                     if (sub == null) {
                         throw error(file, k, path, "unknown field (known: " + String.join(", ", props.keySet()) + ")");
                     }

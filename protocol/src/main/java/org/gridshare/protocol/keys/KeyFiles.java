@@ -97,6 +97,33 @@ public final class KeyFiles {
         }
     }
 
+    /**
+     * Loads the existing key in {@code file} as web3j credentials, for a service that sends transactions
+     * with it (the backend's operator key); the same checks as {@link #loadOrCreate}, and nothing is created.
+     *
+     * @throws java.nio.file.NoSuchFileException when the file does not exist
+     * @throws InsecureKeyFileException when the file is accessible by group or others
+     * @throws KeyFileFormatException when the file does not hold one valid key
+     */
+    public static org.web3j.crypto.Credentials loadCredentials(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NoSuchFileException(target.toString());
+        }
+        load(target); // the mode, size and format checks
+        byte[] raw = Files.readAllBytes(target);
+        byte[] key = null;
+        try {
+            key = parse(target, raw);
+            return org.web3j.crypto.Credentials.create(org.web3j.crypto.ECKeyPair.create(key));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+    }
+
     private static Secp256k1Signer load(Path file) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             // a symbolic link could point anywhere, including at a file others can read
