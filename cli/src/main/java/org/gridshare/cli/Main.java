@@ -9,6 +9,7 @@ import org.gridshare.cli.demo.MicrogridDemo;
 import org.gridshare.cli.market.ClearCommand;
 import org.gridshare.cli.meter.MeterDecodeCommand;
 import org.gridshare.cli.meter.MeterDetectCommand;
+import org.gridshare.cli.provision.ProvisionCommand;
 
 /** The {@code ./gridshare} command: one entry point, one sub-command per user task. */
 public final class Main {
@@ -51,6 +52,8 @@ public final class Main {
                 return AgentCommand.run(rest, out, err);
             case "market":
                 return MARKET.run(rest, out, err);
+            case "provision":
+                return ProvisionCommand.run(rest, out, err);
             default:
                 break;
         }
@@ -75,6 +78,9 @@ public final class Main {
                       run the household agent (firmware-config/examples/simulated.yaml runs anywhere)
           market clear --orders FILE [--price-rule midpoint|buyer|seller]
                       replay the clearing of one order book (auditors)
+          provision --zone Z --chain-id N --market A --registry A --mqtt URI --installer A [...]
+                      on the box: find and read the meter live, make the keys, write the signed
+                      commissioning record and the agent configuration (installers)
 
         Every command and subcommand answers --help (or -h) with its options.
         """);
