@@ -11,6 +11,7 @@ import org.gridshare.cli.local.LocalCommand;
 import org.gridshare.cli.market.ClearCommand;
 import org.gridshare.cli.meter.MeterDecodeCommand;
 import org.gridshare.cli.meter.MeterDetectCommand;
+import org.gridshare.cli.provision.ProvisionCommand;
 
 /** The {@code ./gridshare} command: one entry point, one sub-command per user task. */
 public final class Main {
@@ -60,6 +61,8 @@ public final class Main {
                 return BackendCommand.run(rest, out, err);
             case "local":
                 return LocalCommand.run(rest, out, err);
+            case "provision":
+                return ProvisionCommand.run(rest, out, err);
             default:
                 break;
         }
@@ -89,6 +92,9 @@ public final class Main {
           local up [--dir DIR] [--meters 2] [--interval 1m]
                       start the embedded MQTT broker, Kafka and chain, deploy the contracts and write
                       backend.yaml and agent configurations to run by hand; stays up until Ctrl-C
+          provision --zone Z --chain-id N --market A --registry A --mqtt URI --installer A [...]
+                      on the box: find and read the meter live, make the keys, write the signed
+                      commissioning record and the agent configuration (installers)
 
         Every command and subcommand answers --help (or -h) with its options.
         """);

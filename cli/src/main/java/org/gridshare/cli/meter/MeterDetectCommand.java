@@ -141,7 +141,8 @@ public final class MeterDetectCommand {
         return o;
     }
 
-    static Duration duration(String v) {
+    /** A positive duration as the serial commands take it: {@code 500ms}, {@code 10s}, {@code 1m}, or seconds; null when bad. */
+    public static Duration duration(String v) {
         String s = v.trim().toLowerCase(Locale.ROOT);
         try {
             Duration d;
