@@ -211,7 +211,9 @@ public final class Backend implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
         // one stream thread per core: verification is CPU-bound (VerificationSettings)
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, VerificationSettings.defaults().streamThreads());
+        p.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                VerificationSettings.defaults().streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) sharing.replicationFactor());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
